@@ -1,0 +1,1 @@
+//! The CloudFormation model built from a tree, and intrinsic-function evaluation.
