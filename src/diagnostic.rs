@@ -65,13 +65,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding at `span` of `file`; `label` describes the primary location.
-    pub fn new(
-        rule: &'static str,
-        level: Level,
-        file: FileId,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: &'static str, level: Level, file: FileId, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             level,

@@ -2,8 +2,15 @@
 //!
 //! Data flows one way:
 //! text (`source`) → tree (`source::tree`) → template (`template`) → network and rotation facts
-//! (`network`, `rotation`) → rules (`rules`) → diagnostics → report (`report`).
+//! (`network`, `rotation`, gathered in `facts`) → rules (`rules`) → diagnostics → report (`report`).
+//! `discover` picks the files and `lint` drives the pipeline over them in parallel.
 
 pub mod diagnostic;
+pub mod discover;
+pub mod facts;
+pub mod lint;
+pub mod report;
+pub mod rotation;
+pub mod rules;
 pub mod source;
 pub mod template;

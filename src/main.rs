@@ -1,1 +1,97 @@
-fn main() {}
+//! The `rotlint` binary: parse arguments, call the library, write the report, return 0/1/2.
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use cli::{Cli, Color, Command, FailLevel, Format, LintArgs};
+use rotlint::diagnostic::Level;
+use rotlint::{lint, report, rules};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout with exit 0, usage errors to stderr.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Rules) => list_rules(),
+        None => run_lint(&cli.lint),
+    }
+}
+
+fn explain(id: &str) -> ExitCode {
+    match rules::lookup(id) {
+        Some(rule) => {
+            print!("{}", rule.meta().docs);
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("rotlint: no rule `{id}`; `rotlint rules` lists them");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn list_rules() -> ExitCode {
+    for rule in rules::ALL {
+        let m = rule.meta();
+        println!("{:<6} {:<36} {:<8} {}", m.id, m.name, m.level.as_str(), m.summary);
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_lint(args: &LintArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
+    let options = lint::Options { threads: args.threads, ..lint::Options::default() };
+    let outcome = match lint::lint_paths(&paths, &options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("rotlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let rendered = match args.format {
+        Format::Text => report::text::render(&outcome, report::text::TextOptions { color, ..Default::default() }),
+        Format::Json => report::json::render(&outcome),
+    };
+    if let Err(e) = write_output(args.output.as_deref(), &rendered) {
+        eprintln!("rotlint: cannot write report: {e}");
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_level {
+        FailLevel::Error => Level::Error,
+        FailLevel::Warning => Level::Warning,
+        FailLevel::Note => Level::Note,
+    };
+    match outcome.worst_unsuppressed() {
+        Some(level) if level >= threshold => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn write_output(path: Option<&std::path::Path>, text: &str) -> std::io::Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()
+        }
+    }
+}

@@ -69,11 +69,20 @@ pub struct Pair {
 
 #[derive(Clone, Debug)]
 pub enum NodeKind {
-    Scalar { text: ScalarText, style: ScalarStyle },
+    Scalar {
+        text: ScalarText,
+        style: ScalarStyle,
+    },
     /// Children are `tree.items[range]`.
-    Seq { first: u32, len: u32 },
+    Seq {
+        first: u32,
+        len: u32,
+    },
     /// Entries are `tree.pairs[range]`, in source order, duplicates kept.
-    Map { first: u32, len: u32 },
+    Map {
+        first: u32,
+        len: u32,
+    },
 }
 
 #[derive(Clone, Debug)]

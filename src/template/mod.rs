@@ -1,1 +1,26 @@
 //! The CloudFormation model built from a tree, and intrinsic-function evaluation.
+//!
+//! [`Template`] indexes the sections of one template without interpreting values; [`Evaluator`]
+//! turns property nodes into symbolic [`Value`]s (parameters, conditions, SAM `Globals` applied);
+//! unresolved names are reported as RL003 while the template is built.
+
+mod conditions;
+mod eval;
+mod model;
+mod refs;
+mod sam;
+mod value;
+
+pub use eval::Evaluator;
+pub use model::{
+    ConditionDef, Output, PSEUDO_PARAMETERS, Parameter, Resource, SAM_TRANSFORM, Template, is_pseudo_parameter,
+};
+pub use value::{Value, ValueKind};
+
+/// Test helper: a template from YAML or JSON text.
+#[cfg(test)]
+pub(crate) fn parse(text: &str) -> Template {
+    let loaded = crate::source::load::parse_str(text);
+    assert!(loaded.diagnostics.iter().all(|d| d.level != crate::diagnostic::Level::Error), "{:?}", loaded.diagnostics);
+    Template::from_tree(crate::diagnostic::FileId(0), loaded.tree)
+}

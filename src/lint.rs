@@ -1,0 +1,155 @@
+//! The engine: discovered files → loaded trees → templates → facts → rules → sorted findings.
+//!
+//! Files are processed in parallel, but every output is sorted by (file, position, rule), and file
+//! ids follow the sorted path order, so output bytes never depend on thread scheduling.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, FileId, Level};
+use crate::discover::{self, Candidate};
+use crate::facts::Facts;
+use crate::rules::{self, Context};
+use crate::source::line_index::LineIndex;
+use crate::source::tree::Span;
+use crate::source::{self, Limits};
+use crate::template::Template;
+
+/// One linted file as the report layer needs it.
+pub struct SourceFile {
+    /// The path as the user gave it (relative stays relative).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn display_path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// 1-based line and column (Unicode scalar values) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        self.line_index.line_col(&self.text, offset)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Worker threads; `None` uses one per core.
+    pub threads: Option<usize>,
+}
+
+pub struct Outcome {
+    pub files: Vec<SourceFile>,
+    /// Sorted by file, position, rule.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn worst_unsuppressed(&self) -> Option<Level> {
+        self.diagnostics.iter().filter(|d| d.suppressed.is_none()).map(|d| d.level).max()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
+/// Lint every template under `paths`.
+pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintError> {
+    let candidates = discover::discover(paths)?;
+    // Deep templates are capped at 512 levels by the loader, but evaluation and rules walk them
+    // recursively: give workers a stack that comfortably covers that cap.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(32 * 1024 * 1024);
+    if let Some(n) = options.threads {
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build()?;
+    let per_file: Vec<Option<FileResult>> =
+        pool.install(|| candidates.par_iter().map(|c| read_and_lint(c, options)).collect());
+
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for result in per_file.into_iter().flatten() {
+        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
+        diagnostics.extend(result.diagnostics.into_iter().map(|mut d| {
+            d.primary.file = id;
+            d.related.iter_mut().for_each(|r| r.file = id);
+            d
+        }));
+        files.push(result.file);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Outcome { files, diagnostics })
+}
+
+struct FileResult {
+    file: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// `None` for a walked file that turns out not to be a template.
+fn read_and_lint(candidate: &Candidate, options: &Options) -> Option<FileResult> {
+    let bytes = match read_regular_file(candidate, options.limits.max_bytes) {
+        Ok(bytes) => bytes,
+        Err(message) => return Some(unreadable(candidate, message)),
+    };
+    if !candidate.explicit && !discover::looks_like_cloudformation(&bytes) {
+        return None;
+    }
+    Some(lint_bytes(&candidate.path, &bytes, options))
+}
+
+/// Lint one file's bytes. Ids are provisional (`FileId(0)`); the engine renumbers them.
+fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileResult {
+    let file = FileId(0);
+    let loaded = source::load_bytes(file, path, bytes, &options.limits);
+    let text = loaded.tree.source.clone();
+    let template = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree));
+    let facts = template.as_ref().map(Facts::build);
+    let cx =
+        Context { file, load_diagnostics: &loaded.diagnostics, template: template.as_ref(), facts: facts.as_ref() };
+    let diagnostics = rules::ALL.iter().flat_map(|rule| rule.check(&cx)).collect();
+    let line_index = LineIndex::new(&text);
+    FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics }
+}
+
+/// Reads only regular files (a FIFO or device would block or never end) and only up to the size
+/// cap, which the loader then reports as RL004.
+fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(&candidate.path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let file = std::fs::File::open(&candidate.path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+fn unreadable(candidate: &Candidate, message: String) -> FileResult {
+    let diagnostic = Diagnostic::new(
+        "RL001",
+        Level::Error,
+        FileId(0),
+        Span::default(),
+        format!("cannot read `{}`: {message}", candidate.path.display()),
+    );
+    let text: Arc<str> = Arc::from("");
+    let line_index = LineIndex::new(&text);
+    FileResult { file: SourceFile { path: candidate.path.clone(), text, line_index }, diagnostics: vec![diagnostic] }
+}

@@ -1,0 +1,102 @@
+//! `--format json`: the documented contract in RULES.md (one document, findings sorted).
+
+use serde::Serialize;
+
+use super::{resolve, rule_name};
+use crate::diagnostic::{Diagnostic, SuppressionKind};
+use crate::lint::Outcome;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    tool: Tool,
+    files_scanned: usize,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'static str,
+    name: &'static str,
+    level: &'static str,
+    file: String,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    resource: Option<&'a str>,
+    message: &'a str,
+    help: Option<&'a str>,
+    related: Vec<Related<'a>>,
+    suppressed: Option<Suppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    file: String,
+    line: u32,
+    column: u32,
+    resource: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    kind: &'static str,
+    reason: &'a str,
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let report = Report {
+        tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") },
+        files_scanned: outcome.files.len(),
+        findings: outcome.diagnostics.iter().map(|d| finding(outcome, d)).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+fn finding<'a>(outcome: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
+    let at = resolve(outcome, &d.primary);
+    Finding {
+        rule: d.rule,
+        name: rule_name(d),
+        level: d.level.as_str(),
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        end_line: at.end_line,
+        end_column: at.end_column,
+        resource: d.primary.resource.as_deref(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let at = resolve(outcome, r);
+                Related {
+                    file: at.file,
+                    line: at.line,
+                    column: at.column,
+                    resource: r.resource.as_deref(),
+                    message: &r.message,
+                }
+            })
+            .collect(),
+        suppressed: d.suppressed.as_ref().map(|s| Suppressed {
+            kind: match s.kind {
+                SuppressionKind::Metadata => "metadata",
+                SuppressionKind::Comment => "comment",
+                SuppressionKind::Config => "config",
+            },
+            reason: &s.reason,
+        }),
+    }
+}

@@ -1,0 +1,32 @@
+//! Output formats. This is the only layer that turns byte spans into lines and columns, and the
+//! only code that formats text for users.
+
+pub mod json;
+pub mod text;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lint::Outcome;
+
+/// A location resolved to 1-based line/column (columns in Unicode scalar values).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+pub fn resolve(outcome: &Outcome, location: &Location) -> Resolved {
+    let Some(file) = outcome.file(location.file) else {
+        return Resolved { file: String::new(), line: 1, column: 1, end_line: 1, end_column: 1 };
+    };
+    let (line, column) = file.line_col(location.span.start);
+    let (end_line, end_column) = file.line_col(location.span.end);
+    Resolved { file: file.display_path(), line, column, end_line, end_column }
+}
+
+/// The registry name of a finding's rule (empty if the id is unknown, which a test forbids).
+pub fn rule_name(diagnostic: &Diagnostic) -> &'static str {
+    crate::rules::by_id(diagnostic.rule).map_or("", |r| r.meta().name)
+}

@@ -1,0 +1,14 @@
+//! Finding rotation functions (and, later, their targets) in a template.
+//!
+//! Every form of RULES.md "Rotation functions the tool must find" ends up as one
+//! [`RotationFunction`]: its placement (VPC or not, subnets, security groups) and the Secrets
+//! Manager host it calls. Functions that no linted template defines are [`ExternalFunction`]s.
+
+mod functions;
+mod values;
+
+pub use functions::{
+    ExternalFunction, FunctionKind, Host, LAMBDA, ROTATION_SCHEDULE, RotationFunction, Rotations, SAM_APPLICATION,
+    SAM_FUNCTION, Schedule, VPC_ENDPOINT, VpcAttachment, discover,
+};
+pub use values::{references_of_type, split_comma_list};

@@ -1,0 +1,194 @@
+//! RL306 `missing-vpc-execution-permissions`: a VPC function whose role cannot create its ENIs.
+
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level, Location};
+use crate::facts::Facts;
+use crate::rotation::{FunctionKind, RotationFunction};
+use crate::template::{Value, ValueKind};
+
+pub struct MissingVpcExecutionPermissions;
+
+static META: RuleMeta = RuleMeta {
+    id: "RL306",
+    name: "missing-vpc-execution-permissions",
+    level: Level::Error,
+    summary: "A function in a VPC whose role lacks the ENI permissions",
+    docs: include_str!("../../rules/RL306.md"),
+};
+
+/// Managed policies that grant the ENI actions Lambda needs in a VPC (DOMAIN.md §1.3).
+const VPC_POLICIES: &[&str] = &["AWSLambdaVPCAccessExecutionRole", "AWSLambdaENIManagementAccess"];
+const ENI_ACTION: &str = "ec2:CreateNetworkInterface";
+
+impl Rule for MissingVpcExecutionPermissions {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
+        let Some(facts) = cx.facts else { return Vec::new() };
+        facts
+            .rotations
+            .functions
+            .iter()
+            .filter(|f| f.in_vpc() && f.is_custom())
+            .filter_map(|f| finding(cx, facts, f))
+            .collect()
+    }
+}
+
+fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<Diagnostic> {
+    let res = facts.template.resource(&f.id)?;
+    // SAM generates a role with the VPC policy when none is given (DOMAIN.md §1.4).
+    let role_value = facts.evaluator.property(res, "Role").filter(|v| !v.is_no_value());
+    if role_value.is_none() && f.kind == FunctionKind::Serverless {
+        return None;
+    }
+    let role_value = role_value?;
+    let role_id = match &role_value.kind {
+        ValueKind::GetAtt { resource, .. } | ValueKind::Ref(resource) => resource.clone(),
+        // A role from outside the template: its policies cannot be seen, so say nothing.
+        _ => return None,
+    };
+    let role = facts.template.resource(&role_id).filter(|r| r.type_name == "AWS::IAM::Role")?;
+    if role_grants_eni(facts, &role_id)? {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            META.id,
+            META.level,
+            cx.file,
+            role_value.span,
+            format!(
+                "rotation function `{}` runs in a VPC but its role `{role_id}` lacks `{ENI_ACTION}` (AWSLambdaVPCAccessExecutionRole)",
+                f.id
+            ),
+        )
+        .resource(&f.id)
+        .label("this role cannot create the function's network interfaces")
+        .related(Location {
+            file: cx.file,
+            span: role.key_span,
+            resource: Some(role_id.clone()),
+            message: "role without ENI permissions".to_owned(),
+        })
+        .help("add `arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` to the role's ManagedPolicyArns"),
+    )
+}
+
+/// `Some(true)` if the role (or a policy attached to it in this template) grants the ENI action,
+/// `Some(false)` if it visibly does not, `None` if a policy cannot be read.
+fn role_grants_eni(facts: &Facts<'_>, role_id: &str) -> Option<bool> {
+    let template = facts.template;
+    let ev = &facts.evaluator;
+    let role = template.resource(role_id)?;
+    let mut undecided = false;
+    if let Some(arns) = ev.property(role, "ManagedPolicyArns") {
+        for arn in arns.as_list().unwrap_or_default() {
+            let text = arn.display();
+            if VPC_POLICIES.iter().any(|p| text.contains(p)) {
+                return Some(true);
+            }
+            match &arn.kind {
+                ValueKind::Ref(id) if template.resource(id).is_some() => {
+                    let policy = template.resource(id)?;
+                    if ev.property(policy, "PolicyDocument").is_some_and(|d| document_allows(&d, ENI_ACTION)) {
+                        return Some(true);
+                    }
+                }
+                ValueKind::Str(_) | ValueKind::Concat(_) => {}
+                _ => undecided = true,
+            }
+        }
+    }
+    let inline = ev.property(role, "Policies");
+    for policy in inline.as_ref().and_then(|p| p.as_list()).unwrap_or_default() {
+        if policy.get("PolicyDocument").is_some_and(|d| document_allows(d, ENI_ACTION)) {
+            return Some(true);
+        }
+    }
+    // Standalone policies attached to the role.
+    for kind in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"] {
+        for policy in template.resources_of_type(kind) {
+            let attached =
+                ["Roles", "RoleName"].iter().any(|k| ev.property(policy, k).is_some_and(|v| mentions(&v, role_id)));
+            if attached && ev.property(policy, "PolicyDocument").is_some_and(|d| document_allows(&d, ENI_ACTION)) {
+                return Some(true);
+            }
+        }
+    }
+    if undecided { None } else { Some(false) }
+}
+
+fn mentions(value: &Value, id: &str) -> bool {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match &v.kind {
+            ValueKind::Ref(r) | ValueKind::GetAtt { resource: r, .. } if r == id => return true,
+            ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Does an IAM policy document have an `Allow` statement whose `Action` matches `action`?
+pub(crate) fn document_allows(document: &Value, action: &str) -> bool {
+    let statements: Vec<&Value> = match document.get("Statement") {
+        Some(v) => v.as_list().map_or_else(|| vec![v], |items| items.iter().collect()),
+        None => Vec::new(),
+    };
+    statements.iter().any(|s| {
+        let allow = s.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+        let actions: Vec<&Value> = match s.get("Action") {
+            Some(v) => v.as_list().map_or_else(|| vec![v], |items| items.iter().collect()),
+            None => Vec::new(),
+        };
+        allow && actions.iter().filter_map(|a| a.as_str()).any(|a| action_matches(a, action))
+    })
+}
+
+/// IAM action glob: `*` and `?` wildcards, case-insensitive.
+pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let a: Vec<char> = action.to_ascii_lowercase().chars().collect();
+    // Iterative wildcard match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < a.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == a[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_matches;
+
+    #[test]
+    fn fixtures() {
+        crate::rules::harness::run_fixtures(&super::MissingVpcExecutionPermissions);
+    }
+
+    #[test]
+    fn action_globs() {
+        assert!(action_matches("ec2:*", "ec2:CreateNetworkInterface"));
+        assert!(action_matches("*", "ec2:CreateNetworkInterface"));
+        assert!(action_matches("EC2:Create*Interface", "ec2:CreateNetworkInterface"));
+        assert!(!action_matches("ec2:Describe*", "ec2:CreateNetworkInterface"));
+        assert!(!action_matches("secretsmanager:*", "ec2:CreateNetworkInterface"));
+    }
+}

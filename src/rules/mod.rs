@@ -1,0 +1,103 @@
+//! The rule registry: every rule is one file with one struct, listed once in [`ALL`].
+//!
+//! Rules are pure: they read the facts of one template and return plain [`Diagnostic`]s. They
+//! never print and never panic; the report layer does all formatting.
+
+use crate::diagnostic::{Diagnostic, FileId, Level};
+use crate::facts::Facts;
+use crate::source::tree::Span;
+use crate::template::{Resource, Template};
+
+mod duplicate_key;
+mod duplicate_rotation_schedule;
+mod function_outside_template;
+mod hosted_rotation_missing_transform;
+mod hosted_vpc_ids_not_string;
+mod input_limit;
+mod missing_endpoint_variable;
+mod missing_invoke_permission;
+mod missing_vpc_execution_permissions;
+mod parse_error;
+mod rotation_function_conflict;
+mod rotation_timeout_too_short;
+mod unresolved_reference;
+mod yaml_alias;
+
+#[cfg(test)]
+pub(crate) mod harness;
+
+/// What a rule is, independent of any input. `docs` is `rules/<ID>.md`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    pub summary: &'static str,
+    pub docs: &'static str,
+}
+
+/// Everything a rule may look at for one template.
+pub struct Context<'a> {
+    pub file: FileId,
+    /// Findings of the loader (RL001, RL002, RL004, RL005).
+    pub load_diagnostics: &'a [Diagnostic],
+    /// `None` when the file did not parse into a document.
+    pub template: Option<&'a Template>,
+    /// `None` when the file did not parse into a document.
+    pub facts: Option<&'a Facts<'a>>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic>;
+}
+
+/// The registry, in id order.
+pub static ALL: &[&dyn Rule] = &[
+    &parse_error::ParseError,
+    &duplicate_key::DuplicateKey,
+    &unresolved_reference::UnresolvedReference,
+    &input_limit::InputLimit,
+    &yaml_alias::YamlAlias,
+    &hosted_rotation_missing_transform::HostedRotationMissingTransform,
+    &rotation_function_conflict::RotationFunctionConflict,
+    &missing_invoke_permission::MissingInvokePermission,
+    &rotation_timeout_too_short::RotationTimeoutTooShort,
+    &hosted_vpc_ids_not_string::HostedVpcIdsNotString,
+    &missing_vpc_execution_permissions::MissingVpcExecutionPermissions,
+    &missing_endpoint_variable::MissingEndpointVariable,
+    &duplicate_rotation_schedule::DuplicateRotationSchedule,
+    &function_outside_template::FunctionOutsideTemplate,
+];
+
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// Look a rule up by id (`RL101`) or name (`no-secrets-manager-path`), case-insensitively for ids.
+pub fn lookup(id_or_name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().id.eq_ignore_ascii_case(id_or_name) || r.meta().name == id_or_name)
+}
+
+/// Loader findings are produced while reading text; their rules only pass them on, so that the
+/// registry, the docs and the fixture harness treat them like every other rule.
+fn forward_load_findings(cx: &Context<'_>, id: &str) -> Vec<Diagnostic> {
+    cx.load_diagnostics.iter().filter(|d| d.rule == id).cloned().collect()
+}
+
+/// Span of the key of `Properties.<path>` (for findings about a property's presence), falling
+/// back to the resource key when the property is absent.
+pub(crate) fn property_key_span(template: &Template, res: &Resource, path: &str) -> Span {
+    let tree = &template.tree;
+    let Some(mut node) = res.properties else { return res.key_span };
+    let mut span = res.key_span;
+    for part in path.split('.') {
+        let Some(pair) = tree.get_pair(node, part) else { return span };
+        span = pair.key_span;
+        node = pair.value;
+    }
+    span
+}
+
+#[cfg(test)]
+mod registry_tests;

@@ -1,0 +1,425 @@
+//! The format-neutral tree builder: open/scalar/close calls in, arena [`Tree`] out, with the
+//! checks every format shares (duplicate keys, nesting cap, non-scalar keys, YAML merge keys).
+//!
+//! Nodes are allocated when they are complete (post-order), and a collection's children are
+//! appended to `items`/`pairs` as one block when it closes. So everything a subtree allocates lies
+//! in the arena between the lengths recorded when it opened and when it closed ([`Mark`]); YAML
+//! alias expansion copies exactly those ranges.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, FileId, Level, Location};
+use crate::source::tree::{Node, NodeId, NodeKind, Pair, ScalarStyle, ScalarText, Span, Tree};
+
+/// Arena lengths at one moment; two marks bracket everything a subtree allocated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mark {
+    nodes: u32,
+    items: u32,
+    pairs: u32,
+}
+
+impl Mark {
+    /// Number of nodes allocated between `self` and a later mark.
+    pub(crate) fn nodes_until(self, later: Mark) -> usize {
+        later.nodes.saturating_sub(self.nodes) as usize
+    }
+}
+
+/// A short-form intrinsic (`!Sub …`) waiting to wrap its value in `{ "Fn::Sub": … }`.
+#[derive(Clone, Debug)]
+pub(crate) struct Wrap {
+    pub key: ScalarText,
+    pub tag_span: Span,
+}
+
+#[derive(Debug)]
+struct PendingKey {
+    text: ScalarText,
+    span: Span,
+    /// A plain `<<` key in YAML: its value is merged rather than stored.
+    merge: bool,
+}
+
+#[derive(Debug)]
+struct Frame {
+    map: bool,
+    flow: bool,
+    start: u32,
+    /// End of the last content seen: block collections end there, not at the next token.
+    last_end: u32,
+    items: Vec<NodeId>,
+    pairs: Vec<Pair>,
+    key: Option<PendingKey>,
+    merges: Vec<(NodeId, Span)>,
+    tag_span: Option<Span>,
+    wrap: Option<Wrap>,
+}
+
+pub(crate) struct Builder<'s> {
+    src: &'s str,
+    file: FileId,
+    nodes: Vec<Node>,
+    items: Vec<NodeId>,
+    pairs: Vec<Pair>,
+    stack: Vec<Frame>,
+    root: Option<NodeId>,
+    diagnostics: Vec<Diagnostic>,
+    max_depth: usize,
+    fatal: bool,
+    merge_warned: bool,
+}
+
+/// What a builder hands back: the tree parts, findings, and whether a fatal problem stopped it.
+pub(crate) struct Built {
+    pub tree: Tree,
+    pub diagnostics: Vec<Diagnostic>,
+    pub fatal: bool,
+}
+
+pub(crate) fn rl001(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new("RL001", Level::Error, file, span, message)
+}
+
+pub(crate) fn rl004(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new("RL004", Level::Error, file, span, message)
+}
+
+impl<'s> Builder<'s> {
+    pub(crate) fn new(src: &'s str, file: FileId, max_depth: usize) -> Self {
+        Builder {
+            src,
+            file,
+            nodes: Vec::new(),
+            items: Vec::new(),
+            pairs: Vec::new(),
+            stack: Vec::new(),
+            root: None,
+            diagnostics: Vec::new(),
+            max_depth,
+            fatal: false,
+            merge_warned: false,
+        }
+    }
+
+    pub(crate) fn file(&self) -> FileId {
+        self.file
+    }
+
+    pub(crate) fn src(&self) -> &'s str {
+        self.src
+    }
+
+    pub(crate) fn is_fatal(&self) -> bool {
+        self.fatal
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records a problem after which the tree cannot be trusted; callers stop feeding events.
+    pub(crate) fn report_fatal(&mut self, diagnostic: Diagnostic) {
+        self.fatal = true;
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        Mark { nodes: clamp(self.nodes.len()), items: clamp(self.items.len()), pairs: clamp(self.pairs.len()) }
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.0 as usize)
+    }
+
+    pub(crate) fn text<'a>(&'a self, text: &'a ScalarText) -> &'a str {
+        match text {
+            ScalarText::Source(span) => self.src.get(span.range()).unwrap_or(""),
+            ScalarText::Owned(s) => s,
+        }
+    }
+
+    /// The text of a scalar node, for an alias used as a mapping key.
+    pub(crate) fn scalar_text_of(&self, id: NodeId) -> Option<ScalarText> {
+        match &self.node(id)?.kind {
+            NodeKind::Scalar { text, .. } => Some(text.clone()),
+            _ => None,
+        }
+    }
+
+    /// True when the next node completes a key position of the innermost mapping.
+    pub(crate) fn expects_key(&self) -> bool {
+        self.stack.last().is_some_and(|f| f.map && f.key.is_none())
+    }
+
+    pub(crate) fn key(&mut self, text: ScalarText, span: Span, merge: bool) {
+        let Some(frame) = self.stack.last_mut() else { return };
+        frame.last_end = frame.last_end.max(span.end);
+        frame.key = Some(PendingKey { text, span, merge });
+    }
+
+    fn push_node(&mut self, node: Node) -> NodeId {
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push(node);
+        id
+    }
+
+    pub(crate) fn scalar(
+        &mut self,
+        text: ScalarText,
+        style: ScalarStyle,
+        span: Span,
+        tag_span: Option<Span>,
+    ) -> NodeId {
+        self.push_node(Node { span, kind: NodeKind::Scalar { text, style }, tag_span, from_short_form: false })
+    }
+
+    /// A sequence node over already-built items (used for the `!GetAtt a.b` split).
+    pub(crate) fn seq_of(&mut self, children: &[NodeId], span: Span) -> NodeId {
+        let first = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+        self.items.extend_from_slice(children);
+        let len = u32::try_from(children.len()).unwrap_or(0);
+        self.push_node(Node { span, kind: NodeKind::Seq { first, len }, tag_span: None, from_short_form: false })
+    }
+
+    /// Wraps `inner` in the synthetic single-pair map of a short-form intrinsic.
+    pub(crate) fn wrap(&mut self, inner: NodeId, wrap: Wrap) -> NodeId {
+        let inner_span = self.node(inner).map(|n| n.span).unwrap_or_default();
+        let span =
+            Span { start: wrap.tag_span.start.min(inner_span.start), end: inner_span.end.max(wrap.tag_span.end) };
+        let first = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
+        self.pairs.push(Pair { key: wrap.key, key_span: wrap.tag_span, value: inner });
+        self.push_node(Node {
+            span,
+            kind: NodeKind::Map { first, len: 1 },
+            tag_span: Some(wrap.tag_span),
+            from_short_form: true,
+        })
+    }
+
+    /// Opens a collection; returns false (after a fatal RL004) when it would be too deep.
+    pub(crate) fn open(
+        &mut self,
+        map: bool,
+        flow: bool,
+        start: usize,
+        tag_span: Option<Span>,
+        wrap: Option<Wrap>,
+    ) -> bool {
+        let start_span = Span::empty_at(start);
+        if self.stack.len() >= self.max_depth {
+            let message = format!("nesting is deeper than {} levels", self.max_depth);
+            self.report_fatal(rl004(self.file, start_span, message));
+            return false;
+        }
+        self.stack.push(Frame {
+            map,
+            flow,
+            start: start_span.start,
+            last_end: start_span.start,
+            items: Vec::new(),
+            pairs: Vec::new(),
+            key: None,
+            merges: Vec::new(),
+            tag_span,
+            wrap,
+        });
+        true
+    }
+
+    /// Closes the innermost collection at byte `end` (used for flow collections; block ones end
+    /// with their last content) and attaches it to its parent. Returns the attached node.
+    pub(crate) fn close(&mut self, end: usize) -> Option<NodeId> {
+        let frame = self.stack.pop()?;
+        let end = if frame.flow { Span::empty_at(end).start } else { frame.last_end };
+        let span = Span { start: frame.start, end: end.max(frame.start) };
+        let kind = if frame.map {
+            let pairs = self.finish_pairs(frame.pairs, frame.merges);
+            let first = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(pairs.len()).unwrap_or(0);
+            self.pairs.extend(pairs);
+            NodeKind::Map { first, len }
+        } else {
+            let first = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(frame.items.len()).unwrap_or(0);
+            self.items.extend(frame.items);
+            NodeKind::Seq { first, len }
+        };
+        let node = Node { span, kind, tag_span: frame.tag_span, from_short_form: false };
+        let mut id = self.push_node(node);
+        if let Some(wrap) = frame.wrap {
+            id = self.wrap(id, wrap);
+        }
+        self.attach(id);
+        Some(id)
+    }
+
+    /// Places a finished node: as the root, a sequence item, a mapping value, or (reported) a
+    /// mapping key that is not a scalar.
+    pub(crate) fn attach(&mut self, id: NodeId) {
+        let span = self.node(id).map(|n| n.span).unwrap_or_default();
+        let src = self.src;
+        let file = self.file;
+        let Some(frame) = self.stack.last_mut() else {
+            self.root.get_or_insert(id);
+            return;
+        };
+        frame.last_end = frame.last_end.max(span.end);
+        if !frame.map {
+            frame.items.push(id);
+            return;
+        }
+        match frame.key.take() {
+            Some(key) if key.merge => frame.merges.push((id, key.span)),
+            Some(key) => frame.pairs.push(Pair { key: key.text, key_span: key.span, value: id }),
+            None => {
+                let text = src.get(span.range()).unwrap_or("").trim();
+                frame.key = Some(PendingKey { text: ScalarText::Owned(text.into()), span, merge: false });
+                let message = "mapping key is not a scalar; CloudFormation keys are plain text";
+                self.diagnostics.push(rl001(file, span, message));
+            }
+        }
+    }
+
+    /// Copies the subtree `root` allocated between `from` and `to` (an anchored node) to the end of
+    /// the arena, for an alias at `span`. Ids inside the range are shifted; the copy's root takes
+    /// the alias span so findings on it point at the use.
+    pub(crate) fn copy(&mut self, root: NodeId, from: Mark, to: Mark, span: Span) -> NodeId {
+        let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        let dn = clamp(self.nodes.len()).wrapping_sub(from.nodes);
+        let di = clamp(self.items.len()).wrapping_sub(from.items);
+        let dp = clamp(self.pairs.len()).wrapping_sub(from.pairs);
+        let shift = |id: NodeId| {
+            if (from.nodes..to.nodes).contains(&id.0) { NodeId(id.0.wrapping_add(dn)) } else { id }
+        };
+        for k in from.nodes..to.nodes {
+            let Some(mut node) = self.nodes.get(k as usize).cloned() else { break };
+            match &mut node.kind {
+                NodeKind::Seq { first, .. } => *first = first.wrapping_add(di),
+                NodeKind::Map { first, .. } => *first = first.wrapping_add(dp),
+                NodeKind::Scalar { .. } => {}
+            }
+            self.nodes.push(node);
+        }
+        for k in from.items..to.items {
+            let Some(&id) = self.items.get(k as usize) else { break };
+            self.items.push(shift(id));
+        }
+        for k in from.pairs..to.pairs {
+            let Some(pair) = self.pairs.get(k as usize) else { break };
+            let pair = Pair { value: shift(pair.value), ..pair.clone() };
+            self.pairs.push(pair);
+        }
+        let copy = shift(root);
+        if let Some(node) = self.nodes.get_mut(copy.0 as usize) {
+            node.span = span;
+        }
+        copy
+    }
+
+    /// Reports duplicate keys among the explicit entries, then applies YAML merge keys: merged
+    /// entries come first and never override (or duplicate) an explicit key.
+    fn finish_pairs(&mut self, explicit: Vec<Pair>, merges: Vec<(NodeId, Span)>) -> Vec<Pair> {
+        self.report_duplicates(&explicit);
+        if merges.is_empty() {
+            return explicit;
+        }
+        let src = self.src;
+        let text = |p: &Pair| key_str(src, p).to_owned();
+        let mut seen: std::collections::HashSet<String> = explicit.iter().map(text).collect();
+        let mut merged = Vec::new();
+        for (value, key_span) in merges {
+            self.warn_merge(key_span);
+            for source in self.merge_sources(value, key_span) {
+                for pair in self.map_pairs(source) {
+                    if seen.insert(text(&pair)) {
+                        merged.push(pair);
+                    }
+                }
+            }
+        }
+        merged.extend(explicit);
+        merged
+    }
+
+    fn map_pairs(&self, id: NodeId) -> Vec<Pair> {
+        match self.node(id).map(|n| &n.kind) {
+            Some(&NodeKind::Map { first, len }) => {
+                let range = first as usize..(first as usize + len as usize);
+                self.pairs.get(range).map(<[Pair]>::to_vec).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The maps a `<<` value names: one map, or a list of maps (earlier ones win).
+    fn merge_sources(&mut self, value: NodeId, key_span: Span) -> Vec<NodeId> {
+        let sources = match self.node(value).map(|n| &n.kind) {
+            Some(NodeKind::Map { .. }) => vec![value],
+            Some(&NodeKind::Seq { first, len }) => {
+                let range = first as usize..(first as usize + len as usize);
+                self.items.get(range).map(<[NodeId]>::to_vec).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        let all_maps = sources.iter().all(|&id| matches!(self.node(id).map(|n| &n.kind), Some(NodeKind::Map { .. })));
+        if sources.is_empty() || !all_maps {
+            let message = "merge key `<<` needs a mapping or a list of mappings";
+            self.report(rl001(self.file, key_span, message));
+        }
+        sources
+    }
+
+    fn warn_merge(&mut self, key_span: Span) {
+        if std::mem::replace(&mut self.merge_warned, true) {
+            return;
+        }
+        let message = "template uses the YAML merge key `<<`; the AWS CLI and SAM CLI expand it \
+                       when packaging, but CloudFormation itself rejects it";
+        self.report(Diagnostic::new("RL005", Level::Warning, self.file, key_span, message));
+    }
+
+    fn report_duplicates(&mut self, pairs: &[Pair]) {
+        if pairs.len() < 2 {
+            return;
+        }
+        let src = self.src;
+        let mut first_at: HashMap<&str, Span> = HashMap::with_capacity(pairs.len());
+        let mut repeats = Vec::new();
+        for pair in pairs {
+            let key = key_str(src, pair);
+            match first_at.get(key) {
+                Some(&first) => repeats.push((key, pair.key_span, first)),
+                None => {
+                    first_at.insert(key, pair.key_span);
+                }
+            }
+        }
+        for (key, span, first) in repeats {
+            let related =
+                Location { file: self.file, span: first, resource: None, message: "first defined here".to_owned() };
+            let message = format!("duplicate key `{key}`; CloudFormation rejects repeated keys");
+            let diagnostic = Diagnostic::new("RL002", Level::Error, self.file, span, message)
+                .label("repeated here")
+                .related(related);
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Hands back the tree. After a fatal problem the root is dropped: a half-built tree would
+    /// only produce misleading findings.
+    pub(crate) fn finish(self, source: Arc<str>) -> Built {
+        let root = if self.fatal { None } else { self.root };
+        let tree = Tree { source, nodes: self.nodes, items: self.items, pairs: self.pairs, root };
+        Built { tree, diagnostics: self.diagnostics, fatal: self.fatal }
+    }
+}
+
+fn key_str<'a>(src: &'a str, pair: &'a Pair) -> &'a str {
+    match &pair.key {
+        ScalarText::Source(span) => src.get(span.range()).unwrap_or(""),
+        ScalarText::Owned(s) => s,
+    }
+}

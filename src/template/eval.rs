@@ -1,0 +1,689 @@
+//! The symbolic evaluator: intrinsic functions over a template, with parameter overrides and
+//! forced condition values.
+//!
+//! Evaluation never dereferences a resource (a `Ref` stays `Ref(id)`), so the only cycles a
+//! template can express are between conditions; those are cut in [`super::conditions`]. Recursion
+//! follows the tree and is additionally capped at [`MAX_DEPTH`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span};
+
+use super::conditions::Solver;
+use super::model::{Parameter, Resource, Template, is_pseudo_parameter};
+use super::sam;
+use super::value::{Value, ValueKind};
+
+/// Deeper than the loader's nesting cap (512), so only reached through repeated indirection.
+pub(crate) const MAX_DEPTH: usize = 600;
+
+/// Candidate entries `Fn::FindInMap` compares when a key is unknown; beyond that it gives up.
+const MAX_MAP_CANDIDATES: usize = 256;
+
+pub struct Evaluator<'t> {
+    template: &'t Template,
+    overrides: BTreeMap<String, String>,
+    fixed: BTreeMap<String, bool>,
+    /// Every condition's value, decided once per configuration (`None` = undecided).
+    decided: BTreeMap<String, Option<bool>>,
+    /// True while `decided` is being filled (see `Solver::nested`).
+    deciding: bool,
+}
+
+impl<'t> Evaluator<'t> {
+    pub fn new(template: &'t Template) -> Self {
+        let mut ev = Evaluator {
+            template,
+            overrides: BTreeMap::new(),
+            fixed: BTreeMap::new(),
+            decided: BTreeMap::new(),
+            deciding: false,
+        };
+        ev.decide_conditions();
+        ev
+    }
+
+    /// Parameter values as given by the user; an override replaces the `Default`.
+    pub fn with_parameters(mut self, overrides: BTreeMap<String, String>) -> Self {
+        self.overrides = overrides;
+        self.decide_conditions();
+        self
+    }
+
+    /// A scenario: force condition values (others are derived from them where possible).
+    pub fn with_conditions(mut self, fixed: BTreeMap<String, bool>) -> Self {
+        self.fixed = fixed;
+        self.decide_conditions();
+        self
+    }
+
+    fn decide_conditions(&mut self) {
+        self.decided.clear();
+        self.deciding = true;
+        let decided = Solver::decide_all(self);
+        self.decided = decided;
+        self.deciding = false;
+    }
+
+    pub fn template(&self) -> &'t Template {
+        self.template
+    }
+
+    pub fn eval(&self, node: NodeId) -> Value {
+        self.eval_at(node, 0)
+    }
+
+    /// Condition value when decidable (Fn::Equals/And/Or/Not/Condition over known inputs, or
+    /// fixed), else None.
+    pub fn condition(&self, name: &str) -> Option<bool> {
+        if let Some(&forced) = self.fixed.get(name) {
+            return Some(forced);
+        }
+        self.decided.get(name).copied().flatten()
+    }
+
+    pub(crate) fn is_deciding(&self) -> bool {
+        self.deciding
+    }
+
+    /// Was the condition forced by [`Evaluator::with_conditions`] or decided already?
+    pub(crate) fn known_condition(&self, name: &str) -> Option<Option<bool>> {
+        if let Some(&forced) = self.fixed.get(name) {
+            return Some(Some(forced));
+        }
+        self.decided.get(name).copied()
+    }
+
+    /// Names of conditions whose value is undecided and that influence `node` (for scenario
+    /// enumeration): every `Fn::If` reached, following only the chosen branch of decided ones.
+    pub fn undecided_conditions(&self, node: NodeId) -> Vec<String> {
+        let mut found = BTreeSet::new();
+        self.collect_undecided(node, &mut found);
+        found.into_iter().collect()
+    }
+
+    /// Undecided conditions that influence a resource: its own `Condition` and its properties,
+    /// including SAM `Globals.Function` for a serverless function.
+    pub fn resource_undecided_conditions(&self, res: &Resource) -> Vec<String> {
+        let mut found = BTreeSet::new();
+        if let Some((name, _)) = &res.condition
+            && self.condition(name).is_none()
+        {
+            found.insert(name.clone());
+        }
+        let globals = sam::globals_for(self.template, res);
+        for node in [res.properties, globals].into_iter().flatten() {
+            self.collect_undecided(node, &mut found);
+        }
+        found.into_iter().collect()
+    }
+
+    fn collect_undecided(&self, node: NodeId, found: &mut BTreeSet<String>) {
+        let tree = &self.template.tree;
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            if let Some(("Fn::If", args, _)) = tree.single_entry(node)
+                && let [cond, if_true, if_false] = tree.seq(args)
+                && let Some(name) = tree.scalar(*cond)
+            {
+                match self.condition(name) {
+                    Some(true) => stack.push(*if_true),
+                    Some(false) => stack.push(*if_false),
+                    None => {
+                        found.insert(name.to_owned());
+                        stack.extend([*if_true, *if_false]);
+                    }
+                }
+                continue;
+            }
+            stack.extend(tree.seq(node));
+            stack.extend(tree.map(node).iter().map(|p| p.value));
+        }
+    }
+
+    /// Resource.Properties.<path> evaluated, with SAM Globals.Function merged for
+    /// AWS::Serverless::Function. A dotted path walks maps (and numbered list items); `None` when
+    /// the property is absent or evaluates to `AWS::NoValue`. An undecided `Fn::If` on the way
+    /// yields a `Choice` whose missing branch is `NoValue`.
+    pub fn property(&self, res: &Resource, path: &str) -> Option<Value> {
+        let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+        let globals = sam::globals_for(self.template, res);
+        let value = sam::lookup(self, globals, res.properties, &segments)?;
+        (!value.is_no_value()).then_some(value)
+    }
+
+    /// Is the resource present (its `Condition` true)? None when undecided.
+    pub fn resource_exists(&self, res: &Resource) -> Option<bool> {
+        match &res.condition {
+            None => Some(true),
+            Some((name, _)) => self.condition(name),
+        }
+    }
+
+    pub(crate) fn eval_at(&self, node: NodeId, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let span = tree.span(node);
+        if depth > MAX_DEPTH {
+            return Value::unknown("nesting too deep", span);
+        }
+        match &tree.node(node).kind {
+            NodeKind::Scalar { style, .. } => scalar_value(tree.scalar(node).unwrap_or(""), *style, span),
+            NodeKind::Seq { .. } => {
+                let items = tree.seq(node).iter().map(|&n| self.eval_at(n, depth + 1));
+                Value::new(ValueKind::List(items.filter(|v| !v.is_no_value()).collect()), span)
+            }
+            NodeKind::Map { .. } => {
+                if let Some((key, arg, _)) = tree.single_entry(node)
+                    && is_intrinsic(key)
+                {
+                    return self.intrinsic(key, node, arg, depth + 1);
+                }
+                let entries = tree.map(node).iter().filter_map(|pair| {
+                    let value = self.eval_at(pair.value, depth + 1);
+                    (!value.is_no_value()).then(|| (tree.key(pair).to_owned(), pair.key_span, value))
+                });
+                Value::new(ValueKind::Map(entries.collect()), span)
+            }
+        }
+    }
+
+    fn intrinsic(&self, key: &str, node: NodeId, arg: NodeId, depth: usize) -> Value {
+        let span = self.template.tree.span(node);
+        match key {
+            "Ref" => self.ref_(arg, span, depth),
+            "Fn::GetAtt" => self.get_att(arg, span, depth),
+            "Fn::Sub" => self.sub(arg, span, depth),
+            "Fn::Join" => self.join(arg, span, depth),
+            "Fn::Select" => self.select(arg, span, depth),
+            "Fn::Split" => self.split(arg, span, depth),
+            "Fn::FindInMap" => self.find_in_map(arg, span, depth),
+            "Fn::If" => self.if_(arg, span, depth),
+            "Fn::Base64" => self.eval_at(arg, depth),
+            "Fn::ImportValue" => Value::new(ValueKind::Import(Box::new(self.eval_at(arg, depth))), span),
+            "Fn::GetAZs" => Value::unknown("Fn::GetAZs", span),
+            "Fn::Cidr" => Value::unknown("Fn::Cidr", span),
+            "Fn::ToJsonString" => to_json_string(self.eval_at(arg, depth), span),
+            "Fn::Length" => match self.eval_at(arg, depth).kind {
+                ValueKind::List(items) => Value::new(ValueKind::Number(items.len().to_string()), span),
+                _ => Value::unknown("Fn::Length of an unknown list", span),
+            },
+            "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => match Solver::new(self).expr(node, depth) {
+                Some(b) => Value::new(ValueKind::Bool(b), span),
+                None => Value::unknown(format!("undecided `{key}`"), span),
+            },
+            _ => Value::unknown(format!("unsupported function `{key}`"), span),
+        }
+    }
+
+    fn ref_(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        match self.template.tree.scalar(arg) {
+            Some(name) => self.resolve_name(name, span, depth),
+            None => Value::unknown("`Ref` to a non-literal name", span),
+        }
+    }
+
+    /// What `Ref name` (or `${name}` in `Fn::Sub`) stands for.
+    pub(crate) fn resolve_name(&self, name: &str, span: Span, depth: usize) -> Value {
+        if name == "AWS::NoValue" {
+            return Value::new(ValueKind::NoValue, span);
+        }
+        if is_pseudo_parameter(name) {
+            return Value::new(ValueKind::Pseudo(name.to_owned()), span);
+        }
+        if let Some(param) = self.template.parameter(name) {
+            return self.parameter_value(param, span, depth);
+        }
+        if self.template.resource(name).is_some() || self.template.is_sam() {
+            return Value::new(ValueKind::Ref(name.to_owned()), span);
+        }
+        Value::unknown(format!("unresolved reference `{name}`"), span)
+    }
+
+    fn parameter_value(&self, param: &Parameter, span: Span, depth: usize) -> Value {
+        let unknown = Value::new(ValueKind::Parameter(param.name.clone()), span);
+        if param.is_ssm() {
+            return unknown;
+        }
+        if let Some(text) = self.overrides.get(&param.name) {
+            return typed_parameter(param, text, span);
+        }
+        let Some(default) = param.default else {
+            return unknown;
+        };
+        let tree = &self.template.tree;
+        if let Some(text) = tree.scalar(default) {
+            return typed_parameter(param, text, tree.span(default));
+        }
+        // A list default is not valid CloudFormation, but its meaning is clear; a map default
+        // (an intrinsic) is not allowed at all, so the value stays unknown.
+        if tree.is_seq(default) {
+            return self.eval_at(default, depth + 1);
+        }
+        unknown
+    }
+
+    fn get_att(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let (resource, attribute) = if let Some(text) = tree.scalar(arg) {
+            match text.split_once('.') {
+                Some((r, a)) => (r.to_owned(), a.to_owned()),
+                None => return Value::unknown("`Fn::GetAtt` without an attribute", span),
+            }
+        } else if let [res, attr, ..] = tree.seq(arg)
+            && let Some(resource) = tree.scalar(*res)
+        {
+            let attr = self.eval_at(*attr, depth);
+            let Some(attribute) = attr.as_str() else {
+                return Value::unknown("`Fn::GetAtt` with an unknown attribute name", span);
+            };
+            (resource.to_owned(), attribute.to_owned())
+        } else {
+            return Value::unknown("malformed `Fn::GetAtt`", span);
+        };
+        if self.template.resource(&resource).is_none() && !self.template.is_sam() {
+            return Value::unknown(format!("unresolved reference `{resource}`"), span);
+        }
+        Value::new(ValueKind::GetAtt { resource, attribute }, span)
+    }
+
+    fn sub(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let (text_node, vars) = match tree.seq(arg) {
+            [] => (arg, None),
+            [text, vars, ..] => (*text, Some(*vars)),
+            [text] => (*text, None),
+        };
+        let Some(text) = tree.scalar(text_node) else {
+            return Value::unknown("`Fn::Sub` of a non-literal string", span);
+        };
+        let mut out = ConcatBuilder::new(span);
+        for piece in sub_pieces(text) {
+            match piece {
+                SubPiece::Text(t) => out.push_text(t),
+                SubPiece::Var { name, .. } => {
+                    out.push(self.sub_var(name, vars, span, depth));
+                }
+            }
+        }
+        out.finish()
+    }
+
+    fn sub_var(&self, name: &str, vars: Option<NodeId>, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        if let Some(node) = vars.and_then(|v| tree.get(v, name)) {
+            return self.eval_at(node, depth + 1);
+        }
+        match name.split_once('.') {
+            Some((resource, attribute)) if !is_pseudo_parameter(name) => {
+                if self.template.resource(resource).is_none() && !self.template.is_sam() {
+                    return Value::unknown(format!("unresolved reference `{resource}`"), span);
+                }
+                let (resource, attribute) = (resource.to_owned(), attribute.to_owned());
+                Value::new(ValueKind::GetAtt { resource, attribute }, span)
+            }
+            _ => self.resolve_name(name, span, depth + 1),
+        }
+    }
+
+    fn join(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let [delim, list] = tree.seq(arg) else {
+            return Value::unknown("malformed `Fn::Join`", span);
+        };
+        let delim = self.eval_at(*delim, depth);
+        let Some(delim) = delim.as_str() else {
+            return Value::unknown("`Fn::Join` with an unknown delimiter", span);
+        };
+        join_values(delim, self.eval_at(*list, depth), span, depth)
+    }
+
+    fn select(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let [index, list] = tree.seq(arg) else {
+            return Value::unknown("malformed `Fn::Select`", span);
+        };
+        let index = self.eval_at(*index, depth);
+        let Some(index) = index.as_str().and_then(|s| s.trim().parse::<usize>().ok()) else {
+            return Value::unknown("`Fn::Select` with an unknown index", span);
+        };
+        map_choice(self.eval_at(*list, depth), span, depth, &|list| match &list.kind {
+            ValueKind::List(items) => match items.get(index) {
+                Some(item) => item.clone(),
+                None => Value::unknown("Fn::Select index out of range", span),
+            },
+            _ => Value::unknown("`Fn::Select` over an unknown list", span),
+        })
+    }
+
+    fn split(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let [delim, source] = tree.seq(arg) else {
+            return Value::unknown("malformed `Fn::Split`", span);
+        };
+        let delim = self.eval_at(*delim, depth);
+        let Some(delim) = delim.as_str().filter(|d| !d.is_empty()) else {
+            return Value::unknown("`Fn::Split` with an unknown delimiter", span);
+        };
+        map_choice(self.eval_at(*source, depth), span, depth, &|source| match source.as_str() {
+            Some(text) => {
+                let items = text.split(delim).map(|s| Value::str(s, source.span)).collect();
+                Value::new(ValueKind::List(items), span)
+            }
+            None => Value::unknown("`Fn::Split` of an unknown string", span),
+        })
+    }
+
+    fn find_in_map(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let args = tree.seq(arg);
+        let [map_name, top, second, rest @ ..] = args else {
+            return Value::unknown("malformed `Fn::FindInMap`", span);
+        };
+        let keys: Vec<Value> = [map_name, top, second].iter().map(|&&n| self.eval_at(n, depth)).collect();
+        let Some(mapping) = keys[0].as_str().and_then(|m| self.template.mappings.and_then(|ms| tree.get(ms, m))) else {
+            return Value::unknown("`Fn::FindInMap` names an unknown mapping", span);
+        };
+        let candidates = map_candidates(tree, mapping, keys[1].as_str(), keys[2].as_str());
+        let default = rest.first().and_then(|d| tree.get(*d, "DefaultValue"));
+        let values: Vec<Value> = candidates.iter().map(|&n| self.eval_at(n, depth)).collect();
+        let all_keys_known = keys[1].as_str().is_some() && keys[2].as_str().is_some();
+        match values.split_first() {
+            None if all_keys_known => match default {
+                Some(d) => self.eval_at(d, depth),
+                None => Value::unknown("Fn::FindInMap key not found", span),
+            },
+            Some((first, others))
+                if others.iter().all(|v| same_value(v, first)) && candidates.len() <= MAX_MAP_CANDIDATES =>
+            {
+                first.clone()
+            }
+            _ => Value::unknown("`Fn::FindInMap` with an unknown key", span),
+        }
+    }
+
+    fn if_(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let tree = &self.template.tree;
+        let [cond, if_true, if_false] = tree.seq(arg) else {
+            return Value::unknown("malformed `Fn::If`", span);
+        };
+        let Some(name) = tree.scalar(*cond) else {
+            return Value::unknown("`Fn::If` with a non-literal condition", span);
+        };
+        match self.condition(name) {
+            Some(true) => self.eval_at(*if_true, depth),
+            Some(false) => self.eval_at(*if_false, depth),
+            None => Value::new(
+                ValueKind::Choice {
+                    condition: name.to_owned(),
+                    if_true: Box::new(self.eval_at(*if_true, depth)),
+                    if_false: Box::new(self.eval_at(*if_false, depth)),
+                },
+                span,
+            ),
+        }
+    }
+}
+
+/// `Ref` and every `Fn::` function; `Condition` only means something inside `Conditions`.
+pub(crate) fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key.starts_with("Fn::")
+}
+
+/// Plain YAML scalars are typed the way YAML 1.2's core schema types them; quoted ones are text.
+fn scalar_value(text: &str, style: ScalarStyle, span: Span) -> Value {
+    if style == ScalarStyle::Plain {
+        match text {
+            "true" | "True" | "TRUE" => return Value::new(ValueKind::Bool(true), span),
+            "false" | "False" | "FALSE" => return Value::new(ValueKind::Bool(false), span),
+            "null" | "Null" | "NULL" | "~" | "" => return Value::new(ValueKind::Null, span),
+            _ if is_number(text) => return Value::new(ValueKind::Number(text.to_owned()), span),
+            _ => {}
+        }
+    }
+    text_value(text.to_owned(), span)
+}
+
+/// A string, recognising `{{resolve:...}}` dynamic references.
+fn text_value(text: String, span: Span) -> Value {
+    if text.contains("{{resolve:") {
+        return Value::new(ValueKind::Dynamic(text), span);
+    }
+    Value::new(ValueKind::Str(text), span)
+}
+
+/// YAML 1.2 core-schema numbers: decimal integers and floats, `0x`/`0o` integers, `.inf`, `.nan`.
+fn is_number(text: &str) -> bool {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        return !oct.is_empty() && oct.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac);
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+/// A parameter's text as its `Type` reads it: lists split on commas (members trimmed, as
+/// CloudFormation does), numbers kept as their text.
+fn typed_parameter(param: &Parameter, text: &str, span: Span) -> Value {
+    if param.is_list() {
+        let items = text.split(',').map(|s| text_value(s.trim().to_owned(), span)).collect();
+        return Value::new(ValueKind::List(items), span);
+    }
+    if param.type_name.as_deref() == Some("Number") {
+        return Value::new(ValueKind::Number(text.to_owned()), span);
+    }
+    text_value(text.to_owned(), span)
+}
+
+/// Applies `f` to each branch of an undecided choice (and to anything else directly).
+fn map_choice(value: Value, span: Span, depth: usize, f: &dyn Fn(&Value) -> Value) -> Value {
+    match value.kind {
+        ValueKind::Choice { condition, if_true, if_false } if depth <= MAX_DEPTH => {
+            let if_true = Box::new(map_choice(*if_true, span, depth + 1, f));
+            let if_false = Box::new(map_choice(*if_false, span, depth + 1, f));
+            Value::new(ValueKind::Choice { condition, if_true, if_false }, span)
+        }
+        _ => f(&value),
+    }
+}
+
+fn join_values(delim: &str, list: Value, span: Span, depth: usize) -> Value {
+    map_choice(list, span, depth, &|list| match &list.kind {
+        ValueKind::List(items) => {
+            let mut out = ConcatBuilder::new(span);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_text(delim);
+                }
+                out.push(item.clone());
+            }
+            out.finish()
+        }
+        ValueKind::Unknown(_) => list.clone(),
+        // A list parameter without a default, an import, ...: a string made from unknown parts.
+        _ => Value::new(ValueKind::Concat(vec![list.clone()]), span),
+    })
+}
+
+/// Entries of a mapping for a known or unknown (any entry) pair of keys.
+fn map_candidates(
+    tree: &crate::source::tree::Tree,
+    mapping: NodeId,
+    top: Option<&str>,
+    second: Option<&str>,
+) -> Vec<NodeId> {
+    let tops: Vec<NodeId> = match top {
+        Some(k) => tree.get(mapping, k).into_iter().collect(),
+        None => tree.map(mapping).iter().map(|p| p.value).collect(),
+    };
+    tops.into_iter()
+        .flat_map(|t| match second {
+            Some(k) => tree.get(t, k).into_iter().collect::<Vec<_>>(),
+            None => tree.map(t).iter().map(|p| p.value).collect(),
+        })
+        .take(MAX_MAP_CANDIDATES + 1)
+        .collect()
+}
+
+/// Equal ignoring where in the source each part came from.
+pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
+    strip_spans(a) == strip_spans(b)
+}
+
+fn strip_spans(v: &Value) -> Value {
+    let mut v = v.clone();
+    let mut stack = vec![&mut v];
+    while let Some(v) = stack.pop() {
+        v.span = Span::default();
+        match &mut v.kind {
+            ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items.iter_mut()),
+            ValueKind::Map(entries) => {
+                for (_, span, item) in entries.iter_mut() {
+                    *span = Span::default();
+                    stack.push(item);
+                }
+            }
+            ValueKind::Import(inner) => stack.push(inner),
+            ValueKind::Choice { if_true, if_false, .. } => {
+                stack.push(if_true);
+                stack.push(if_false);
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+fn to_json_string(value: Value, span: Span) -> Value {
+    if !value.is_known() {
+        return Value::unknown("Fn::ToJsonString of an unknown value", span);
+    }
+    match to_json(&value, 0) {
+        Some(json) => Value::str(json.to_string(), span),
+        None => Value::unknown("Fn::ToJsonString", span),
+    }
+}
+
+fn to_json(value: &Value, depth: usize) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    Some(match &value.kind {
+        ValueKind::Str(s) => J::String(s.clone()),
+        ValueKind::Number(n) => {
+            serde_json::from_str::<serde_json::Number>(n).map_or_else(|_| J::String(n.clone()), J::Number)
+        }
+        ValueKind::Bool(b) => J::Bool(*b),
+        ValueKind::Null => J::Null,
+        ValueKind::List(items) => J::Array(items.iter().map(|i| to_json(i, depth + 1)).collect::<Option<_>>()?),
+        ValueKind::Map(entries) => {
+            J::Object(entries.iter().map(|(k, _, v)| Some((k.clone(), to_json(v, depth + 1)?))).collect::<Option<_>>()?)
+        }
+        _ => return None,
+    })
+}
+
+/// Builds a string from literal text and values, merging adjacent literal text; `Str` when every
+/// part is known, `Concat` otherwise.
+struct ConcatBuilder {
+    span: Span,
+    text: String,
+    parts: Vec<Value>,
+    known: bool,
+}
+
+impl ConcatBuilder {
+    fn new(span: Span) -> Self {
+        ConcatBuilder { span, text: String::new(), parts: Vec::new(), known: true }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn push(&mut self, value: Value) {
+        match value.kind {
+            ValueKind::Str(s) | ValueKind::Number(s) => self.text.push_str(&s),
+            ValueKind::Bool(b) => self.text.push_str(if b { "true" } else { "false" }),
+            ValueKind::NoValue | ValueKind::Null => {}
+            ValueKind::Concat(parts) => parts.into_iter().for_each(|p| self.push(p)),
+            _ => {
+                self.flush();
+                self.known = false;
+                self.parts.push(value);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            self.parts.push(Value::str(text, self.span));
+        }
+    }
+
+    fn finish(mut self) -> Value {
+        if self.known {
+            return text_value(self.text, self.span);
+        }
+        self.flush();
+        Value::new(ValueKind::Concat(self.parts), self.span)
+    }
+}
+
+/// One piece of an `Fn::Sub` template string.
+#[derive(Debug, PartialEq)]
+pub(crate) enum SubPiece<'a> {
+    Text(&'a str),
+    /// `${name}`; `offset` is the byte offset of the name within the string.
+    Var {
+        name: &'a str,
+        offset: usize,
+    },
+}
+
+/// Cuts an `Fn::Sub` string into text and `${name}` variables; `${!x}` is the literal `${x}`, and
+/// an unclosed `${` is literal text.
+pub(crate) fn sub_pieces(text: &str) -> Vec<SubPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = 0;
+    while let Some(found) = text[rest..].find("${") {
+        let open = rest + found;
+        if text[open + 2..].starts_with('!') {
+            pieces.push(SubPiece::Text(&text[rest..open + 2]));
+            rest = open + 3;
+            continue;
+        }
+        let Some(close) = text[open + 2..].find('}') else {
+            break;
+        };
+        if open > rest {
+            pieces.push(SubPiece::Text(&text[rest..open]));
+        }
+        let raw = &text[open + 2..open + 2 + close];
+        let name = raw.trim();
+        let offset = open + 2 + (raw.len() - raw.trim_start().len());
+        pieces.push(SubPiece::Var { name, offset });
+        rest = open + 3 + close;
+    }
+    if rest < text.len() {
+        pieces.push(SubPiece::Text(&text[rest..]));
+    }
+    pieces
+}

@@ -1,0 +1,236 @@
+//! RL003 unresolved-reference: `Ref`, `Fn::GetAtt`, `DependsOn`, `${}` in `Fn::Sub` and condition
+//! names that point at nothing the template defines.
+//!
+//! Templates run through a macro (any transform other than SAM and the Secrets Manager one) are
+//! not checked: the macro may define the names. SAM templates are checked leniently, because SAM
+//! generates resources whose ids start with the id of the resource that caused them
+//! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`).
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::source::tree::{NodeId, ScalarText, Span, Tree};
+
+use super::eval::{SubPiece, is_intrinsic, sub_pieces};
+use super::model::{SAM_TRANSFORM, Template, is_pseudo_parameter};
+
+const RULE: &str = "RL003";
+
+/// Ids SAM creates without a resource of that name or prefix in the template.
+const SAM_IMPLICIT_PREFIXES: &[&str] =
+    &["ServerlessRestApi", "ServerlessHttpApi", "ServerlessDeploymentApplication", "CodeDeployServiceRole"];
+
+pub(crate) fn check(template: &Template) -> Vec<Diagnostic> {
+    if !checkable(template) {
+        return Vec::new();
+    }
+    let mut checker = Checker { template, tree: &template.tree, found: Vec::new() };
+    checker.resources();
+    checker.conditions();
+    checker.outputs();
+    if template.is_sam()
+        && let Some(globals) = template.tree.root.and_then(|r| template.tree.get(r, "Globals"))
+    {
+        checker.walk(globals, None, false);
+    }
+    checker.found
+}
+
+/// False when a macro transform (or a transform written as a map) may rewrite the template.
+fn checkable(template: &Template) -> bool {
+    let tree = &template.tree;
+    let Some(node) = tree.root.and_then(|r| tree.get(r, "Transform")) else {
+        return true;
+    };
+    let items: Vec<NodeId> = if tree.is_seq(node) { tree.seq(node).to_vec() } else { vec![node] };
+    items.iter().all(|&item| {
+        tree.scalar(item).is_some_and(|name| name == SAM_TRANSFORM || name.starts_with("AWS::SecretsManager-"))
+    })
+}
+
+struct Checker<'a> {
+    template: &'a Template,
+    tree: &'a Tree,
+    found: Vec<Diagnostic>,
+}
+
+/// What a name has to be for the reference to resolve.
+#[derive(Clone, Copy)]
+enum Want {
+    /// `Ref` or `${X}`: a parameter, resource or pseudo parameter.
+    Value,
+    /// `Fn::GetAtt`, `${X.Attr}`, `DependsOn`: a resource.
+    Resource,
+    Condition,
+}
+
+impl Checker<'_> {
+    fn resources(&mut self) {
+        for res in &self.template.resources {
+            let id = Some(res.logical_id.as_str());
+            if let Some((name, span)) = &res.condition {
+                self.expect(name, *span, Want::Condition, "Condition", id);
+            }
+            for (name, span) in &res.depends_on {
+                self.expect(name, *span, Want::Resource, "DependsOn", id);
+            }
+            if let Some(props) = res.properties {
+                self.walk(props, id, false);
+            }
+        }
+    }
+
+    fn conditions(&mut self) {
+        for def in &self.template.conditions {
+            self.walk(def.node, None, true);
+        }
+    }
+
+    fn outputs(&mut self) {
+        let tree = self.tree;
+        let Some(section) = tree.root.and_then(|r| tree.get(r, "Outputs")) else {
+            return;
+        };
+        for pair in tree.map(section) {
+            if let Some(cond) = tree.get(pair.value, "Condition")
+                && let Some(name) = tree.scalar(cond)
+            {
+                self.expect(name, tree.span(cond), Want::Condition, "Condition", None);
+            }
+            for key in ["Value", "Export"] {
+                if let Some(node) = tree.get(pair.value, key) {
+                    self.walk(node, None, false);
+                }
+            }
+        }
+    }
+
+    /// Every intrinsic under `node`; `{"Condition": name}` counts only inside `Conditions`,
+    /// where it is a function rather than a property name.
+    fn walk(&mut self, node: NodeId, resource: Option<&str>, in_conditions: bool) {
+        let tree = self.tree;
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            stack.extend(tree.seq(node).iter().rev());
+            stack.extend(tree.map(node).iter().rev().map(|p| p.value));
+            let Some((key, arg, _)) = tree.single_entry(node) else {
+                continue;
+            };
+            let is_function = is_intrinsic(key) || (in_conditions && key == "Condition");
+            if !is_function {
+                continue;
+            }
+            self.intrinsic(key, arg, resource);
+        }
+    }
+
+    fn intrinsic(&mut self, key: &str, arg: NodeId, resource: Option<&str>) {
+        let tree = self.tree;
+        match key {
+            "Ref" => {
+                if let Some(name) = tree.scalar(arg) {
+                    self.expect(name, tree.span(arg), Want::Value, "Ref", resource);
+                }
+            }
+            "Fn::GetAtt" => self.get_att(arg, resource),
+            "Fn::Sub" => self.sub(arg, resource),
+            "Fn::If" | "Condition" => {
+                let cond = tree.seq(arg).first().copied().unwrap_or(arg);
+                if let Some(name) = tree.scalar(cond) {
+                    self.expect(name, tree.span(cond), Want::Condition, key, resource);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn get_att(&mut self, arg: NodeId, resource: Option<&str>) {
+        let tree = self.tree;
+        if let Some(&first) = tree.seq(arg).first()
+            && let Some(name) = tree.scalar(first)
+        {
+            self.expect(name, tree.span(first), Want::Resource, "Fn::GetAtt", resource);
+            return;
+        }
+        let Some(text) = tree.scalar(arg) else {
+            return;
+        };
+        let name = text.split_once('.').map_or(text, |(r, _)| r);
+        let span = sub_span(tree, arg, 0, name.len());
+        self.expect(name, span, Want::Resource, "Fn::GetAtt", resource);
+    }
+
+    fn sub(&mut self, arg: NodeId, resource: Option<&str>) {
+        let tree = self.tree;
+        let (text_node, vars) = match tree.seq(arg) {
+            [] => (arg, None),
+            [text, rest @ ..] => (*text, rest.first().copied()),
+        };
+        let Some(text) = tree.scalar(text_node) else {
+            return;
+        };
+        for piece in sub_pieces(text) {
+            let SubPiece::Var { name, offset } = piece else {
+                continue;
+            };
+            if vars.is_some_and(|v| tree.get(v, name).is_some()) {
+                continue;
+            }
+            let (target, want) = match name.split_once('.') {
+                Some((res, _)) if !is_pseudo_parameter(name) => (res, Want::Resource),
+                _ => (name, Want::Value),
+            };
+            let span = sub_span(tree, text_node, offset, target.len());
+            self.expect(target, span, want, "Fn::Sub", resource);
+        }
+    }
+
+    fn resolves(&self, name: &str, want: Want) -> bool {
+        let t = self.template;
+        match want {
+            Want::Condition => t.condition_def(name).is_some(),
+            Want::Resource => t.resource(name).is_some() || self.sam_generated(name),
+            Want::Value => {
+                is_pseudo_parameter(name)
+                    || t.parameter(name).is_some()
+                    || t.resource(name).is_some()
+                    || self.sam_generated(name)
+            }
+        }
+    }
+
+    /// Conservative: any name that extends an existing logical id may be one SAM generates.
+    fn sam_generated(&self, name: &str) -> bool {
+        let t = self.template;
+        t.is_sam()
+            && (t.resources.iter().any(|r| !r.logical_id.is_empty() && name.starts_with(&r.logical_id))
+                || SAM_IMPLICIT_PREFIXES.iter().any(|p| name.starts_with(p)))
+    }
+
+    fn expect(&mut self, name: &str, span: Span, want: Want, via: &str, resource: Option<&str>) {
+        if self.resolves(name, want) {
+            return;
+        }
+        let what = match want {
+            Want::Value => "a parameter, resource or pseudo parameter",
+            Want::Resource => "a resource",
+            Want::Condition => "a condition",
+        };
+        let message = format!("`{via}` names `{name}`, which is not {what}");
+        let mut diagnostic =
+            Diagnostic::new(RULE, Level::Error, self.template.file, span, message).label("unresolved name");
+        if let Some(id) = resource {
+            diagnostic = diagnostic.resource(id);
+        }
+        self.found.push(diagnostic);
+    }
+}
+
+/// The span of `len` bytes at `offset` inside a scalar, when the scalar's text is exactly its
+/// source slice (no escapes or folding); otherwise the whole scalar.
+fn sub_span(tree: &Tree, node: NodeId, offset: usize, len: usize) -> Span {
+    let whole = tree.span(node);
+    let crate::source::tree::NodeKind::Scalar { text: ScalarText::Source(src), .. } = &tree.node(node).kind else {
+        return whole;
+    };
+    let start = src.start as usize + offset;
+    Span::new(start, start + len)
+}
