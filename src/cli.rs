@@ -51,6 +51,15 @@ pub struct LintArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Parameter values (AWS CLI JSON list, `{"Parameters": {...}}` or a plain object); they
+    /// replace the templates' defaults.
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+
+    /// One parameter value, `Key=Value` (repeatable; wins over --parameters).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameter: Vec<String>,
+
     /// Worker threads (default: one per core). Output is identical whatever the count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -3,6 +3,7 @@
 //! Files are processed in parallel, but every output is sorted by (file, position, rule), and file
 //! ids follow the sorted path order, so output bytes never depend on thread scheduling.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
 use crate::facts::Facts;
 use crate::rules::{self, Context};
+use crate::scenarios;
 use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
@@ -41,6 +43,8 @@ pub struct Options {
     pub limits: Limits,
     /// Worker threads; `None` uses one per core.
     pub threads: Option<usize>,
+    /// Parameter values that replace template defaults.
+    pub parameters: std::collections::BTreeMap<String, String>,
 }
 
 pub struct Outcome {
@@ -103,7 +107,8 @@ struct FileResult {
 /// `None` for a walked file that turns out not to be a template.
 fn read_and_lint(candidate: &Candidate, options: &Options) -> Option<FileResult> {
     let bytes = match read_regular_file(candidate, options.limits.max_bytes) {
-        Ok(bytes) => bytes,
+        Ok(Read::Bytes(bytes)) => bytes,
+        Ok(Read::TooLarge(size)) => return Some(too_large(candidate, size, options.limits.max_bytes)),
         Err(message) => return Some(unreadable(candidate, message)),
     };
     if !candidate.explicit && !discover::looks_like_cloudformation(&bytes) {
@@ -118,37 +123,81 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
     let loaded = source::load_bytes(file, path, bytes, &options.limits);
     let text = loaded.tree.source.clone();
     let template = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree));
-    let facts = template.as_ref().map(Facts::build);
-    let cx =
-        Context { file, load_diagnostics: &loaded.diagnostics, template: template.as_ref(), facts: facts.as_ref() };
-    let diagnostics = rules::ALL.iter().flat_map(|rule| rule.check(&cx)).collect();
+    let diagnostics = match &template {
+        None => {
+            let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
+            run_rules(&cx)
+        }
+        Some(template) => lint_template(file, template, &loaded.diagnostics, options),
+    };
     let line_index = LineIndex::new(&text);
     FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics }
 }
 
-/// Reads only regular files (a FIFO or device would block or never end) and only up to the size
-/// cap, which the loader then reports as RL004.
-fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Vec<u8>, String> {
-    use std::io::Read;
+enum Read {
+    Bytes(Vec<u8>),
+    /// Over the size cap: not read at all, so a 50 MB file costs nothing.
+    TooLarge(u64),
+}
+
+/// Run the rules once per condition scenario (once when no condition matters) and merge.
+fn lint_template(file: FileId, template: &Template, load: &[Diagnostic], options: &Options) -> Vec<Diagnostic> {
+    let none = BTreeMap::new();
+    let base = Facts::build(template, &options.parameters, &none);
+    let varied = if base.rotations.functions.is_empty() {
+        Vec::new()
+    } else {
+        scenarios::varied_conditions(template, &base.evaluator, !options.parameters.is_empty())
+    };
+    if varied.is_empty() {
+        let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&base) };
+        return run_rules(&cx);
+    }
+    let runs = scenarios::assignments(&varied)
+        .into_iter()
+        .map(|assignment| {
+            let facts = Facts::build(template, &options.parameters, &assignment);
+            let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&facts) };
+            (assignment, run_rules(&cx))
+        })
+        .collect();
+    scenarios::merge(&varied, runs)
+}
+
+fn run_rules(cx: &Context<'_>) -> Vec<Diagnostic> {
+    rules::ALL.iter().flat_map(|rule| rule.check(cx)).collect()
+}
+
+/// Reads only regular files (a FIFO or device would block or never end), and none over the cap.
+fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Read, String> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(&candidate.path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".to_owned());
     }
+    let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+    if meta.len() > cap {
+        return Ok(Read::TooLarge(meta.len()));
+    }
     let file = std::fs::File::open(&candidate.path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
-    let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
-    file.take(cap).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-    Ok(bytes)
+    // The file may grow between stat and read: never read past the cap.
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(Read::Bytes(bytes))
+}
+
+fn too_large(candidate: &Candidate, size: u64, max_bytes: usize) -> FileResult {
+    let message = format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed");
+    file_error(candidate, Diagnostic::new("RL004", Level::Error, FileId(0), Span::default(), message))
 }
 
 fn unreadable(candidate: &Candidate, message: String) -> FileResult {
-    let diagnostic = Diagnostic::new(
-        "RL001",
-        Level::Error,
-        FileId(0),
-        Span::default(),
-        format!("cannot read `{}`: {message}", candidate.path.display()),
-    );
+    let message = format!("cannot read `{}`: {message}", candidate.path.display());
+    file_error(candidate, Diagnostic::new("RL001", Level::Error, FileId(0), Span::default(), message))
+}
+
+/// A file that produced no text: the finding sits at 1:1 of an empty source.
+fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
     let text: Arc<str> = Arc::from("");
     let line_index = LineIndex::new(&text);
     FileResult { file: SourceFile { path: candidate.path.clone(), text, line_index }, diagnostics: vec![diagnostic] }

@@ -49,7 +49,14 @@ fn list_rules() -> ExitCode {
 
 fn run_lint(args: &LintArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
-    let options = lint::Options { threads: args.threads, ..lint::Options::default() };
+    let parameters = match collect_parameters(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rotlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = lint::Options { threads: args.threads, parameters, ..lint::Options::default() };
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -83,6 +90,20 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Some(level) if level >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+fn collect_parameters(
+    args: &LintArgs,
+) -> Result<std::collections::BTreeMap<String, String>, rotlint::parameters::ParameterError> {
+    let mut values = match &args.parameters {
+        Some(path) => rotlint::parameters::read_file(path)?,
+        None => Default::default(),
+    };
+    for pair in &args.parameter {
+        let (k, v) = rotlint::parameters::parse_pair(pair)?;
+        values.insert(k, v);
+    }
+    Ok(values)
 }
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> std::io::Result<()> {

@@ -336,4 +336,64 @@ fn classify_host(template: &Template, value: &Value) -> Host {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+    use crate::diagnostic::FileId;
+    use crate::source::parse_str;
+
+    fn rotations(yaml: &str) -> Rotations {
+        let template = Template::from_tree(FileId(0), parse_str(yaml).tree);
+        discover(&Evaluator::new(&template))
+    }
+
+    const HEAD: &str =
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Secret:\n    Type: AWS::SecretsManager::Secret\n";
+
+    #[test]
+    fn custom_function_with_vpc_and_endpoint_variable() {
+        let r = rotations(&format!(
+            "{HEAD}  Ep:\n    Type: AWS::EC2::VPCEndpoint\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig:\n        SubnetIds: [!Ref A, !Ref B]\n        SecurityGroupIds: [!Ref Sg]\n      Environment:\n        Variables:\n          SECRETS_MANAGER_ENDPOINT: !Sub 'https://${{Ep}}.secretsmanager.${{AWS::Region}}.vpce.amazonaws.com'\n  S:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret\n      RotationLambdaARN: !GetAtt Fn.Arn\n"
+        ));
+        assert_eq!(r.functions.len(), 1);
+        let f = &r.functions[0];
+        assert_eq!((f.id.as_str(), &f.kind, f.schedules.clone()), ("Fn", &FunctionKind::Lambda, vec!["S".to_owned()]));
+        let VpcAttachment::InVpc { subnets, security_groups, .. } = &f.vpc else { panic!("not in VPC: {:?}", f.vpc) };
+        assert_eq!((subnets.len(), security_groups.len()), (2, 1));
+        assert_eq!(f.host, Host::Endpoint("Ep".to_owned()));
+    }
+
+    #[test]
+    fn hosted_rotation_splits_joined_ids() {
+        let r = rotations(&format!(
+            "{HEAD}  S:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret\n      HostedRotationLambda:\n        RotationType: MySQLSingleUser\n        VpcSubnetIds: !Join [',', [!Ref A, !Ref B]]\n        VpcSecurityGroupIds: !GetAtt Vpc.DefaultSecurityGroup\n"
+        ));
+        let f = &r.functions[0];
+        assert_eq!(f.kind, FunctionKind::Hosted { rotation_type: Some("MySQLSingleUser".to_owned()) });
+        let VpcAttachment::InVpc { subnets, security_groups, .. } = &f.vpc else { panic!("not in VPC") };
+        assert_eq!(subnets.len(), 2, "{subnets:?}");
+        assert_eq!(security_groups.len(), 1);
+        assert_eq!(f.host, Host::RegionalDefault);
+    }
+
+    #[test]
+    fn sar_app_and_permission_and_external() {
+        let r = rotations(&format!(
+            "{HEAD}  App:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location:\n        ApplicationId: arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser\n        SemanticVersion: 1.1.0\n      Parameters:\n        endpoint: !Sub https://secretsmanager.${{AWS::Region}}.${{AWS::URLSuffix}}\n        functionName: f\n        vpcSubnetIds: !Join [',', [!Ref A]]\n  Lone:\n    Type: AWS::Lambda::Function\n  Perm:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Lone\n      Principal: secretsmanager.amazonaws.com\n  S:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret\n      RotationLambdaARN: arn:aws:lambda:us-east-1:123456789012:function:x\n"
+        ));
+        let ids: Vec<_> = r.functions.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, vec!["App", "Lone"]);
+        assert!(r.functions[0].in_vpc());
+        assert_eq!(r.functions[0].host, Host::RegionalDefault);
+        assert!(!r.functions[1].in_vpc());
+        assert_eq!(r.external.len(), 1);
+    }
+
+    #[test]
+    fn empty_subnets_mean_not_in_vpc() {
+        let r = rotations(&format!(
+            "{HEAD}  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig:\n        SubnetIds: []\n  S:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret\n      RotationLambdaARN: !Ref Fn\n"
+        ));
+        assert_eq!(r.functions[0].vpc, VpcAttachment::NotInVpc);
+        assert!(!r.functions[0].host_declared);
+    }
+}

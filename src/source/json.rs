@@ -18,6 +18,9 @@ use crate::source::yaml::char_span;
 pub(crate) struct JsonError {
     pub span: Span,
     pub reason: String,
+    /// 1-based line and column (in characters) of the error, for messages.
+    pub line: usize,
+    pub column: usize,
     /// The nesting cap was hit: a limit finding (RL004), not a syntax problem.
     pub too_deep: bool,
 }
@@ -63,7 +66,13 @@ fn json_error(src: &str, error: &ParseError) -> JsonError {
     } else {
         char_span(src, range.start)
     };
-    JsonError { span, reason: error.kind().to_string(), too_deep }
+    JsonError {
+        span,
+        reason: error.kind().to_string(),
+        line: error.line_display(),
+        column: error.column_display(),
+        too_deep,
+    }
 }
 
 /// Text of a JSON string literal: the source between the quotes when no escape was processed.
@@ -237,7 +246,8 @@ mod tests {
         assert_eq!(rules(&loaded), vec![("RL001", Level::Warning)]);
         let d = &loaded.diagnostics[0];
         assert!(d.message.starts_with("not valid JSON ("), "{}", d.message);
-        assert!(d.message.ends_with("); parsed as YAML"), "{}", d.message);
+        assert!(d.message.ends_with(" at line 2, column 8); parsed as YAML"), "{}", d.message);
+        assert_eq!(loaded.tree.slice(d.primary.span), "yes");
         assert_eq!(loaded.format, Format::Yaml);
         let t = &loaded.tree;
         let root = t.root.expect("root");

@@ -125,7 +125,10 @@ fn load_text(file: FileId, source: Arc<str>, json_first: bool, is_json_path: boo
     }
     let mut loaded = finish(file, built, Format::Yaml);
     if is_json_path {
-        let message = format!("not valid JSON ({}); parsed as YAML", error.reason);
+        let message = format!(
+            "not valid JSON ({} at line {}, column {}); parsed as YAML",
+            error.reason, error.line, error.column
+        );
         let warning = Diagnostic::new("RL001", Level::Warning, file, error.span, message);
         loaded.diagnostics.insert(0, warning);
     }
@@ -149,5 +152,94 @@ fn is_empty_document(tree: &Tree) -> bool {
     match &tree.node(root).kind {
         NodeKind::Scalar { text, style: ScalarStyle::Plain } => tree.text(text).is_empty(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(bytes: &[u8]) -> Loaded {
+        load_bytes(FileId(1), Path::new("t.yaml"), bytes, &Limits::default())
+    }
+
+    fn only(loaded: &Loaded) -> &Diagnostic {
+        assert_eq!(loaded.diagnostics.len(), 1, "{:#?}", loaded.diagnostics);
+        &loaded.diagnostics[0]
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped_and_spans_follow_the_stripped_text() {
+        let loaded = load(b"\xEF\xBB\xBFA: !Ref B\n");
+        assert!(loaded.diagnostics.is_empty());
+        let t = &loaded.tree;
+        assert_eq!(&*t.source, "A: !Ref B\n");
+        let pair = &t.map(t.root.expect("root"))[0];
+        assert_eq!(t.key(pair), "A");
+        assert_eq!(pair.key_span, Span::new(0, 1));
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_named() {
+        for (bytes, name) in [
+            (&b"\xFF\xFEA\0:\0"[..], "UTF-16"),
+            (&b"\xFE\xFF\0A\0:"[..], "UTF-16"),
+            (&b"\xFF\xFE\0\0A\0\0\0"[..], "UTF-32"),
+        ] {
+            let loaded = load(bytes);
+            let d = only(&loaded);
+            assert_eq!((d.rule, d.level), ("RL001", Level::Error));
+            assert!(d.message.contains(name), "{}", d.message);
+            assert!(loaded.tree.root.is_none());
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_at_the_bad_byte() {
+        let loaded = load(b"A: caf\xE9\nB: 1\n");
+        let d = only(&loaded);
+        assert_eq!(d.rule, "RL001");
+        assert_eq!(d.primary.span, Span::new(6, 7));
+        assert!(d.message.contains("byte 6"), "{}", d.message);
+        assert!(loaded.tree.source.starts_with("A: caf\u{FFFD}"));
+        assert!(loaded.tree.root.is_none());
+    }
+
+    #[test]
+    fn binary_file() {
+        let loaded = load(b"PK\x03\x04\0\0junk");
+        let d = only(&loaded);
+        assert!(d.message.starts_with("binary file"), "{}", d.message);
+        assert_eq!(d.primary.span, Span::new(4, 5));
+    }
+
+    #[test]
+    fn empty_whitespace_and_comment_only_files() {
+        for text in ["", "   \n\n", "# just a comment\n  # another\n", "---\n", "\u{FEFF}"] {
+            let loaded = load(text.as_bytes());
+            let d = only(&loaded);
+            assert_eq!((d.rule, d.level, d.message.as_str()), ("RL001", Level::Error, "empty template"));
+            assert!(loaded.tree.root.is_none());
+        }
+        let loaded = load_bytes(FileId(0), Path::new("x.json"), b" \n", &Limits::default());
+        assert_eq!(only(&loaded).message, "empty template");
+    }
+
+    #[test]
+    fn size_cap_is_checked_before_parsing() {
+        let limits = Limits { max_bytes: 10, ..Limits::default() };
+        let loaded = load_bytes(FileId(0), Path::new("t.yaml"), b"a: [unclosed", &limits);
+        let d = only(&loaded);
+        assert_eq!(d.rule, "RL004");
+        assert!(d.message.contains("12 bytes"), "{}", d.message);
+        assert!(loaded.tree.source.is_empty());
+    }
+
+    #[test]
+    fn format_choice() {
+        assert_eq!(parse_str("a: 1").format, Format::Yaml);
+        assert_eq!(parse_str("  {\"a\": 1}").format, Format::Json);
+        let loaded = load_bytes(FileId(0), Path::new("T.JSON"), b"[1]", &Limits::default());
+        assert_eq!(loaded.format, Format::Json);
     }
 }

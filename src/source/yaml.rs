@@ -15,7 +15,8 @@ use crate::source::builder::{Builder, Built, Mark, Wrap, rl001, rl004};
 use crate::source::load::Limits;
 use crate::source::tree::{NodeId, ScalarStyle, ScalarText, Span};
 
-/// Short-form tags CloudFormation accepts, with the long-form key each becomes.
+/// Short-form tags CloudFormation accepts, with the long-form key each becomes. The last six are
+/// the `Rules`-section functions, which real templates (AWS Quick Starts) write in short form.
 const INTRINSICS: &[(&str, &str)] = &[
     ("Ref", "Ref"),
     ("Condition", "Condition"),
@@ -37,6 +38,12 @@ const INTRINSICS: &[(&str, &str)] = &[
     ("Transform", "Fn::Transform"),
     ("Length", "Fn::Length"),
     ("ToJsonString", "Fn::ToJsonString"),
+    ("Contains", "Fn::Contains"),
+    ("EachMemberEquals", "Fn::EachMemberEquals"),
+    ("EachMemberIn", "Fn::EachMemberIn"),
+    ("RefAll", "Fn::RefAll"),
+    ("ValueOf", "Fn::ValueOf"),
+    ("ValueOfAll", "Fn::ValueOfAll"),
 ];
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -51,6 +58,11 @@ enum TagKind {
 fn classify(tag: Option<&Tag>) -> TagKind {
     let Some(tag) = tag else { return TagKind::Transparent };
     if tag.handle().starts_with(CORE_PREFIX) || tag.handle() == "!!" {
+        return TagKind::Transparent;
+    }
+    // The non-specific tag `! x` only says "not resolved by content": a string, which we keep
+    // raw anyway. granit reports it as an empty handle with suffix `!`.
+    if tag.handle().is_empty() && tag.suffix() == "!" {
         return TagKind::Transparent;
     }
     if tag.handle() != "!" {
@@ -92,7 +104,7 @@ struct YamlLoader<'s> {
     stop: bool,
 }
 
-/// Parses `src` (already BOM-stripped UTF-8) as one YAML document.
+/// Parses `source` (already BOM-stripped UTF-8) as one YAML document.
 pub(crate) fn parse(file: FileId, source: Arc<str>, limits: &Limits) -> Built {
     let mut loader = YamlLoader {
         b: Builder::new(&source, file, limits.max_depth),
@@ -474,7 +486,7 @@ mod tests {
         loaded.diagnostics.iter().map(|d| (d.rule, d.level)).collect()
     }
 
-    fn at<'t>(tree: &'t Tree, span: Span) -> &'t str {
+    fn at(tree: &Tree, span: Span) -> &str {
         tree.slice(span)
     }
 
@@ -622,6 +634,12 @@ mod tests {
         let b = get(t, root, "B");
         assert_eq!(t.scalar(b), Some("123"));
         assert_eq!(t.node(b).tag_span.map(|s| t.slice(s)), Some("!!str"));
+    }
+
+    #[test]
+    fn rules_functions_and_non_specific_tag() {
+        let (t, root) = load_ok("A: !Contains [[a], !Ref B]\nC: !ValueOf [P, Q]\nD: [! \"Ref\": X]\n");
+        assert_eq!(show(&t, root), "{A: !{Fn::Contains: [[a], !{Ref: B}]}, C: !{Fn::ValueOf: [P, Q]}, D: [{Ref: X}]}");
     }
 
     #[test]

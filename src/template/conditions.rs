@@ -140,3 +140,86 @@ fn text_of(v: &Value) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::template::{Evaluator, parse};
+
+    const TEMPLATE: &str = "
+Parameters:
+  Env: {Type: String, Default: prod}
+  Free: {Type: String}
+  Flag: {Type: String, Default: 'true'}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  FreeX: !Equals [!Ref Free, x]
+  Both: !And [!Condition IsProd, !Condition FreeX]
+  Either: !Or [!Condition IsProd, !Condition FreeX]
+  DevAndFree: !And [!Condition IsDev, !Condition FreeX]
+  FlagOn: !Equals [!Ref Flag, true]
+  SameParam: !Equals [!Ref Free, !Ref Free]
+  Loop1: !Condition Loop2
+  Loop2: !Not [!Condition Loop1]
+  SelfLoop: !And [!Condition SelfLoop, !Condition IsProd]
+Resources:
+  R: {Type: AWS::S3::Bucket, Condition: FreeX}
+  S: {Type: AWS::S3::Bucket, Condition: IsProd}
+  T: {Type: AWS::S3::Bucket}
+";
+
+    #[test]
+    fn decides_over_defaults() {
+        let t = parse(TEMPLATE);
+        let ev = Evaluator::new(&t);
+        assert_eq!(ev.condition("IsProd"), Some(true));
+        assert_eq!(ev.condition("IsDev"), Some(false));
+        assert_eq!(ev.condition("FreeX"), None);
+        assert_eq!(ev.condition("Both"), None);
+        assert_eq!(ev.condition("Either"), Some(true));
+        assert_eq!(ev.condition("DevAndFree"), Some(false));
+        assert_eq!(ev.condition("FlagOn"), Some(true));
+        assert_eq!(ev.condition("SameParam"), Some(true));
+        assert_eq!(ev.condition("Missing"), None);
+    }
+
+    #[test]
+    fn override_changes_equals() {
+        let t = parse(TEMPLATE);
+        let overrides = BTreeMap::from([("Env".to_owned(), "dev".to_owned())]);
+        let ev = Evaluator::new(&t).with_parameters(overrides);
+        assert_eq!(ev.condition("IsProd"), Some(false));
+        assert_eq!(ev.condition("IsDev"), Some(true));
+        assert_eq!(ev.condition("Either"), None);
+    }
+
+    #[test]
+    fn forced_conditions_propagate() {
+        let t = parse(TEMPLATE);
+        let fixed = BTreeMap::from([("FreeX".to_owned(), true)]);
+        let ev = Evaluator::new(&t).with_conditions(fixed);
+        assert_eq!(ev.condition("Both"), Some(true));
+        assert_eq!(ev.resource_exists(t.resource("R").unwrap()), Some(true));
+    }
+
+    #[test]
+    fn cycles_are_undecided() {
+        let t = parse(TEMPLATE);
+        let ev = Evaluator::new(&t);
+        assert_eq!(ev.condition("Loop1"), None);
+        assert_eq!(ev.condition("Loop2"), None);
+        assert_eq!(ev.condition("SelfLoop"), None);
+    }
+
+    #[test]
+    fn resource_existence() {
+        let t = parse(TEMPLATE);
+        let ev = Evaluator::new(&t);
+        assert_eq!(ev.resource_exists(t.resource("R").unwrap()), None);
+        assert_eq!(ev.resource_exists(t.resource("S").unwrap()), Some(true));
+        assert_eq!(ev.resource_exists(t.resource("T").unwrap()), Some(true));
+        assert_eq!(ev.resource_undecided_conditions(t.resource("R").unwrap()), ["FreeX"]);
+    }
+}

@@ -687,3 +687,230 @@ pub(crate) fn sub_pieces(text: &str) -> Vec<SubPiece<'_>> {
     }
     pieces
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::parse;
+
+    /// Evaluates `Outputs.<name>.Value` of the template.
+    fn out(t: &Template, name: &str) -> Value {
+        let ev = Evaluator::new(t);
+        let node = t.outputs.iter().find(|o| o.name == name).and_then(|o| o.value).unwrap();
+        ev.eval(node)
+    }
+
+    fn kind(t: &Template, name: &str) -> ValueKind {
+        out(t, name).kind
+    }
+
+    fn s(text: &str) -> ValueKind {
+        ValueKind::Str(text.to_owned())
+    }
+
+    const BASE: &str = "
+Parameters:
+  Env: {Type: String, Default: prod}
+  NoDefault: {Type: String}
+  Subnets: {Type: CommaDelimitedList, Default: 'subnet-1, subnet-2'}
+  Ids: {Type: 'List<AWS::EC2::Subnet::Id>', Default: 'a,b'}
+  Count: {Type: Number, Default: 3}
+  Ssm: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /my/key}
+Mappings:
+  M:
+    us-east-1: {Ami: ami-1, Same: x}
+    eu-west-1: {Ami: ami-2, Same: x}
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+Outputs:
+";
+
+    fn with_outputs(outputs: &str) -> Template {
+        parse(&format!("{BASE}{outputs}"))
+    }
+
+    #[test]
+    fn scalars_are_typed_by_style() {
+        let t = with_outputs(
+            "  A: {Value: true}\n  B: {Value: 'true'}\n  C: {Value: 012}\n  D: {Value: ~}\n  E: {Value: abc}\n  F: {Value: 1.5e3}\n",
+        );
+        assert_eq!(kind(&t, "A"), ValueKind::Bool(true));
+        assert_eq!(kind(&t, "B"), s("true"));
+        assert_eq!(out(&t, "B").as_bool(), Some(true));
+        assert_eq!(kind(&t, "C"), ValueKind::Number("012".into()));
+        assert_eq!(kind(&t, "D"), ValueKind::Null);
+        assert_eq!(kind(&t, "E"), s("abc"));
+        assert_eq!(kind(&t, "F"), ValueKind::Number("1.5e3".into()));
+    }
+
+    #[test]
+    fn ref_resolves_parameters_resources_and_pseudos() {
+        let t = with_outputs(
+            "  A: {Value: !Ref Env}\n  B: {Value: !Ref NoDefault}\n  C: {Value: !Ref Bucket}\n  D: {Value: !Ref AWS::Region}\n  E: {Value: !Ref Subnets}\n  F: {Value: !Ref Ids}\n  G: {Value: !Ref Count}\n  H: {Value: !Ref Ssm}\n  I: {Value: [a, !Ref AWS::NoValue, b]}\n",
+        );
+        assert_eq!(kind(&t, "A"), s("prod"));
+        assert_eq!(kind(&t, "B"), ValueKind::Parameter("NoDefault".into()));
+        assert_eq!(kind(&t, "C"), ValueKind::Ref("Bucket".into()));
+        assert_eq!(kind(&t, "D"), ValueKind::Pseudo("AWS::Region".into()));
+        let subnets = out(&t, "E");
+        let items: Vec<_> = subnets.as_list().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(items, ["subnet-1", "subnet-2"]);
+        assert_eq!(out(&t, "F").as_list().unwrap().len(), 2);
+        assert_eq!(kind(&t, "G"), ValueKind::Number("3".into()));
+        assert_eq!(kind(&t, "H"), ValueKind::Parameter("Ssm".into()));
+        assert_eq!(out(&t, "I").as_list().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn override_replaces_default() {
+        let t = with_outputs("  A: {Value: !Ref Env}\n  B: {Value: !Ref NoDefault}\n");
+        let overrides =
+            BTreeMap::from([("Env".to_owned(), "dev".to_owned()), ("NoDefault".to_owned(), "x".to_owned())]);
+        let ev = Evaluator::new(&t).with_parameters(overrides);
+        let value = |name: &str| ev.eval(t.outputs.iter().find(|o| o.name == name).unwrap().value.unwrap());
+        assert_eq!(value("A").kind, s("dev"));
+        assert_eq!(value("B").kind, s("x"));
+    }
+
+    #[test]
+    fn get_att_both_forms() {
+        let t = with_outputs(
+            "  A: {Value: !GetAtt Bucket.Arn}\n  B: {Value: {'Fn::GetAtt': [Bucket, Arn]}}\n  C: {Value: {'Fn::GetAtt': Bucket.DomainName}}\n  D: {Value: !GetAtt Bucket.Outputs.X}\n",
+        );
+        let att = |a: &str| ValueKind::GetAtt { resource: "Bucket".into(), attribute: a.into() };
+        assert_eq!(kind(&t, "A"), att("Arn"));
+        assert_eq!(kind(&t, "B"), att("Arn"));
+        assert_eq!(kind(&t, "C"), att("DomainName"));
+        assert_eq!(kind(&t, "D"), att("Outputs.X"));
+    }
+
+    #[test]
+    fn sub_both_forms() {
+        let t = with_outputs(
+            "  A: {Value: !Sub 'env-${Env}'}\n  B: {Value: !Sub ['${X}-${Env}', {X: !Ref Env}]}\n  C: {Value: !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}'}\n  D: {Value: !Sub '${Bucket.Arn}/*'}\n  E: {Value: !Sub 'no vars ${!x}'}\n",
+        );
+        assert_eq!(kind(&t, "A"), s("env-prod"));
+        assert_eq!(kind(&t, "B"), s("prod-prod"));
+        let c = out(&t, "C");
+        assert_eq!(c.display(), "arn:${AWS::Partition}:s3:::${Bucket}/${Literal}");
+        let ValueKind::Concat(parts) = &c.kind else { panic!("{c:?}") };
+        assert_eq!(parts.len(), 5);
+        assert_eq!(out(&t, "D").display(), "${Bucket.Arn}/*");
+        assert_eq!(kind(&t, "E"), s("no vars ${x}"));
+    }
+
+    #[test]
+    fn join_with_list_parameter_and_symbolic_parts() {
+        let t = with_outputs(
+            "  A: {Value: !Join [',', !Ref Subnets]}\n  B: {Value: !Join ['', ['com.amazonaws.', !Ref AWS::Region, '.secretsmanager']]}\n  C: {Value: !Join ['-', [a, b]]}\n",
+        );
+        assert_eq!(kind(&t, "A"), s("subnet-1,subnet-2"));
+        assert_eq!(out(&t, "B").display(), "com.amazonaws.${AWS::Region}.secretsmanager");
+        assert_eq!(kind(&t, "C"), s("a-b"));
+    }
+
+    #[test]
+    fn select_split_find_in_map_and_others() {
+        let t = with_outputs(
+            "  A: {Value: !Select [1, !Ref Subnets]}\n  B: {Value: !Select [5, [a]]}\n  C: {Value: !Split [',', 'a,b,c']}\n  D: {Value: !FindInMap [M, eu-west-1, Ami]}\n  E: {Value: !FindInMap [M, !Ref AWS::Region, Ami]}\n  F: {Value: !FindInMap [M, !Ref AWS::Region, Same]}\n  G: {Value: !GetAZs ''}\n  H: {Value: !Base64 abc}\n  I: {Value: !ImportValue shared-vpc}\n  J: {Value: !Cidr [10.0.0.0/16, 2, 8]}\n  K: {Value: '{{resolve:secretsmanager:s:SecretString:password}}'}\n  L: {Value: !Select [0, !GetAZs '']}\n  N: {Value: {'Fn::Length': [a, b]}}\n  O: {Value: {'Fn::ToJsonString': {a: [1, 'x']}}}\n  P: {Value: {'Fn::Nope': 1}}\n  Q: {Value: !FindInMap [M, nowhere, Ami]}\n",
+        );
+        assert_eq!(kind(&t, "A"), s("subnet-2"));
+        assert_eq!(kind(&t, "B"), ValueKind::Unknown("Fn::Select index out of range".into()));
+        assert_eq!(out(&t, "C").as_list().unwrap().len(), 3);
+        assert_eq!(kind(&t, "D"), s("ami-2"));
+        assert!(matches!(kind(&t, "E"), ValueKind::Unknown(_)));
+        assert_eq!(kind(&t, "F"), s("x"));
+        assert!(matches!(kind(&t, "G"), ValueKind::Unknown(_)));
+        assert_eq!(kind(&t, "H"), s("abc"));
+        assert!(matches!(kind(&t, "I"), ValueKind::Import(v) if v.as_str() == Some("shared-vpc")));
+        assert_eq!(kind(&t, "J"), ValueKind::Unknown("Fn::Cidr".into()));
+        assert!(matches!(kind(&t, "K"), ValueKind::Dynamic(_)));
+        assert!(matches!(kind(&t, "L"), ValueKind::Unknown(_)));
+        assert_eq!(kind(&t, "N"), ValueKind::Number("2".into()));
+        assert_eq!(kind(&t, "O"), s(r#"{"a":[1,"x"]}"#));
+        assert!(matches!(kind(&t, "P"), ValueKind::Unknown(_)));
+        assert_eq!(kind(&t, "Q"), ValueKind::Unknown("Fn::FindInMap key not found".into()));
+    }
+
+    #[test]
+    fn if_decided_and_undecided() {
+        let t = parse(
+            "
+Parameters:
+  Env: {Type: String, Default: prod}
+  Free: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsFree: !Equals [!Ref Free, x]
+Resources: {}
+Outputs:
+  A: {Value: !If [IsProd, yes-prod, no-prod]}
+  B: {Value: !If [IsFree, a, !Ref AWS::NoValue]}
+  C: {Value: [!If [IsProd, !Ref AWS::NoValue, b], c]}
+",
+        );
+        let ev = Evaluator::new(&t);
+        assert_eq!(kind(&t, "A"), s("yes-prod"));
+        let b = out(&t, "B");
+        let ValueKind::Choice { condition, if_false, .. } = &b.kind else { panic!("{b:?}") };
+        assert_eq!(condition, "IsFree");
+        assert!(if_false.is_no_value());
+        assert_eq!(out(&t, "C").as_list().unwrap().len(), 1);
+        let node = t.outputs[1].value.unwrap();
+        assert_eq!(ev.undecided_conditions(node), ["IsFree"]);
+        assert!(ev.undecided_conditions(t.outputs[0].value.unwrap()).is_empty());
+        let forced = Evaluator::new(&t).with_conditions(BTreeMap::from([("IsFree".to_owned(), true)]));
+        assert_eq!(forced.eval(node).kind, s("a"));
+    }
+
+    #[test]
+    fn self_referencing_sub_terminates() {
+        let t = parse(
+            "
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Description: !Sub '${Fn.Arn} ${Fn}'
+      Environment: {Variables: {SELF: !GetAtt Fn.Arn}}
+",
+        );
+        let ev = Evaluator::new(&t);
+        let fun = t.resource("Fn").unwrap();
+        assert_eq!(ev.property(fun, "Description").unwrap().display(), "${Fn.Arn} ${Fn}");
+        assert!(ev.property(fun, "Environment.Variables.SELF").is_some());
+    }
+
+    #[test]
+    fn depth_guard_on_parameter_list_default() {
+        let t = parse("Parameters:\n  P: {Type: String, Default: [!Ref P]}\nOutputs:\n  A: {Value: !Ref P}\n");
+        // Terminates; the exact shape of a self-referencing default does not matter.
+        let _ = out(&t, "A");
+    }
+
+    #[test]
+    fn sub_pieces_cut_variables_and_escapes() {
+        let pieces = sub_pieces("a${B}c${!D}${ E }${unclosed");
+        assert_eq!(
+            pieces,
+            [
+                SubPiece::Text("a"),
+                SubPiece::Var { name: "B", offset: 3 },
+                SubPiece::Text("c${"),
+                SubPiece::Text("D}"),
+                SubPiece::Var { name: "E", offset: 14 },
+                SubPiece::Text("${unclosed"),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        for n in ["1", "-2", "0.5", ".5", "1e5", "1.5E-3", "0x1F", "0o17", ".inf", "-.inf", ".nan"] {
+            assert!(is_number(n), "{n}");
+        }
+        for n in ["", "abc", "1.2.3", "e5", "1e", "0x", "-", "1_000", "subnet-1"] {
+            assert!(!is_number(n), "{n}");
+        }
+    }
+}

@@ -285,3 +285,75 @@ fn names(tree: &Tree, node: NodeId) -> Vec<(String, Span)> {
     }
     named(tree, node).into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Template;
+    use crate::template::parse;
+
+    #[test]
+    fn reads_sections() {
+        let parse = parse;
+        let t = parse(
+            "
+Transform: [AWS::Serverless-2016-10-31, {Name: AWS::Include}]
+Parameters:
+  B: {Type: CommaDelimitedList, Default: 'x', AllowedValues: [x, y]}
+  A: {Type: String}
+Mappings: {M: {k: {v: 1}}}
+Conditions:
+  C: !Equals [a, a]
+Globals:
+  Function: {Timeout: 3}
+Resources:
+  R:
+    Type: AWS::EC2::Subnet
+    Condition: C
+    DependsOn: S
+    Metadata: {x: 1}
+    Properties: {VpcConfig: {SubnetIds: [a, b]}, Tags: !If [C, [], []]}
+  S:
+    Type: AWS::EC2::Subnet
+    DependsOn: [R, R]
+  Broken: 5
+Outputs:
+  O: {Value: x, Export: {Name: e}, Condition: C}
+",
+        );
+        assert_eq!(t.transforms.len(), 1);
+        assert!(t.is_sam());
+        assert_eq!(t.parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["B", "A"]);
+        assert!(t.parameter("B").unwrap().is_list());
+        assert_eq!(t.parameter("B").unwrap().allowed_values.len(), 2);
+        assert!(t.mappings.is_some() && t.globals_function.is_some());
+        let r = t.resource("R").unwrap();
+        assert_eq!(r.condition.as_ref().map(|c| c.0.as_str()), Some("C"));
+        assert_eq!(r.depends_on.len(), 1);
+        assert!(r.metadata.is_some());
+        assert_eq!(t.resource("S").unwrap().depends_on.len(), 2);
+        assert_eq!(t.resource("Broken").unwrap().type_name, "");
+        assert_eq!(t.resources_of_type("AWS::EC2::Subnet").count(), 2);
+        let subnets = t.property(r, "VpcConfig.SubnetIds").unwrap();
+        assert_eq!(t.tree.seq(subnets).len(), 2);
+        assert!(t.property(r, "VpcConfig.SubnetIds.1").is_some());
+        assert!(t.property(r, "Tags.0").is_none());
+        let o = &t.outputs[0];
+        assert!(o.value.is_some() && o.export_name.is_some());
+        assert_eq!(o.condition.as_deref(), Some("C"));
+    }
+
+    #[test]
+    fn tolerates_odd_shapes() {
+        let parse = |text: &str| {
+            let loaded = crate::source::parse_str(text);
+            Template::from_tree(crate::diagnostic::FileId(0), loaded.tree)
+        };
+        for text in
+            ["", "- a\n- b\n", "Resources: 5\n", "Resources: [a]\nParameters: x\n", "Resources: {A: {Type: [x]}}\n"]
+        {
+            let t = parse(text);
+            assert!(t.resources.len() <= 1);
+        }
+        assert_eq!(parse("- a\n").diagnostics[0].rule, "RL001");
+    }
+}

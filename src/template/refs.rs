@@ -234,3 +234,114 @@ fn sub_span(tree: &Tree, node: NodeId, offset: usize, len: usize) -> Span {
     let start = src.start as usize + offset;
     Span::new(start, start + len)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::template::parse;
+
+    fn messages(text: &str) -> Vec<String> {
+        parse(text).diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn reports_unresolved_names() {
+        let text = "
+Parameters:
+  P: {Type: String}
+Conditions:
+  C: !Equals [!Ref Nope1, x]
+  D: !Condition Nope2
+Resources:
+  A:
+    Type: AWS::S3::Bucket
+    Condition: Nope3
+    DependsOn: [Nope4]
+    Properties:
+      X: !Ref Nope5
+      Y: !GetAtt Nope6.Arn
+      Z: !Sub '${Nope7}-${Nope8.Arn}-${P}'
+      W: !If [Nope9, a, b]
+      V: {'Fn::GetAtt': [P, Arn]}
+Outputs:
+  O: {Value: !Ref Nope10, Condition: Nope11}
+";
+        let found = messages(text);
+        assert_eq!(found.len(), 12, "{found:#?}");
+        assert!(
+            found.contains(&"`Ref` names `Nope5`, which is not a parameter, resource or pseudo parameter".to_owned())
+        );
+        assert!(found.contains(&"`Fn::GetAtt` names `Nope6`, which is not a resource".to_owned()));
+        assert!(found.contains(&"`Fn::GetAtt` names `P`, which is not a resource".to_owned()));
+        assert!(found.contains(&"`Fn::If` names `Nope9`, which is not a condition".to_owned()));
+        assert!(found.contains(&"`DependsOn` names `Nope4`, which is not a resource".to_owned()));
+    }
+
+    #[test]
+    fn spans_point_at_the_name() {
+        let text =
+            "Resources:\n  A:\n    Type: X\n    Properties:\n      Z: !Sub 'a-${Nope}'\n      Y: !GetAtt Other.Arn\n";
+        let t = parse(text);
+        let slices: Vec<&str> = t.diagnostics.iter().map(|d| t.tree.slice(d.primary.span)).collect();
+        assert!(slices.contains(&"Nope"), "{slices:?}");
+        assert!(slices.contains(&"Other"), "{slices:?}");
+        assert!(t.diagnostics.iter().all(|d| d.primary.resource.as_deref() == Some("A")));
+    }
+
+    #[test]
+    fn accepts_resolved_names() {
+        let text = "
+Parameters:
+  P: {Type: String}
+Conditions:
+  C: !Equals [!Ref P, x]
+  D: !And [!Condition C, !Not [!Condition C]]
+Resources:
+  A:
+    Type: AWS::S3::Bucket
+    Condition: C
+  App:
+    Type: AWS::CloudFormation::Stack
+    DependsOn: A
+    Properties:
+      X: !Ref AWS::Region
+      Y: !Sub ['${Local}-${A.Arn}-${AWS::AccountId}-${!NotAVar}', {Local: !Ref P}]
+      Z: !GetAtt App.Outputs.RotationLambdaARN
+      W: !If [D, !Ref AWS::NoValue, !Ref A]
+      Policy: {Condition: {StringEquals: {a: b}}}
+Outputs:
+  O: {Value: !GetAtt A.Arn, Condition: C}
+";
+        assert!(messages(text).is_empty(), "{:?}", messages(text));
+    }
+
+    #[test]
+    fn sam_generated_names_are_not_reported() {
+        let text = "
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  MyFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: !GetAtt MyFunctionRole.Arn
+      Api: !Ref ServerlessRestApi
+      Alias: !Ref MyFunction.Alias
+      Bad: !Ref Elsewhere
+";
+        let found = messages(text);
+        assert_eq!(found, ["`Ref` names `Elsewhere`, which is not a parameter, resource or pseudo parameter"]);
+    }
+
+    #[test]
+    fn macro_templates_are_not_checked() {
+        let text = "Transform: [AWS::LanguageExtensions]\nResources:\n  A: {Type: X, Properties: {Y: !Ref Nope}}\n";
+        assert!(messages(text).is_empty());
+    }
+
+    #[test]
+    fn json_templates_are_checked() {
+        let text = r#"{"Resources": {"A": {"Type": "X", "Properties": {"Y": {"Fn::Sub": "${Nope}"}}}}}"#;
+        let t = parse(text);
+        assert_eq!(t.diagnostics.len(), 1);
+        assert_eq!(t.tree.slice(t.diagnostics[0].primary.span), "Nope");
+    }
+}

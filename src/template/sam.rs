@@ -124,3 +124,88 @@ fn descend(value: Value, segments: &[&str], depth: usize) -> Option<Value> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::template::{Evaluator, ValueKind, parse};
+
+    const TEMPLATE: &str = "
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Subnets: {Type: CommaDelimitedList, Default: 'subnet-p'}
+  Free: {Type: String}
+Conditions:
+  InVpc: !Equals [!Ref Free, yes]
+Globals:
+  Function:
+    Timeout: 10
+    Runtime: python3.12
+    VpcConfig:
+      SubnetIds: [subnet-g1, subnet-g2]
+      SecurityGroupIds: [sg-g]
+    Environment:
+      Variables: {A: global, B: global}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Timeout: 30
+      VpcConfig:
+        SubnetIds: [subnet-l]
+      Environment:
+        Variables: {B: local}
+  Bare:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: x}
+  ParamList:
+    Type: AWS::Serverless::Function
+    Properties:
+      VpcConfig:
+        SubnetIds: !Ref Subnets
+  Conditional:
+    Type: AWS::Serverless::Function
+    Properties:
+      VpcConfig: !If [InVpc, {SubnetIds: [subnet-c]}, !Ref AWS::NoValue]
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: {Handler: x}
+";
+
+    fn texts(v: &crate::template::Value) -> Vec<&str> {
+        v.as_list().unwrap().iter().map(|i| i.as_str().unwrap()).collect()
+    }
+
+    #[test]
+    fn lists_prepend_globals_and_maps_merge() {
+        let t = parse(TEMPLATE);
+        let ev = Evaluator::new(&t);
+        let fun = t.resource("Fn").unwrap();
+        let subnets = ev.property(fun, "VpcConfig.SubnetIds").unwrap();
+        assert_eq!(texts(&subnets), ["subnet-g1", "subnet-g2", "subnet-l"]);
+        assert_eq!(texts(&ev.property(fun, "VpcConfig.SecurityGroupIds").unwrap()), ["sg-g"]);
+        assert_eq!(ev.property(fun, "Timeout").unwrap().as_str(), Some("30"));
+        assert_eq!(ev.property(fun, "Runtime").unwrap().as_str(), Some("python3.12"));
+        let vars = ev.property(fun, "Environment.Variables").unwrap();
+        assert_eq!(vars.get("A").and_then(|v| v.as_str()), Some("global"));
+        assert_eq!(vars.get("B").and_then(|v| v.as_str()), Some("local"));
+        let whole = ev.property(fun, "VpcConfig").unwrap();
+        assert_eq!(texts(whole.get("SubnetIds").unwrap()).len(), 3);
+    }
+
+    #[test]
+    fn inherited_vpc_and_intrinsics_replace() {
+        let t = parse(TEMPLATE);
+        let ev = Evaluator::new(&t);
+        let bare = t.resource("Bare").unwrap();
+        assert_eq!(texts(&ev.property(bare, "VpcConfig.SubnetIds").unwrap()), ["subnet-g1", "subnet-g2"]);
+        // SAM treats an intrinsic as a primitive: the resource's `!Ref` replaces the global list.
+        let param = t.resource("ParamList").unwrap();
+        assert_eq!(texts(&ev.property(param, "VpcConfig.SubnetIds").unwrap()), ["subnet-p"]);
+        let cond = t.resource("Conditional").unwrap();
+        let subnets = ev.property(cond, "VpcConfig.SubnetIds").unwrap();
+        let ValueKind::Choice { if_false, .. } = &subnets.kind else { panic!("{subnets:?}") };
+        assert!(if_false.is_no_value());
+        assert!(ev.property(t.resource("Plain").unwrap(), "VpcConfig").is_none());
+        assert!(t.property(bare, "VpcConfig").is_none());
+    }
+}

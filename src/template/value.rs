@@ -279,3 +279,71 @@ fn display_into(value: &Value, out: &mut String, depth: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::{Evaluator, parse};
+
+    const ENDPOINT: &str = r"^com\.amazonaws\.[a-z0-9-]+\.secretsmanager(-fips)?$";
+
+    fn service_name(yaml_value: &str) -> Value {
+        let t = parse(&format!(
+            "Parameters:\n  P: {{Type: String}}\nConditions:\n  C: !Equals [!Ref P, x]\nResources:\n  E:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      ServiceName: {yaml_value}\n"
+        ));
+        let res = t.resource("E").unwrap();
+        Evaluator::new(&t).property(res, "ServiceName").unwrap()
+    }
+
+    fn matches(yaml_value: &str) -> Option<bool> {
+        let re = regex::Regex::new(ENDPOINT).unwrap();
+        service_name(yaml_value).matches_pattern(&re)
+    }
+
+    #[test]
+    fn endpoint_service_name_forms() {
+        assert_eq!(matches("!Sub com.amazonaws.${AWS::Region}.secretsmanager"), Some(true));
+        assert_eq!(
+            matches(r#"{"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".secretsmanager"]]}"#),
+            Some(true)
+        );
+        assert_eq!(matches("com.amazonaws.eu-west-1.secretsmanager"), Some(true));
+        assert_eq!(matches("!Sub com.amazonaws.${AWS::Region}.secretsmanager-fips"), Some(true));
+        assert_eq!(matches("!Sub com.amazonaws.${AWS::Region}.ssm"), Some(false));
+        assert_eq!(matches("com.amazonaws.eu-west-1.s3"), Some(false));
+    }
+
+    #[test]
+    fn undecidable_service_names() {
+        assert_eq!(matches("!Ref P"), None);
+        assert_eq!(matches("[a, b]"), None);
+        // Both branches of the undecided `Fn::If` agree.
+        assert_eq!(
+            matches(
+                "!If [C, com.amazonaws.us-east-1.secretsmanager, !Sub 'com.amazonaws.${AWS::Region}.secretsmanager']"
+            ),
+            Some(true)
+        );
+        assert_eq!(matches("!If [C, com.amazonaws.us-east-1.secretsmanager, com.amazonaws.us-east-1.ssm]"), None);
+    }
+
+    #[test]
+    fn display_uses_placeholders() {
+        assert_eq!(
+            service_name("!Sub com.amazonaws.${AWS::Region}.${P}").display(),
+            "com.amazonaws.${AWS::Region}.${P}"
+        );
+        assert_eq!(service_name("[a, !GetAtt E.Id]").display(), "[a, ${E.Id}]");
+    }
+
+    #[test]
+    fn accessors() {
+        let span = Span::default();
+        assert_eq!(Value::str("FALSE", span).as_bool(), Some(false));
+        assert_eq!(Value::str("no", span).as_bool(), None);
+        assert_eq!(Value::new(ValueKind::Number("5".into()), span).as_str(), Some("5"));
+        let map = Value::new(ValueKind::Map(vec![("k".into(), span, Value::str("v", span))]), span);
+        assert_eq!(map.get("k").and_then(Value::as_str), Some("v"));
+        assert!(map.get("x").is_none());
+    }
+}

@@ -1,0 +1,180 @@
+//! End-to-end tests: run the built binary on files and check output formats and exit codes.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn rotlint(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rotlint")).args(args).output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rotlint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+const CLEAN: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
+const BROKEN: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket: [unclosed\n";
+const NO_PERMISSION: &str = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Secret:
+    Type: AWS::SecretsManager::Secret
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/x
+      Timeout: 30
+      Environment:
+        Variables:
+          SECRETS_MANAGER_ENDPOINT: !Sub https://secretsmanager.${AWS::Region}.amazonaws.com
+  Schedule:
+    Type: AWS::SecretsManager::RotationSchedule
+    Properties:
+      SecretId: !Ref Secret
+      RotationLambdaARN: !GetAtt Fn.Arn
+";
+
+#[test]
+fn clean_template_exits_zero() {
+    let dir = temp_dir("clean");
+    let file = dir.join("clean.yaml");
+    std::fs::write(&file, CLEAN).expect("write");
+    let (code, stdout, _) = rotlint(&[file.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("0 errors, 0 warnings, 0 notes in 1 file"), "{stdout}");
+}
+
+#[test]
+fn parse_error_is_a_finding_with_exit_one_and_other_files_still_linted() {
+    let dir = temp_dir("broken");
+    std::fs::write(dir.join("a-broken.yaml"), BROKEN).expect("write");
+    std::fs::write(dir.join("b-rotation.yaml"), NO_PERMISSION).expect("write");
+    let (code, stdout, _) = rotlint(&["--format", "json", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["files_scanned"], 2);
+    let rules: Vec<&str> =
+        json["findings"].as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"RL001"), "{rules:?}");
+    assert!(rules.contains(&"RL303"), "{rules:?}");
+    let first = &json["findings"][0];
+    assert!(first["file"].as_str().is_some_and(|f| f.ends_with("a-broken.yaml")));
+    assert!(first["line"].as_u64().is_some_and(|l| l >= 3), "{first}");
+}
+
+#[test]
+fn json_contract_fields() {
+    let dir = temp_dir("contract");
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, NO_PERMISSION).expect("write");
+    let (_, stdout, _) = rotlint(&["--format", "json", file.to_str().expect("utf8")]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["tool"]["name"], "rotlint");
+    let f = json["findings"].as_array().and_then(|a| a.iter().find(|f| f["rule"] == "RL303")).expect("RL303");
+    for key in [
+        "rule",
+        "name",
+        "level",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "resource",
+        "message",
+        "related",
+        "suppressed",
+    ] {
+        assert!(f.get(key).is_some(), "missing {key} in {f}");
+    }
+    assert_eq!(f["name"], "missing-invoke-permission");
+    assert_eq!(f["resource"], "Fn");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(5), Some(3)));
+    assert!(f["suppressed"].is_null());
+}
+
+#[test]
+fn fail_level_controls_exit_code() {
+    let dir = temp_dir("fail-level");
+    let file = dir.join("t.yaml");
+    // Only a warning: timeout too short (permission and endpoint present).
+    let text = NO_PERMISSION.replace("Timeout: 30", "Timeout: 10")
+        + "  Permission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: !Ref Fn\n      Principal: secretsmanager.amazonaws.com\n";
+    std::fs::write(&file, text).expect("write");
+    let path = file.to_str().expect("utf8");
+    assert_eq!(rotlint(&[path]).0, 0);
+    assert_eq!(rotlint(&["--fail-level", "warning", path]).0, 1);
+}
+
+#[test]
+fn bad_arguments_exit_two() {
+    assert_eq!(rotlint(&["--format", "nope"]).0, 2);
+    assert_eq!(rotlint(&["/definitely/not/here.yaml"]).0, 2);
+    assert_eq!(rotlint(&["explain", "RL999"]).0, 2);
+}
+
+#[test]
+fn explain_prints_the_rule_doc() {
+    let (code, stdout, _) = rotlint(&["explain", "RL101"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# RL101 no-secrets-manager-path"));
+    assert!(stdout.contains("## Fix"));
+}
+
+#[test]
+fn output_file_and_no_color() {
+    let dir = temp_dir("output");
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, NO_PERMISSION).expect("write");
+    let report = dir.join("report.txt");
+    let (code, stdout, _) =
+        rotlint(&["--color", "never", "-o", report.to_str().expect("utf8"), file.to_str().expect("utf8")]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let text = std::fs::read_to_string(&report).expect("report written");
+    assert!(text.contains("error[RL303]"));
+    assert!(!text.contains('\u{1b}'), "no ANSI escapes with --color never");
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    let one = rotlint(&["--format", "json", "--threads", "1", examples]).1;
+    let two = rotlint(&["--format", "json", "--threads", "2", examples]).1;
+    assert!(!one.is_empty());
+    assert_eq!(one, two);
+}
+
+#[test]
+fn walked_directories_skip_non_templates_and_gitignored_files() {
+    let dir = temp_dir("walk");
+    std::fs::write(dir.join("package.json"), "{\"name\": \"x\"}").expect("write");
+    std::fs::write(dir.join("ignored.yaml"), BROKEN).expect("write");
+    std::fs::write(dir.join(".gitignore"), "ignored.yaml\n").expect("write");
+    std::fs::write(dir.join("t.yaml"), CLEAN).expect("write");
+    let (code, stdout, _) = rotlint(&["--format", "json", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["files_scanned"], 1);
+}
+
+#[test]
+fn parameter_flags_are_validated() {
+    let dir = temp_dir("params");
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, CLEAN).expect("write");
+    let path = file.to_str().expect("utf8");
+    assert_eq!(rotlint(&["--parameter", "novalue", path]).0, 2);
+    assert_eq!(rotlint(&["--parameter", "Key=Value", path]).0, 0);
+    let params = dir.join("p.json");
+    std::fs::write(&params, "[{\"ParameterKey\": \"A\", \"ParameterValue\": \"b\"}]").expect("write");
+    assert_eq!(rotlint(&["--parameters", params.to_str().expect("utf8"), path]).0, 0);
+}
