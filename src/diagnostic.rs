@@ -3,7 +3,7 @@
 
 use crate::source::tree::Span;
 
-/// Index of a file in the run's [`crate::source::Files`] table.
+/// Index of a file in the run (`lint::Outcome::files`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);
 
