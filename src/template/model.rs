@@ -96,6 +96,7 @@ pub struct Template {
     resource_index: BTreeMap<String, usize>,
     parameter_index: BTreeMap<String, usize>,
     condition_index: BTreeMap<String, usize>,
+    sam: bool,
 }
 
 impl Template {
@@ -114,18 +115,21 @@ impl Template {
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),
             condition_index: BTreeMap::new(),
+            sam: false,
         };
         let Some(root) = template.tree.root else {
             return template;
         };
         if !template.tree.is_map(root) {
-            let span = template.tree.span(root);
+            let span = Span::empty_at(template.tree.span(root).start as usize);
             let message = "the template is not a mapping of sections";
             template.diagnostics.push(Diagnostic::new("RL001", Level::Error, file, span, message));
             return template;
         }
         template.read_sections(root);
         template.build_indexes();
+        template.sam = template.has_transform(SAM_TRANSFORM)
+            || template.resources.iter().any(|r| r.type_name.starts_with("AWS::Serverless::"));
         let findings = super::refs::check(&template);
         template.diagnostics.extend(findings);
         template
@@ -182,8 +186,10 @@ impl Template {
         self.transforms.iter().any(|(t, _)| t == name)
     }
 
+    /// The SAM transform is declared, or (for fragments and SAM's own test inputs that omit it)
+    /// some resource has an `AWS::Serverless::` type.
     pub fn is_sam(&self) -> bool {
-        self.has_transform(SAM_TRANSFORM)
+        self.sam
     }
 
     /// Property node by dotted path under Properties, e.g. "VpcConfig.SubnetIds" (raw tree, no

@@ -4,13 +4,14 @@
 //! Templates run through a macro (any transform other than SAM and the Secrets Manager one) are
 //! not checked: the macro may define the names. SAM templates are checked leniently, because SAM
 //! generates resources whose ids start with the id of the resource that caused them
-//! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`).
+//! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`); modules likewise
+//! generate resources prefixed with the module's id.
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::source::tree::{NodeId, ScalarText, Span, Tree};
 
 use super::eval::{SubPiece, is_intrinsic, sub_pieces};
-use super::model::{SAM_TRANSFORM, Template, is_pseudo_parameter};
+use super::model::{Resource, SAM_TRANSFORM, Template, is_pseudo_parameter};
 
 const RULE: &str = "RL003";
 
@@ -187,22 +188,27 @@ impl Checker<'_> {
         let t = self.template;
         match want {
             Want::Condition => t.condition_def(name).is_some(),
-            Want::Resource => t.resource(name).is_some() || self.sam_generated(name),
+            Want::Resource => t.resource(name).is_some() || self.generated(name),
             Want::Value => {
                 is_pseudo_parameter(name)
                     || t.parameter(name).is_some()
                     || t.resource(name).is_some()
-                    || self.sam_generated(name)
+                    || self.generated(name)
             }
         }
     }
 
-    /// Conservative: any name that extends an existing logical id may be one SAM generates.
-    fn sam_generated(&self, name: &str) -> bool {
+    /// Conservative: a name that extends the id of a resource that generates others (anything in
+    /// a SAM template, a module elsewhere) may be one of the generated resources.
+    fn generated(&self, name: &str) -> bool {
         let t = self.template;
-        t.is_sam()
-            && (t.resources.iter().any(|r| !r.logical_id.is_empty() && name.starts_with(&r.logical_id))
-                || SAM_IMPLICIT_PREFIXES.iter().any(|p| name.starts_with(p)))
+        let sam = t.is_sam();
+        if sam && SAM_IMPLICIT_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            return true;
+        }
+        t.resources
+            .iter()
+            .any(|r| !r.logical_id.is_empty() && name.starts_with(&r.logical_id) && (sam || is_module(self.tree, r)))
     }
 
     fn expect(&mut self, name: &str, span: Span, want: Want, via: &str, resource: Option<&str>) {
@@ -222,6 +228,15 @@ impl Checker<'_> {
         }
         self.found.push(diagnostic);
     }
+}
+
+/// A CloudFormation module (`Org::Service::Name::MODULE`) or a packaging-tool module (a tagged
+/// `Type` such as rain's `!Rain::Module`): it expands into resources prefixed with its id.
+fn is_module(tree: &Tree, res: &Resource) -> bool {
+    if res.type_name.ends_with("::MODULE") {
+        return true;
+    }
+    tree.get(res.node, "Type").is_some_and(|t| tree.node(t).tag_span.is_some() || tree.scalar(t).is_none())
 }
 
 /// The span of `len` bytes at `offset` inside a scalar, when the scalar's text is exactly its

@@ -1,0 +1,351 @@
+//! VPC endpoints: CloudFormation defaults (type Gateway, private DNS off, the VPC default group),
+//! service-name matching, and whether an endpoint policy lets rotation through.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::template::{Resource, Value, ValueKind};
+
+use super::graph::Ctx;
+use super::model::{Endpoint, EndpointKind, Items, Link, Meta, Unseen};
+use super::refs::{Kind, list_items};
+
+/// The actions a rotation function calls (DOMAIN §1.3, §5).
+pub const ROTATION_ACTIONS: [&str; 5] = [
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+    "secretsmanager:GetRandomPassword",
+];
+
+static SECRETS_MANAGER: LazyLock<Option<Regex>> = LazyLock::new(|| service_regex("secretsmanager"));
+
+fn service_regex(service: &str) -> Option<Regex> {
+    Regex::new(&format!(r"^(cn\.)?com\.amazonaws\.[a-z0-9-]+\.{}(-fips)?$", regex::escape(service))).ok()
+}
+
+pub(crate) fn build(ctx: &Ctx, res: &Resource, meta: Meta) -> Endpoint {
+    let kind_value = ctx.prop(res, "VpcEndpointType");
+    let kind = match &kind_value {
+        None => EndpointKind::Gateway,
+        Some(v) => match v.as_str() {
+            Some(text) => match text.to_ascii_lowercase().as_str() {
+                "interface" => EndpointKind::Interface,
+                "gateway" => EndpointKind::Gateway,
+                "gatewayloadbalancer" => EndpointKind::GatewayLoadBalancer,
+                _ => EndpointKind::Other(text.to_owned()),
+            },
+            None => EndpointKind::Unknown(v.clone()),
+        },
+    };
+    let subnets_value = ctx.prop(res, "SubnetIds");
+    let subnets = match &subnets_value {
+        None => Items::Known(Vec::new()),
+        Some(v) => links(v, "subnets", |item| ctx.kinds.link(item, Kind::Subnet, "subnet")),
+    };
+    let security_groups_value = ctx.prop(res, "SecurityGroupIds");
+    // An empty list is the same as omitting it: the VPC default group.
+    let security_groups = security_groups_value
+        .as_ref()
+        .map(|v| links(v, "security groups", |item| ctx.kinds.sg(item)))
+        .filter(|items| !matches!(items, Items::Known(list) if list.is_empty()));
+    Endpoint {
+        service: ctx.prop(res, "ServiceName"),
+        vpc: ctx.link(res, "VpcId", Kind::Vpc, "VPC").unwrap_or_else(|| {
+            let value = Value::unknown("no VpcId", meta.key_span);
+            Link::Unseen(Unseen { value, what: "VPC" })
+        }),
+        kind,
+        kind_value,
+        private_dns: ctx.setting(res, "PrivateDnsEnabled", false),
+        subnets,
+        subnets_value,
+        security_groups,
+        security_groups_value,
+        policy: ctx.prop(res, "PolicyDocument"),
+        meta,
+    }
+}
+
+fn links<K>(value: &Value, what: &'static str, resolve: impl Fn(&Value) -> Link<K>) -> Items<Link<K>> {
+    match list_items(value) {
+        Ok(items) => Items::Known(items.iter().map(resolve).collect()),
+        Err(whole) => Items::Unseen(Unseen { value: whole, what }),
+    }
+}
+
+impl Endpoint {
+    /// Does `ServiceName` name `com.amazonaws.<region>.<service>` (or `-fips`, or the `cn.`
+    /// form)? `None` when the name is not known; `Some(false)` when absent (Lattice endpoints).
+    pub fn service_matches(&self, service: &str) -> Option<bool> {
+        let Some(name) = &self.service else {
+            return Some(false);
+        };
+        if service == "secretsmanager" {
+            return name.matches_pattern(SECRETS_MANAGER.as_ref()?);
+        }
+        name.matches_pattern(&service_regex(service)?)
+    }
+
+    pub fn is_secretsmanager(&self) -> Option<bool> {
+        self.service_matches("secretsmanager")
+    }
+}
+
+/// What an endpoint policy says about the rotation actions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolicyVerdict {
+    Allows,
+    /// The actions not allowed (or explicitly denied).
+    Denies(Vec<&'static str>),
+    /// Parts of the policy are not known (or name specific principals).
+    Maybe(Value),
+}
+
+/// Nesting an endpoint policy needs (`Statement[].Principal.AWS[]` is four levels).
+const POLICY_DEPTH: usize = 16;
+
+/// A policy document as plain JSON-like data; `Opaque` for anything symbolic.
+#[derive(Clone, Debug)]
+enum Pv {
+    Str(String),
+    List(Vec<Pv>),
+    Map(Vec<(String, Pv)>),
+    Opaque,
+}
+
+impl Pv {
+    fn from_value(value: &Value, depth: usize) -> Pv {
+        if depth > POLICY_DEPTH {
+            return Pv::Opaque;
+        }
+        match &value.kind {
+            ValueKind::Str(s) | ValueKind::Number(s) => Pv::Str(s.clone()),
+            ValueKind::Bool(b) => Pv::Str(b.to_string()),
+            ValueKind::List(items) => {
+                Pv::List(items.iter().filter(|v| !v.is_no_value()).map(|v| Pv::from_value(v, depth + 1)).collect())
+            }
+            ValueKind::Map(entries) => Pv::Map(
+                entries.iter().filter(|(_, _, v)| !v.is_no_value()).map(|(k, _, v)| (k.clone(), Pv::from_value(v, depth + 1))).collect(),
+            ),
+            _ => Pv::Opaque,
+        }
+    }
+
+    fn from_json(value: &serde_json::Value, depth: usize) -> Pv {
+        if depth > POLICY_DEPTH {
+            return Pv::Opaque;
+        }
+        match value {
+            serde_json::Value::String(s) => Pv::Str(s.clone()),
+            serde_json::Value::Bool(b) => Pv::Str(b.to_string()),
+            serde_json::Value::Number(n) => Pv::Str(n.to_string()),
+            serde_json::Value::Array(items) => Pv::List(items.iter().map(|v| Pv::from_json(v, depth + 1)).collect()),
+            serde_json::Value::Object(map) => {
+                Pv::Map(map.iter().map(|(k, v)| (k.clone(), Pv::from_json(v, depth + 1))).collect())
+            }
+            serde_json::Value::Null => Pv::Opaque,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Pv> {
+        match self {
+            Pv::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A string or list of strings; `None` if anything is symbolic.
+    fn strings(&self) -> Option<Vec<&str>> {
+        match self {
+            Pv::Str(s) => Some(vec![s.as_str()]),
+            Pv::List(items) => items.iter().map(|i| if let Pv::Str(s) = i { Some(s.as_str()) } else { None }).collect(),
+            _ => None,
+        }
+    }
+
+    fn as_list(&self) -> Vec<&Pv> {
+        match self {
+            Pv::List(items) => items.iter().collect(),
+            other => vec![other],
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Applies {
+    Yes,
+    No,
+    Maybe,
+}
+
+/// Evaluates the policy for the rotation actions. Conditions are assumed to be met by the
+/// rotation role for `Allow` and not to trigger for `Deny` (they usually fence off other
+/// accounts); `Resource` is not checked (how GetRandomPassword is evaluated is unconfirmed).
+pub fn policy_allows_rotation(policy: &Value) -> PolicyVerdict {
+    let doc = match &policy.kind {
+        ValueKind::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => Pv::from_json(&json, 0),
+            Err(_) => return PolicyVerdict::Maybe(policy.clone()),
+        },
+        _ => Pv::from_value(policy, 0),
+    };
+    let Some(statements) = doc.get("Statement") else {
+        return PolicyVerdict::Maybe(policy.clone());
+    };
+    let statements = statements.as_list();
+    let mut refused = Vec::new();
+    let mut uncertain = false;
+    for action in ROTATION_ACTIONS {
+        let (mut allowed, mut denied) = (Applies::No, Applies::No);
+        for stmt in &statements {
+            let (effect, applies) = statement_applies(stmt, action);
+            match effect {
+                Some(true) => allowed = stronger(allowed, applies),
+                Some(false) => denied = stronger(denied, applies),
+                None => uncertain |= applies != Applies::No,
+            }
+        }
+        match (allowed, denied) {
+            (_, Applies::Yes) | (Applies::No, Applies::No) => refused.push(action),
+            (Applies::Yes, Applies::No) => {}
+            _ => uncertain = true,
+        }
+    }
+    if !refused.is_empty() {
+        PolicyVerdict::Denies(refused)
+    } else if uncertain {
+        PolicyVerdict::Maybe(policy.clone())
+    } else {
+        PolicyVerdict::Allows
+    }
+}
+
+fn stronger(a: Applies, b: Applies) -> Applies {
+    match (a, b) {
+        (Applies::Yes, _) | (_, Applies::Yes) => Applies::Yes,
+        (Applies::Maybe, _) | (_, Applies::Maybe) => Applies::Maybe,
+        _ => Applies::No,
+    }
+}
+
+/// (Effect: Some(true) allow / Some(false) deny / None unknown, does it apply to the rotation
+/// role calling `action`).
+fn statement_applies(stmt: &Pv, action: &str) -> (Option<bool>, Applies) {
+    let effect = match stmt.get("Effect") {
+        Some(Pv::Str(e)) if e == "Allow" => Some(true),
+        Some(Pv::Str(e)) if e == "Deny" => Some(false),
+        _ => None,
+    };
+    let actions = match (stmt.get("Action"), stmt.get("NotAction")) {
+        (Some(list), _) => list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::Yes } else { Applies::No }),
+        (None, Some(list)) => list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::No } else { Applies::Yes }),
+        (None, None) => Some(Applies::No),
+    };
+    let Some(actions) = actions else {
+        return (effect, Applies::Maybe);
+    };
+    let principal = principal_is_anyone(stmt.get("Principal"));
+    let applies = match (actions, principal, effect) {
+        (Applies::No, _, _) => Applies::No,
+        // A Deny naming principals or carrying conditions is assumed to fence off others.
+        (_, Applies::Yes, Some(false)) if stmt.get("Condition").is_some() => Applies::No,
+        (_, Applies::Yes, _) => Applies::Yes,
+        (_, _, Some(false)) => Applies::No,
+        _ => Applies::Maybe,
+    };
+    (effect, applies)
+}
+
+/// `*`, `{"AWS": "*"}` (or a list holding `*`), or no `Principal` at all.
+fn principal_is_anyone(principal: Option<&Pv>) -> Applies {
+    let Some(principal) = principal else {
+        return Applies::Yes;
+    };
+    let any = |v: &Pv| v.strings().map(|l| l.contains(&"*"));
+    let verdict = match principal {
+        Pv::Str(_) | Pv::List(_) => any(principal),
+        Pv::Map(_) => principal.get("AWS").map_or(Some(false), any),
+        Pv::Opaque => None,
+    };
+    match verdict {
+        Some(true) => Applies::Yes,
+        Some(false) => Applies::Maybe,
+        None => Applies::Maybe,
+    }
+}
+
+/// IAM action globbing: `*` any run, `?` one character, case-insensitive. Iterative.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi.min(p.len())..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::tree::Span;
+
+    #[test]
+    fn globbing() {
+        assert!(glob("secretsmanager:*", "secretsmanager:GetSecretValue"));
+        assert!(glob("*", "secretsmanager:GetSecretValue"));
+        assert!(glob("SecretsManager:Get*Value", "secretsmanager:GetSecretValue"));
+        assert!(glob("secretsmanager:?etSecretValue", "secretsmanager:GetSecretValue"));
+        assert!(!glob("secretsmanager:Get*", "secretsmanager:PutSecretValue"));
+        assert!(!glob("kms:*", "secretsmanager:GetSecretValue"));
+        assert!(glob("a*b*c", "axxbyyc"));
+        assert!(!glob("a*b*c", "axxbyy"));
+    }
+
+    fn json_policy(text: &str) -> PolicyVerdict {
+        policy_allows_rotation(&Value::str(text, Span::default()))
+    }
+
+    #[test]
+    fn policies() {
+        let all = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+        assert_eq!(json_policy(all), PolicyVerdict::Allows);
+        let sm = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["secretsmanager:*"],"Resource":"*"}}"#;
+        assert_eq!(json_policy(sm), PolicyVerdict::Allows);
+        let read_only = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"*"}]}"#;
+        let PolicyVerdict::Denies(missing) = json_policy(read_only) else { panic!("expected denies") };
+        assert_eq!(missing, vec![
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
+            "secretsmanager:GetRandomPassword"
+        ]);
+        let deny = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"secretsmanager:PutSecretValue","Resource":"*"}]}"#;
+        assert_eq!(json_policy(deny), PolicyVerdict::Denies(vec!["secretsmanager:PutSecretValue"]));
+        let conditional_deny = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"1"}}}]}"#;
+        assert_eq!(json_policy(conditional_deny), PolicyVerdict::Allows);
+        let role = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:role/r"},"Action":"*","Resource":"*"}]}"#;
+        assert!(matches!(json_policy(role), PolicyVerdict::Maybe(_)));
+        assert!(matches!(json_policy("not json"), PolicyVerdict::Maybe(_)));
+    }
+}
