@@ -5,10 +5,12 @@
 //! Manager host it calls. Functions that no linted template defines are [`ExternalFunction`]s.
 
 mod functions;
+mod targets;
 mod values;
 
 pub use functions::{
     ExternalFunction, FunctionKind, Host, LAMBDA, ROTATION_SCHEDULE, RotationFunction, Rotations, SAM_APPLICATION,
     SAM_FUNCTION, Schedule, VPC_ENDPOINT, VpcAttachment, discover,
 };
+pub use targets::{Link, Target, TargetFamily, target_of};
 pub use values::{references_of_type, split_comma_list};

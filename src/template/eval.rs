@@ -914,3 +914,56 @@ Resources:
         }
     }
 }
+
+#[cfg(test)]
+mod stress_tests {
+    use super::*;
+    use crate::template::parse;
+
+    /// `depth` levels of `wrap` around `leaf`, as JSON.
+    fn nested(wrap: &str, leaf: &str, depth: usize) -> String {
+        let (open, close) = wrap.split_once('X').unwrap();
+        format!("{}{leaf}{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn deep_nesting_evaluates_within_the_default_stack() {
+        let leaf = r#"{"Ref": "AWS::Region"}"#;
+        for wrap in [
+            r#"{"Fn::Base64": X}"#,
+            r#"{"Fn::If": ["C", X, "b"]}"#,
+            r#"{"Fn::Join": ["", [X, "a"]]}"#,
+            r#"{"Fn::Sub": ["${V}", {"V": X}]}"#,
+            r#"[X]"#,
+            r#"{"k": X}"#,
+        ] {
+            let levels = wrap.split('X').next().unwrap().matches(['{', '[']).count();
+            let value = nested(wrap, leaf, 480 / levels);
+            let text = format!(
+                r#"{{"Parameters": {{"P": {{"Type": "String"}}}}, "Conditions": {{"C": {{"Fn::Equals": [{{"Ref": "P"}}, "x"]}}}}, "Resources": {{"R": {{"Type": "T", "Properties": {{"V": {value}}}}}}}}}"#
+            );
+            let t = parse(&text);
+            let ev = Evaluator::new(&t);
+            let res = t.resource("R").unwrap();
+            assert!(ev.property(res, "V").is_some(), "{wrap}");
+            assert!(!ev.undecided_conditions(res.properties.unwrap()).is_empty() || !wrap.contains("If"));
+        }
+    }
+
+    #[test]
+    fn condition_diamonds_stay_linear() {
+        let mut conditions = String::from("  C0: !Equals [!Ref P, x]\n");
+        for i in 1..400 {
+            let p = i - 1;
+            conditions
+                .push_str(&format!("  C{i}: !And [!Condition C{p}, !Or [!Condition C{p}, !Not [!Condition C{p}]]]\n"));
+        }
+        let text =
+            format!("Parameters:\n  P: {{Type: String, Default: x}}\nConditions:\n{conditions}Resources: {{}}\n");
+        let t = parse(&text);
+        let started = std::time::Instant::now();
+        let ev = Evaluator::new(&t);
+        assert_eq!(ev.condition("C399"), Some(true));
+        assert!(started.elapsed().as_secs() < 5);
+    }
+}

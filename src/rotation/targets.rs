@@ -1,0 +1,302 @@
+//! Linking a rotated secret to its database (DOMAIN.md §2.1) and reading where that database sits
+//! on the network (§2.2–2.4): subnets through its subnet group, security groups, port and the
+//! explicit `PubliclyAccessible`.
+
+use super::functions::Schedule;
+use crate::source::tree::Span;
+use crate::template::{Evaluator, Resource, Template, Value, ValueKind};
+
+const ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
+
+/// Database families rotlint knows the network shape of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetFamily {
+    RdsInstance,
+    RdsCluster,
+    Redshift,
+    DocDbCluster,
+    DocDbInstance,
+}
+
+impl TargetFamily {
+    fn of(type_name: &str) -> Option<TargetFamily> {
+        Some(match type_name {
+            "AWS::RDS::DBInstance" => TargetFamily::RdsInstance,
+            "AWS::RDS::DBCluster" => TargetFamily::RdsCluster,
+            "AWS::Redshift::Cluster" => TargetFamily::Redshift,
+            "AWS::DocDB::DBCluster" => TargetFamily::DocDbCluster,
+            "AWS::DocDB::DBInstance" => TargetFamily::DocDbInstance,
+            _ => return None,
+        })
+    }
+
+    /// DocumentDB has no public endpoint (DOMAIN.md §2.4).
+    pub fn never_public(self) -> bool {
+        matches!(self, TargetFamily::DocDbCluster | TargetFamily::DocDbInstance)
+    }
+}
+
+/// How the secret was tied to the database, most reliable first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    Attachment,
+    DynamicReference,
+    HostInSecret,
+}
+
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The database resource whose network settings apply (for an Aurora/DocumentDB instance,
+    /// its cluster's subnet group and security groups are used).
+    pub id: String,
+    pub type_name: String,
+    pub family: TargetFamily,
+    pub key_span: Span,
+    pub link: Link,
+    pub engine: Option<String>,
+    /// Explicit or the engine default; `None` when it cannot be known.
+    pub port: Option<u16>,
+    /// The subnet group's subnets; empty when the database names no subnet group.
+    pub subnets: Vec<Value>,
+    pub subnet_group: Option<String>,
+    pub security_groups: Vec<Value>,
+    /// The property to change for security-group findings (or the resource key).
+    pub security_groups_span: Span,
+    /// `PubliclyAccessible` as written; the effective value also depends on the VPC's internet
+    /// gateway, which the network layer knows.
+    pub publicly_accessible: Option<bool>,
+    /// True when the master password is managed by RDS/Redshift (no Lambda rotation needed).
+    pub managed_password: bool,
+}
+
+/// The database a schedule's secret belongs to, if the template says.
+pub fn target_of(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Target> {
+    let template = ev.template();
+    let secret = secret_id(template, ev, schedule.secret.as_ref()?)?;
+    if let Some(db) = via_attachment(ev, &secret) {
+        return read_target(ev, db, Link::Attachment);
+    }
+    let by_reference = template.resources.iter().find(|r| {
+        TargetFamily::of(&r.type_name).is_some()
+            && ["MasterUserPassword", "MasterUsername"].iter().any(|p| {
+                ev.property(r, p)
+                    .is_some_and(|v| v.display().contains("{{resolve:secretsmanager:") && mentions(&v, &secret))
+            })
+    });
+    if let Some(db) = by_reference {
+        return read_target(ev, db, Link::DynamicReference);
+    }
+    let secret_res = template.resource(&secret)?;
+    let text = ev.property(secret_res, "SecretString").or_else(|| ev.property(secret_res, "GenerateSecretString"))?;
+    let host = first_database_reference(template, &text)?;
+    read_target(ev, template.resource(&host)?, Link::HostInSecret)
+}
+
+/// The logical id of the secret: a `Ref` to the secret, or to a SecretTargetAttachment (whose
+/// `Ref` returns the secret's ARN, as CDK writes it).
+fn secret_id(template: &Template, ev: &Evaluator<'_>, value: &Value) -> Option<String> {
+    let ValueKind::Ref(id) = &value.kind else { return None };
+    let res = template.resource(id)?;
+    if res.type_name == ATTACHMENT
+        && let Some(ValueKind::Ref(inner)) = ev.property(res, "SecretId").map(|v| v.kind)
+    {
+        return Some(inner);
+    }
+    Some(id.clone())
+}
+
+fn via_attachment<'t>(ev: &Evaluator<'t>, secret: &str) -> Option<&'t Resource> {
+    let template = ev.template();
+    template.resources_of_type(ATTACHMENT).find_map(|a| {
+        let secret_matches = ev.property(a, "SecretId").is_some_and(|v| mentions(&v, secret));
+        if !secret_matches {
+            return None;
+        }
+        match ev.property(a, "TargetId")?.kind {
+            ValueKind::Ref(db) => template.resource(&db),
+            _ => None,
+        }
+    })
+}
+
+fn mentions(value: &Value, id: &str) -> bool {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match &v.kind {
+            ValueKind::Ref(r) | ValueKind::GetAtt { resource: r, .. } if r == id => return true,
+            ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
+            ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn first_database_reference(template: &Template, value: &Value) -> Option<String> {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match &v.kind {
+            ValueKind::GetAtt { resource, attribute } if attribute.starts_with("Endpoint") => {
+                if template.resource(resource).is_some_and(|r| TargetFamily::of(&r.type_name).is_some()) {
+                    return Some(resource.clone());
+                }
+            }
+            ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
+            ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> {
+    let template = ev.template();
+    let family = TargetFamily::of(&db.type_name)?;
+    // Aurora and DocumentDB instances take their network from the cluster.
+    let cluster = ev
+        .property(db, "DBClusterIdentifier")
+        .and_then(|v| match v.kind {
+            ValueKind::Ref(id) => template.resource(&id),
+            _ => None,
+        })
+        .filter(|c| {
+            matches!(TargetFamily::of(&c.type_name), Some(TargetFamily::RdsCluster | TargetFamily::DocDbCluster))
+        });
+    let net = cluster.unwrap_or(db);
+    let engine =
+        ev.property(db, "Engine").or_else(|| ev.property(net, "Engine")).and_then(|v| v.as_str().map(str::to_owned));
+    let port = ev
+        .property(net, "Port")
+        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+        .or_else(|| default_port(family, engine.as_deref()));
+    let (group_property, sg_property) = match TargetFamily::of(&net.type_name).unwrap_or(family) {
+        TargetFamily::RdsInstance => ("DBSubnetGroupName", "VPCSecurityGroups"),
+        TargetFamily::Redshift => ("ClusterSubnetGroupName", "VpcSecurityGroupIds"),
+        _ => ("DBSubnetGroupName", "VpcSecurityGroupIds"),
+    };
+    let subnet_group = ev.property(net, group_property).and_then(|v| match v.kind {
+        ValueKind::Ref(id) => Some(id),
+        _ => None,
+    });
+    let subnets = subnet_group
+        .as_deref()
+        .and_then(|g| template.resource(g))
+        .and_then(|g| ev.property(g, "SubnetIds"))
+        .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+        .unwrap_or_default();
+    let sg_value = ev.property(net, sg_property);
+    let security_groups = sg_value.as_ref().and_then(|v| v.as_list()).map(<[Value]>::to_vec).unwrap_or_default();
+    let security_groups_span = sg_value.map_or(net.key_span, |v| v.span);
+    let publicly_accessible = ev.property(db, "PubliclyAccessible").and_then(|v| v.as_bool());
+    let managed_password = ["ManageMasterUserPassword", "ManageMasterPassword"]
+        .iter()
+        .any(|p| ev.property(net, p).and_then(|v| v.as_bool()) == Some(true));
+    Some(Target {
+        id: net.logical_id.clone(),
+        type_name: net.type_name.clone(),
+        family,
+        key_span: net.key_span,
+        link,
+        engine,
+        port,
+        subnets,
+        subnet_group,
+        security_groups,
+        security_groups_span,
+        publicly_accessible,
+        managed_password,
+    })
+}
+
+/// Default ports (DOMAIN.md §2.1–2.4); aurora-postgresql follows the API (5432), see §10.
+fn default_port(family: TargetFamily, engine: Option<&str>) -> Option<u16> {
+    match family {
+        TargetFamily::Redshift => return Some(5439),
+        TargetFamily::DocDbCluster | TargetFamily::DocDbInstance => return Some(27017),
+        _ => {}
+    }
+    let engine = engine?.to_ascii_lowercase();
+    Some(match engine.as_str() {
+        e if e.contains("postgres") => 5432,
+        e if e.contains("mysql") || e.contains("mariadb") || e == "aurora" => 3306,
+        e if e.starts_with("oracle") => 1521,
+        e if e.starts_with("sqlserver") => 1433,
+        e if e.starts_with("db2") => 50000,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::FileId;
+    use crate::rotation::discover;
+    use crate::source::parse_str;
+
+    fn target(yaml: &str) -> Option<Target> {
+        let template = Template::from_tree(FileId(0), parse_str(yaml).tree);
+        let ev = Evaluator::new(&template);
+        let rotations = discover(&ev);
+        target_of(&ev, rotations.schedules.first()?)
+    }
+
+    const BASE: &str = "Resources:
+  Secret:
+    Type: AWS::SecretsManager::Secret
+  Group:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties:
+      SubnetIds: [!Ref A, !Ref B]
+  A: {Type: AWS::EC2::Subnet}
+  B: {Type: AWS::EC2::Subnet}
+  Sg: {Type: AWS::EC2::SecurityGroup}
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBSubnetGroupName: !Ref Group
+      VPCSecurityGroups: [!GetAtt Sg.GroupId]
+      MasterUserPassword: !Sub '{{resolve:secretsmanager:${Secret}::password}}'
+  Schedule:
+    Type: AWS::SecretsManager::RotationSchedule
+    Properties:
+      SecretId: !Ref Secret
+      RotationLambdaARN: arn:aws:lambda:us-east-1:1:function:f
+";
+
+    #[test]
+    fn dynamic_reference_links_the_database() {
+        let t = target(BASE).expect("target");
+        assert_eq!((t.id.as_str(), t.link, t.port), ("Db", Link::DynamicReference, Some(5432)));
+        assert_eq!((t.subnets.len(), t.security_groups.len()), (2, 1));
+        assert_eq!(t.subnet_group.as_deref(), Some("Group"));
+        assert_eq!(t.publicly_accessible, None);
+    }
+
+    #[test]
+    fn attachment_wins_and_explicit_port_and_public_flag_are_read() {
+        let yaml = BASE.replace(
+            "      Engine: postgres\n",
+            "      Engine: mysql\n      Port: '3307'\n      PubliclyAccessible: true\n",
+        ) + "  Att:\n    Type: AWS::SecretsManager::SecretTargetAttachment\n    Properties:\n      SecretId: !Ref Secret\n      TargetId: !Ref Db\n      TargetType: AWS::RDS::DBInstance\n";
+        let t = target(&yaml).expect("target");
+        assert_eq!((t.link, t.port, t.publicly_accessible), (Link::Attachment, Some(3307), Some(true)));
+    }
+
+    #[test]
+    fn unrelated_secret_has_no_target() {
+        let yaml = BASE
+            .replace("${Secret}", "${Other}")
+            .replace("  Sg:", "  Other: {Type: AWS::SecretsManager::Secret}\n  Sg:");
+        assert!(target(&yaml).is_none());
+    }
+
+    #[test]
+    fn default_ports() {
+        assert_eq!(default_port(TargetFamily::RdsCluster, Some("aurora-postgresql")), Some(5432));
+        assert_eq!(default_port(TargetFamily::RdsCluster, Some("aurora-mysql")), Some(3306));
+        assert_eq!(default_port(TargetFamily::RdsInstance, Some("sqlserver-ex")), Some(1433));
+        assert_eq!(default_port(TargetFamily::Redshift, None), Some(5439));
+        assert_eq!(default_port(TargetFamily::DocDbCluster, None), Some(27017));
+    }
+}
