@@ -15,4 +15,5 @@ pub mod rotation;
 pub mod rules;
 pub mod scenarios;
 pub mod source;
+pub mod suppress;
 pub mod template;

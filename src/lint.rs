@@ -14,6 +14,7 @@ use crate::discover::{self, Candidate};
 use crate::facts::Facts;
 use crate::rules::{self, Context};
 use crate::scenarios;
+use crate::suppress;
 use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
@@ -128,7 +129,11 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
             let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
             run_rules(&cx)
         }
-        Some(template) => lint_template(file, template, &loaded.diagnostics, options),
+        Some(template) => {
+            let mut found = lint_template(file, template, &loaded.diagnostics, options);
+            suppress::apply(file, template, &mut found);
+            found
+        }
     };
     let line_index = LineIndex::new(&text);
     FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics }

@@ -21,6 +21,7 @@ mod parse_error;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
 mod unresolved_reference;
+mod unused_suppression;
 mod yaml_alias;
 
 #[cfg(test)]
@@ -68,6 +69,7 @@ pub static ALL: &[&dyn Rule] = &[
     &missing_endpoint_variable::MissingEndpointVariable,
     &duplicate_rotation_schedule::DuplicateRotationSchedule,
     &function_outside_template::FunctionOutsideTemplate,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {

@@ -937,17 +937,52 @@ mod stress_tests {
             r#"[X]"#,
             r#"{"k": X}"#,
         ] {
+            let template = |depth: usize| {
+                let value = nested(wrap, leaf, depth);
+                format!(
+                    r#"{{"Parameters": {{"P": {{"Type": "String"}}}}, "Conditions": {{"C": {{"Fn::Equals": [{{"Ref": "P"}}, "x"]}}}}, "Resources": {{"R": {{"Type": "T", "Properties": {{"V": {value}}}}}}}}}"#
+                )
+            };
+            // As deep as the loader lets through (its cap is about 512 levels).
             let levels = wrap.split('X').next().unwrap().matches(['{', '[']).count();
-            let value = nested(wrap, leaf, 480 / levels);
-            let text = format!(
-                r#"{{"Parameters": {{"P": {{"Type": "String"}}}}, "Conditions": {{"C": {{"Fn::Equals": [{{"Ref": "P"}}, "x"]}}}}, "Resources": {{"R": {{"Type": "T", "Properties": {{"V": {value}}}}}}}}}"#
-            );
-            let t = parse(&text);
+            let accepted = (1..=520 / levels).rev().find(|&d| {
+                let loaded = crate::source::parse_str(&template(d));
+                loaded.diagnostics.iter().all(|d| d.rule != "RL004")
+            });
+            let depth = accepted.unwrap();
+            assert!(depth * levels > 200, "{wrap}: {depth}");
+            let t = parse(&template(depth));
             let ev = Evaluator::new(&t);
             let res = t.resource("R").unwrap();
             assert!(ev.property(res, "V").is_some(), "{wrap}");
             assert!(!ev.undecided_conditions(res.properties.unwrap()).is_empty() || !wrap.contains("If"));
         }
+    }
+
+    /// Block-style YAML nests deeper than JSON gets through the loader.
+    #[test]
+    fn deep_block_yaml_evaluates() {
+        let template = |depth: usize| {
+            let mut text = String::from(
+                "Parameters: {P: {Type: String}}\nConditions: {C: !Equals [!Ref P, x]}\nResources:\n R:\n  Type: T\n  Properties:\n   V:\n",
+            );
+            for level in 0..depth {
+                let indent = " ".repeat(4 + 2 * level);
+                let step = if level % 2 == 0 { "Fn::If:" } else { "- C\n{indent}- b\n{indent}-" };
+                text.push_str(&format!("{indent}{}\n", step.replace("{indent}", &indent)));
+            }
+            text.push_str(&format!("{}leaf\n", " ".repeat(4 + 2 * depth)));
+            text
+        };
+        let accepted = (1..=520).rev().step_by(2).find(|&d| {
+            let loaded = crate::source::parse_str(&template(d));
+            loaded.diagnostics.is_empty()
+        });
+        let depth = accepted.unwrap();
+        assert!(depth > 400, "{depth}");
+        let t = parse(&template(depth));
+        let value = Evaluator::new(&t).property(t.resource("R").unwrap(), "V").unwrap();
+        assert!(matches!(value.kind, ValueKind::Choice { .. }));
     }
 
     #[test]

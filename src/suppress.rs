@@ -1,0 +1,195 @@
+//! Suppressions with a reason: template `Metadata`, resource `Metadata` and inline YAML comments.
+//!
+//! ```yaml
+//! Metadata: { rotlint: { ignore: [{ rule: RL110, reason: "egress audited" }] } }
+//! RotationFunction:  # rotlint-ignore RL110: egress audited
+//! ```
+//! A comment on a resource's key line covers that resource's findings; any other comment covers
+//! findings that start on its line, or on the next line when the comment stands alone. Suppressed
+//! findings stay in the output, marked; a suppression without a reason, or one that matches
+//! nothing, is reported as RL904.
+
+use crate::diagnostic::{Diagnostic, FileId, Level, Suppression, SuppressionKind};
+use crate::source::tree::{NodeId, Span};
+use crate::template::Template;
+
+const UNUSED: &str = "RL904";
+
+/// What one suppression covers.
+#[derive(Clone, Debug, PartialEq)]
+enum Scope {
+    Template,
+    Resource(String),
+    /// Byte range of the covered line.
+    Line(Span),
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    rules: Vec<String>,
+    reason: String,
+    kind: SuppressionKind,
+    scope: Scope,
+    /// Where the suppression is written (for RL904).
+    span: Span,
+    used: bool,
+}
+
+/// Mark suppressed findings and append RL904 findings for suppressions that are unusable or unused.
+pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic>) {
+    let mut entries = metadata_entries(template);
+    entries.extend(comment_entries(template));
+    let mut extra = Vec::new();
+    for entry in entries.iter().filter(|e| e.reason.is_empty()) {
+        extra.push(
+            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, format!("suppression of {} has no reason, so it is ignored", entry.rules.join(", ")))
+                .label("add `: <reason>` (comment) or `reason:` (Metadata)")
+                .help("suppressions must say why, e.g. `# rotlint-ignore RL110: egress audited by security team`"),
+        );
+    }
+    entries.retain(|e| !e.reason.is_empty());
+    for d in diagnostics.iter_mut().filter(|d| d.rule != UNUSED) {
+        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| r == d.rule) && covers(&e.scope, d)) else {
+            continue;
+        };
+        entry.used = true;
+        d.suppressed = Some(Suppression { kind: entry.kind, reason: entry.reason.clone() });
+    }
+    for entry in entries.iter().filter(|e| !e.used) {
+        extra.push(
+            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, format!("suppression of {} matches no finding", entry.rules.join(", ")))
+                .label("unused suppression")
+                .help("remove it, or fix its rule id or placement"),
+        );
+    }
+    diagnostics.extend(extra);
+}
+
+fn covers(scope: &Scope, d: &Diagnostic) -> bool {
+    match scope {
+        Scope::Template => true,
+        Scope::Resource(id) => d.primary.resource.as_deref() == Some(id),
+        Scope::Line(line) => d.primary.span.start >= line.start && d.primary.span.start <= line.end,
+    }
+}
+
+fn metadata_entries(template: &Template) -> Vec<Entry> {
+    let tree = &template.tree;
+    let mut out = Vec::new();
+    if let Some(root) = tree.root
+        && let Some(metadata) = tree.get(root, "Metadata")
+    {
+        out.extend(ignore_list(template, metadata, Scope::Template));
+    }
+    for res in &template.resources {
+        if let Some(metadata) = res.metadata {
+            out.extend(ignore_list(template, metadata, Scope::Resource(res.logical_id.clone())));
+        }
+    }
+    out
+}
+
+fn ignore_list(template: &Template, metadata: NodeId, scope: Scope) -> Vec<Entry> {
+    let tree = &template.tree;
+    let Some(list) = tree.get(metadata, "rotlint").and_then(|r| tree.get(r, "ignore")) else { return Vec::new() };
+    tree.seq(list)
+        .iter()
+        .filter_map(|&item| {
+            let rule = tree.get(item, "rule").and_then(|n| tree.scalar(n))?;
+            let reason = tree.get(item, "reason").and_then(|n| tree.scalar(n)).unwrap_or("").trim();
+            Some(Entry {
+                rules: vec![rule.to_owned()],
+                reason: reason.to_owned(),
+                kind: SuppressionKind::Metadata,
+                scope: scope.clone(),
+                span: tree.span(item),
+                used: false,
+            })
+        })
+        .collect()
+}
+
+/// `# rotlint-ignore RL110[, RL101]: reason` comments, found line by line. Only a `#` at the start
+/// of a line or after whitespace opens a comment, and the directive must open the comment.
+fn comment_entries(template: &Template) -> Vec<Entry> {
+    let text: &str = &template.tree.source;
+    let lines = line_spans(text);
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let content = &text[line.range()];
+        let Some((hash, directive)) = find_directive(content) else { continue };
+        let (rules, reason) = match directive.split_once(':') {
+            Some((rules, reason)) => (rules, reason.trim()),
+            None => (directive, ""),
+        };
+        let rules: Vec<String> =
+            rules.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let standalone = content[..hash].trim().is_empty();
+        let target = if standalone { lines.get(i + 1).copied().unwrap_or(*line) } else { *line };
+        let scope = template
+            .resources
+            .iter()
+            .find(|r| r.key_span.start >= target.start && r.key_span.start <= target.end)
+            .map_or(Scope::Line(target), |r| Scope::Resource(r.logical_id.clone()));
+        let start = line.start as usize + hash;
+        out.push(Entry {
+            rules,
+            reason: reason.to_owned(),
+            kind: SuppressionKind::Comment,
+            scope,
+            span: Span::new(start, line.end as usize),
+            used: false,
+        });
+    }
+    out
+}
+
+/// Byte offset of the `#` and the text after `rotlint-ignore`.
+fn find_directive(line: &str) -> Option<(usize, &str)> {
+    let mut from = 0;
+    while let Some(pos) = line[from..].find('#') {
+        let hash = from + pos;
+        let opens_comment = hash == 0 || line[..hash].ends_with([' ', '\t']);
+        if opens_comment {
+            let rest = line[hash + 1..].trim_start();
+            return rest.strip_prefix("rotlint-ignore").filter(|r| r.starts_with([' ', '\t'])).map(|r| (hash, r.trim()));
+        }
+        from = hash + 1;
+    }
+    None
+}
+
+/// Byte span of every line's content (without its line break).
+fn line_spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        out.push(Span::new(start, start + content.len()));
+        start += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives() {
+        assert_eq!(find_directive("  Fn:  # rotlint-ignore RL110: audited"), Some((7, "RL110: audited")));
+        assert_eq!(find_directive("# rotlint-ignore RL110"), Some((0, "RL110")));
+        assert_eq!(find_directive("# RL110 fires, see `# rotlint-ignore RL110: x`"), None);
+        assert_eq!(find_directive("  Url: http://x#rotlint-ignore RL1: y"), None);
+        assert_eq!(find_directive("# rotlint-ignored"), None);
+    }
+
+    #[test]
+    fn line_spans_skip_crlf() {
+        let spans = line_spans("a\r\nbc\n\nd");
+        assert_eq!(spans, vec![Span::new(0, 1), Span::new(3, 5), Span::new(6, 6), Span::new(7, 8)]);
+    }
+}
