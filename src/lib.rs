@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod facts;
 pub mod lint;
+pub mod network;
 pub mod parameters;
 pub mod report;
 pub mod rotation;

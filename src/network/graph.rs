@@ -12,7 +12,7 @@ use super::model::{
     AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, Items, Link, Meta, Nacl, NaclKey,
     NatGateway, Route, RouteTable, RouteTarget, SecurityGroup, Setting, SgKey, Subnet, TableChoice, Unseen, Vpc,
 };
-use super::refs::{Kind, Kinds, list_items};
+use super::refs::{Kind, Kinds};
 use super::{endpoints, nacl, security_groups};
 
 /// The network resources of one template (one evaluation scenario), keyed by logical id.

@@ -136,10 +136,11 @@ fn first_database_reference(template: &Template, value: &Value) -> Option<String
     let mut stack = vec![value];
     while let Some(v) = stack.pop() {
         match &v.kind {
-            ValueKind::GetAtt { resource, attribute } if attribute.starts_with("Endpoint") => {
-                if template.resource(resource).is_some_and(|r| TargetFamily::of(&r.type_name).is_some()) {
-                    return Some(resource.clone());
-                }
+            ValueKind::GetAtt { resource, attribute }
+                if attribute.starts_with("Endpoint")
+                    && template.resource(resource).is_some_and(|r| TargetFamily::of(&r.type_name).is_some()) =>
+            {
+                return Some(resource.clone());
             }
             ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
             ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),

@@ -55,10 +55,10 @@ pub fn references_of_type(template: &Template, value: &Value, type_name: &str) -
     let mut stack = vec![value];
     while let Some(v) = stack.pop() {
         match &v.kind {
-            ValueKind::Ref(id) | ValueKind::GetAtt { resource: id, .. } => {
-                if template.resource(id).is_some_and(|r| r.type_name == type_name) && !found.contains(id) {
-                    found.push(id.clone());
-                }
+            ValueKind::Ref(id) | ValueKind::GetAtt { resource: id, .. }
+                if template.resource(id).is_some_and(|r| r.type_name == type_name) && !found.contains(id) =>
+            {
+                found.push(id.clone());
             }
             ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
             ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),

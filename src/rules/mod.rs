@@ -84,7 +84,9 @@ pub fn lookup(id_or_name: &str) -> Option<&'static dyn Rule> {
 /// Loader findings are produced while reading text; their rules only pass them on, so that the
 /// registry, the docs and the fixture harness treat them like every other rule.
 fn forward_load_findings(cx: &Context<'_>, id: &str) -> Vec<Diagnostic> {
-    cx.load_diagnostics.iter().filter(|d| d.rule == id).cloned().collect()
+    // The template model adds a few of its own (RL001 when the root is not a mapping).
+    let model = cx.template.map(|t| t.diagnostics.as_slice()).unwrap_or_default();
+    cx.load_diagnostics.iter().chain(model).filter(|d| d.rule == id).cloned().collect()
 }
 
 /// Span of the key of `Properties.<path>` (for findings about a property's presence), falling

@@ -142,6 +142,7 @@ fn text_of(v: &Value) -> Option<&str> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
     use std::collections::BTreeMap;
 

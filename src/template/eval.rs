@@ -689,6 +689,7 @@ pub(crate) fn sub_pieces(text: &str) -> Vec<SubPiece<'_>> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
     use super::*;
     use crate::template::parse;
@@ -916,6 +917,7 @@ Resources:
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod stress_tests {
     use super::*;
     use crate::template::parse;

@@ -293,6 +293,7 @@ fn names(tree: &Tree, node: NodeId) -> Vec<(String, Span)> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
     use super::Template;
     use crate::template::parse;

@@ -11,7 +11,7 @@ use super::eval::{Evaluator, MAX_DEPTH, is_intrinsic};
 use super::model::{Resource, Template, child};
 use super::value::{Value, ValueKind};
 
-pub const SERVERLESS_FUNCTION: &str = "AWS::Serverless::Function";
+pub(crate) const SERVERLESS_FUNCTION: &str = "AWS::Serverless::Function";
 
 /// `Globals.Function` when it applies to the resource.
 pub(crate) fn globals_for(template: &Template, res: &Resource) -> Option<NodeId> {
@@ -126,6 +126,7 @@ fn descend(value: Value, segments: &[&str], depth: usize) -> Option<Value> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
     use crate::template::{Evaluator, ValueKind, parse};
 

@@ -281,6 +281,7 @@ fn display_into(value: &Value, out: &mut String, depth: usize) {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
     use super::*;
     use crate::template::{Evaluator, parse};

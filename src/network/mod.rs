@@ -1,0 +1,37 @@
+//! The VPC network graph of one template and the reachability questions the rules ask of it,
+//! each answered with the explaining path.
+//!
+//! [`Network::build`] reads the network resources through the evaluator; [`secrets_manager`]
+//! and [`to_target`] answer per function subnet with an [`Outcome`]: reachable (and how),
+//! blocked (the exact check and resource), or unverifiable (the input a template cannot show).
+
+pub mod cidr;
+mod endpoints;
+mod graph;
+mod model;
+mod nacl;
+mod outcome;
+mod ranges;
+mod reach;
+mod refs;
+mod security_groups;
+
+#[cfg(test)]
+mod tests;
+
+pub use cidr::Cidr;
+pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, glob, policy_allows_rotation};
+pub use graph::Network;
+pub use model::{
+    AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, Meta, Nacl,
+    NaclEntry, NaclKey, NatGateway, Peer, Ports, Protocol, Route, RouteTable, RouteTarget, SecurityGroup, Setting,
+    SgKey, SgRule, Subnet, TableChoice, Unseen, Vpc,
+};
+pub use nacl::EPHEMERAL;
+pub use outcome::{
+    Blocker, EndpointIssue, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
+    Unverifiable, Via,
+};
+pub use ranges::{Range, Rel};
+pub use reach::{DefaultRoute, Placement, SmHost, TargetPlacement, route_default, secrets_manager, to_target};
+pub use refs::{Kind, list_items};
