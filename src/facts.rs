@@ -1,15 +1,31 @@
-//! The facts rules read about one template: the evaluator, the rotation functions and (once
-//! built) the network graph with each function's Secrets Manager verdict.
+//! The facts rules read about one template under one condition scenario: the evaluator, the
+//! rotation functions, the network graph, and for each function its Secrets Manager verdict and
+//! its database with the verdict of the path to it.
 
 use std::collections::BTreeMap;
 
-use crate::rotation::{self, Rotations};
+use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
+use crate::rotation::{self, Host, RotationFunction, Rotations, Target, TargetFamily, VpcAttachment};
 use crate::template::{Evaluator, Template};
+
+/// What is known about one rotation function beyond its declaration.
+pub struct FunctionFacts {
+    /// `None` when the function is not in a VPC (it uses the public endpoint) or its VPC
+    /// attachment is undecided.
+    pub secrets_manager: Option<SmReport>,
+    /// The database its secret belongs to, when the template links them.
+    pub target: Option<Target>,
+    /// The path from the function to that database on its port.
+    pub target_path: Option<TargetReport>,
+}
 
 pub struct Facts<'t> {
     pub template: &'t Template,
     pub evaluator: Evaluator<'t>,
     pub rotations: Rotations,
+    pub network: Network,
+    /// Aligned with `rotations.functions`.
+    pub functions: Vec<FunctionFacts>,
 }
 
 impl<'t> Facts<'t> {
@@ -22,6 +38,70 @@ impl<'t> Facts<'t> {
         let evaluator =
             Evaluator::new(template).with_parameters(parameters.clone()).with_conditions(conditions.clone());
         let rotations = rotation::discover(&evaluator);
-        Facts { template, evaluator, rotations }
+        let network = Network::build(&evaluator);
+        let functions =
+            rotations.functions.iter().map(|f| function_facts(&evaluator, &rotations, &network, f)).collect();
+        Facts { template, evaluator, rotations, network, functions }
     }
+
+    /// Each rotation function with its facts.
+    pub fn functions(&self) -> impl Iterator<Item = (&RotationFunction, &FunctionFacts)> {
+        self.rotations.functions.iter().zip(&self.functions)
+    }
+}
+
+fn function_facts(ev: &Evaluator<'_>, rotations: &Rotations, net: &Network, f: &RotationFunction) -> FunctionFacts {
+    let placement = placement(f);
+    let secrets_manager = match (&placement, &f.vpc) {
+        (Some(p), VpcAttachment::InVpc { .. }) => Some(network::secrets_manager(net, p)),
+        _ => None,
+    };
+    let target = rotations
+        .schedules
+        .iter()
+        .filter(|s| s.function.as_deref() == Some(f.id.as_str()))
+        .find_map(|s| rotation::target_of(ev, s))
+        .filter(|t| !t.managed_password);
+    let target_path = match (&placement, &target) {
+        (Some(p), Some(t)) => {
+            t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port))
+        }
+        _ => None,
+    };
+    FunctionFacts { secrets_manager, target, target_path }
+}
+
+/// The network layer's view of where the function runs; `None` when undecided.
+fn placement(f: &RotationFunction) -> Option<Placement> {
+    let host = match &f.host {
+        Host::RegionalDefault => SmHost::RegionalDefault,
+        Host::Endpoint(id) => SmHost::NamesEndpoint(id.clone()),
+        Host::Other(v) => SmHost::Other(v.clone()),
+    };
+    match &f.vpc {
+        VpcAttachment::NotInVpc => Some(Placement { subnets: Vec::new(), security_groups: Vec::new(), host }),
+        VpcAttachment::InVpc { subnets, security_groups, .. } => {
+            Some(Placement { subnets: subnets.clone(), security_groups: security_groups.clone(), host })
+        }
+        VpcAttachment::Undecided(_) => None,
+    }
+}
+
+/// Effective `PubliclyAccessible` with CloudFormation's hidden defaults (DOMAIN.md §2.2–2.4):
+/// explicit value; DocumentDB never; Redshift false; RDS public iff the subnets' VPC has an
+/// internet gateway attached (unknown without a subnet group, which means the default VPC).
+fn target_placement(net: &Network, t: &Target) -> TargetPlacement {
+    let publicly_accessible = if t.family.never_public() {
+        Some(false)
+    } else if let Some(explicit) = t.publicly_accessible {
+        Some(explicit)
+    } else if t.family == TargetFamily::Redshift {
+        Some(false)
+    } else {
+        t.subnets
+            .iter()
+            .find_map(|s| net.resolve_subnet(s).known().cloned())
+            .and_then(|subnet| net.vpc_of_subnet(&subnet).map(|vpc| net.igw_attached(vpc).is_some()))
+    };
+    TargetPlacement { subnets: t.subnets.clone(), security_groups: t.security_groups.clone(), publicly_accessible }
 }

@@ -102,6 +102,7 @@ fn parse_addr(text: &str) -> Option<u32> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed parse is a failed test")]
 mod tests {
     use super::*;
 

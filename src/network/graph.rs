@@ -397,6 +397,8 @@ fn route_destination(ctx: &Ctx, res: &Resource) -> Option<(Destination, Span)> {
     ctx.prop(res, "DestinationPrefixListId").map(|v| (Destination::PrefixList(v.clone()), v.span))
 }
 
+type MakeTarget = fn(Value) -> RouteTarget;
+
 /// The first target property present (a route has exactly one).
 fn route_target(ctx: &Ctx, res: &Resource) -> Option<(RouteTarget, Span)> {
     if let Some(v) = ctx.prop(res, "GatewayId") {
@@ -416,7 +418,7 @@ fn route_target(ctx: &Ctx, res: &Resource) -> Option<(RouteTarget, Span)> {
         };
         return Some((target, v.span));
     }
-    let others: [(&str, fn(Value) -> RouteTarget); 9] = [
+    let others: [(&str, MakeTarget); 9] = [
         ("TransitGatewayId", RouteTarget::TransitGateway),
         ("VpcPeeringConnectionId", RouteTarget::VpcPeering),
         ("InstanceId", RouteTarget::NatInstance),

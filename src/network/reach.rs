@@ -94,15 +94,25 @@ pub fn route_default(net: &Network, subnet: &str) -> Option<DefaultRoute> {
     })
 }
 
-/// A failed step: the outcome minus the hops gathered before it.
-enum Fail {
+/// A failed step: the outcome minus the hops gathered before it (boxed: it travels in `Err`).
+struct Fail(Box<FailKind>);
+
+enum FailKind {
     Blocked(Blocker, Vec<Hop>),
     Unknown(Unverifiable, Span, Vec<Hop>),
 }
 
 impl Fail {
+    fn block(blocker: Blocker, hops: Vec<Hop>) -> Fail {
+        Fail(Box::new(FailKind::Blocked(blocker, hops)))
+    }
+
+    fn unknown(reason: Unverifiable, span: Span, hops: Vec<Hop>) -> Fail {
+        Fail(Box::new(FailKind::Unknown(reason, span, hops)))
+    }
+
     fn unseen(unseen: &Unseen) -> Fail {
-        Fail::Unknown(Unverifiable::Input(unseen.clone()), unseen.value.span, Vec::new())
+        Fail::unknown(Unverifiable::Input(unseen.clone()), unseen.value.span, Vec::new())
     }
 
     fn input(value: &Value, what: &'static str) -> Fail {
@@ -110,20 +120,20 @@ impl Fail {
     }
 
     fn undecided(resource: &str, span: Span, why: impl Into<String>) -> Fail {
-        Fail::Unknown(Unverifiable::Undecided { resource: resource.to_owned(), why: why.into() }, span, Vec::new())
+        Fail::unknown(Unverifiable::Undecided { resource: resource.to_owned(), why: why.into() }, span, Vec::new())
     }
 
     fn blocked(blocker: Blocker, hop: Hop) -> Fail {
-        Fail::Blocked(blocker, vec![hop])
+        Fail::block(blocker, vec![hop])
     }
 
     fn finish(self, mut hops: Vec<Hop>) -> Outcome {
-        match self {
-            Fail::Blocked(blocker, extra) => {
+        match *self.0 {
+            FailKind::Blocked(blocker, extra) => {
                 hops.extend(extra);
                 Outcome::Blocked { blocker, hops }
             }
-            Fail::Unknown(reason, span, extra) => {
+            FailKind::Unknown(reason, span, extra) => {
                 hops.extend(extra);
                 Outcome::Unverifiable { reason, span, hops }
             }
@@ -164,30 +174,30 @@ fn flatten(values: &[Value]) -> Vec<Value> {
     values.iter().flat_map(|v| list_items(v).unwrap_or_else(|whole| vec![whole])).collect()
 }
 
-fn start<'n>(net: &'n Network, value: &Value, groups: &'n [Link<SgKey>]) -> Result<FnSide<'n>, (SubnetRef, Outcome)> {
+fn start<'n>(net: &'n Network, value: &Value, groups: &'n [Link<SgKey>]) -> Result<FnSide<'n>, Box<(SubnetRef, Outcome)>> {
     let id = match net.resolve_subnet(value) {
         Link::Known(id) => id,
-        Link::Unseen(unseen) => return Err((SubnetRef::Unseen(unseen.clone()), Outcome::unseen(&unseen, Vec::new()))),
+        Link::Unseen(unseen) => return Err(Box::new((SubnetRef::Unseen(unseen.clone()), Outcome::unseen(&unseen, Vec::new())))),
     };
     let subnet_ref = SubnetRef::Subnet(id.clone());
     let Some(subnet) = net.subnets.get(&id) else {
         let unseen = Unseen { value: value.clone(), what: "subnet" };
-        return Err((subnet_ref, Outcome::unseen(&unseen, Vec::new())));
+        return Err(Box::new((subnet_ref, Outcome::unseen(&unseen, Vec::new()))));
     };
     let vpc = match &subnet.vpc {
         Link::Known(vpc) => net.vpcs.get(vpc),
         Link::Unseen(unseen) => {
             let hop = Hop::key(&subnet.meta, format!("function subnet `{id}` is in a VPC the template does not define"));
-            return Err((subnet_ref, Outcome::unseen(unseen, vec![hop])));
+            return Err(Box::new((subnet_ref, Outcome::unseen(unseen, vec![hop]))));
         }
     };
     let Some(vpc) = vpc else {
-        return Err((subnet_ref, Outcome::unseen(&Unseen { value: value.clone(), what: "VPC" }, Vec::new())));
+        return Err(Box::new((subnet_ref, Outcome::unseen(&Unseen { value: value.clone(), what: "VPC" }, Vec::new()))));
     };
     let start = Hop::key(&subnet.meta, format!("function subnet `{id}` in VPC `{}`", vpc.meta.id));
     if groups.is_empty() {
         let fail = Fail::undecided(&id, subnet.meta.key_span, "the function names no security groups");
-        return Err((subnet_ref, fail.finish(vec![start])));
+        return Err(Box::new((subnet_ref, fail.finish(vec![start]))));
     }
     let range = net.subnet_range(&id);
     Ok(FnSide { net, subnet, vpc, groups, range, start })
@@ -205,7 +215,7 @@ pub fn secrets_manager(net: &Network, p: &Placement) -> SmReport {
     let mut endpoint_issues = Vec::new();
     for value in &subnets {
         match start(net, value, &groups) {
-            Err(pair) => per_subnet.push(pair),
+            Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let outcome = sm_subnet(&side, &p.host, &mut endpoint_issues);
                 per_subnet.push((SubnetRef::Subnet(side.subnet.meta.id.clone()), outcome));
@@ -300,7 +310,7 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
         && let Some(service) = &maybe.service
     {
         let hop = Hop::at(&maybe.meta, service.span, format!("endpoint `{}` may be for secretsmanager", maybe.meta.id));
-        return Fail::Unknown(
+        return Fail::unknown(
             Unverifiable::Input(Unseen { value: service.clone(), what: "endpoint service name" }),
             service.span,
             vec![hop],
@@ -421,11 +431,11 @@ fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>]) -> Res
             let note = format!("security group `{key}` of endpoint `{}` admits {}", ep.meta.id, describe_rule(&rule, false));
             Ok(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition })
         }
-        Verdict::Maybe(reason, span) => Err(Fail::Unknown(reason, span, Vec::new())),
+        Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = groups.iter().filter_map(|g| g.known().cloned()).collect();
             let hops = group_hops(side.net, &keys, |k| format!("security group `{k}` of endpoint `{}` admits no tcp/443 from the function", ep.meta.id));
-            Err(Fail::Blocked(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
+            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
         }
     }
 }
@@ -455,11 +465,11 @@ fn endpoint_egress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>], subnets
         let other = Side { groups, range };
         match admits(side.net, side.groups, true, HTTPS, &other) {
             Verdict::Allowed(..) => {}
-            Verdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+            Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
             Verdict::Denied => {
                 let keys = side.known_groups();
                 let hops = egress_hops(side.net, &keys, &format!("tcp/443 to {label}"));
-                return Err(Fail::Blocked(Blocker::FunctionEgressBlocks { groups: keys, to: label }, hops));
+                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label }, hops));
             }
         }
     }
@@ -511,7 +521,7 @@ fn check_legs(net: &Network, legs: &[Leg]) -> Result<(), Fail> {
         };
         match nacl::allows(net, &key, leg.egress, leg.ports, leg.peer) {
             NaclVerdict::Allowed => {}
-            NaclVerdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+            NaclVerdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
             NaclVerdict::Denied { entry } => return Err(nacl_denied(net, leg, key, association.map(|a| a.key_span), entry)),
         }
     }
@@ -578,7 +588,7 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         DefaultRoute::NoDefault { table } => {
             let hop = table_hop(net, &table, format!("route table `{table}` has no 0.0.0.0/0 route"));
             let blocker = Blocker::NoRoute { subnet: subnet.id.clone(), route_table: Some(table) };
-            return Err(Fail::Blocked(blocker, hop.into_iter().collect()));
+            return Err(Fail::block(blocker, hop.into_iter().collect()));
         }
         DefaultRoute::Unknown { value, .. } => return Err(Fail::input(&value, "route destination")),
         DefaultRoute::Route { table, route } => (table, route),
@@ -598,11 +608,11 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
             let note = format!("Lambda network interfaces get no public IP, so internet gateway `{igw}` gives the function no way out");
             let hop = net.internet_gateways.get(igw).map(|m| Hop::key(m, note));
             let blocker = Blocker::PublicSubnet { igw: igw.clone(), route: route.meta.id.clone() };
-            Err(Fail::Blocked(blocker, hop.into_iter().collect()))
+            Err(Fail::block(blocker, hop.into_iter().collect()))
         }
         RouteTarget::Unseen(unseen) => Err(Fail::unseen(unseen)),
         RouteTarget::Missing => Err(Fail::undecided(&route.meta.id, route.meta.key_span, "the route names no target")),
-        target => Err(Fail::Unknown(
+        target => Err(Fail::unknown(
             Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() },
             route.target_span,
             Vec::new(),
@@ -641,11 +651,11 @@ fn nat_checks(side: &FnSide, nat_id: &str, hops: &mut Vec<Hop>) -> Result<(), Fa
     let other = Side { groups: &[], range: internet.clone() };
     match admits(net, side.groups, true, HTTPS, &other) {
         Verdict::Allowed(..) => {}
-        Verdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys = side.known_groups();
             let hops = egress_hops(net, &keys, "tcp/443 to 0.0.0.0/0");
-            return Err(Fail::Blocked(Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned() }, hops));
+            return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned() }, hops));
         }
     }
     let mut legs = vec![
@@ -721,7 +731,7 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
         RouteTarget::NatGateway(_) | RouteTarget::Missing => return Err(no_route(Some(table), Some(route_hop))),
         target => {
             let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() };
-            return Err(Fail::Unknown(reason, route.target_span, vec![route_hop]));
+            return Err(Fail::unknown(reason, route.target_span, vec![route_hop]));
         }
     };
     hops.push(route_hop);
@@ -782,7 +792,7 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
     let mut per_subnet = Vec::new();
     for value in &subnets {
         match start(net, value, &groups) {
-            Err(pair) => per_subnet.push(pair),
+            Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let mut hops = side.hops();
                 let result = target_checks(&side, &t, port, &mut hops);
@@ -808,7 +818,7 @@ fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
             let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
             hops.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
         }
-        Verdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => return Err(target_sg_denied(side, t, port)),
     }
     for link in &t.subnets {
@@ -819,11 +829,11 @@ fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
         let label = range.label.clone();
         match admits(net, side.groups, true, port, &Side { groups: &t.groups, range }) {
             Verdict::Allowed(..) => {}
-            Verdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+            Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
             Verdict::Denied => {
                 let keys = side.known_groups();
                 let hops = egress_hops(net, &keys, &format!("tcp/{port} to the target in {label}"));
-                return Err(Fail::Blocked(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops));
+                return Err(Fail::block(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops));
             }
         }
     }
@@ -837,11 +847,11 @@ fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
     if let Some(SgKey::Group(group)) = shared {
         let note = format!("function and target share security group `{group}`, which has no self-referencing ingress for tcp/{port}");
         let hop = net.security_groups.get(&SgKey::Group(group.clone())).map(|g| Hop::key(&g.meta, note));
-        return Fail::Blocked(Blocker::SharedSgWithoutSelfRule { group: group.clone(), port }, hop.into_iter().collect());
+        return Fail::block(Blocker::SharedSgWithoutSelfRule { group: group.clone(), port }, hop.into_iter().collect());
     }
     let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
     let hops = group_hops(net, &keys, |k| format!("security group `{k}` of the target admits no tcp/{port} from the function"));
-    Fail::Blocked(Blocker::TargetSgBlocks { groups: keys, port }, hops)
+    Fail::block(Blocker::TargetSgBlocks { groups: keys, port }, hops)
 }
 
 /// A target in another VPC: reachable only through peering/transit, which a template cannot
@@ -866,7 +876,7 @@ fn other_vpc(side: &FnSide, t: &TargetSide, target_vpc: Option<String>) -> Fail 
             if towards && route.target.crosses_networks() {
                 let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: route.target.clone() };
                 let note = format!("route `{}` sends traffic towards the target through {} `{}`", route.meta.id, route.target.kind(), route.target.name());
-                return Fail::Unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]);
+                return Fail::unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]);
             }
         }
     }
@@ -906,7 +916,7 @@ fn from_outside(net: &Network, target: &TargetPlacement, t: &TargetSide, port: u
 fn outside_checks(net: &Network, target: &TargetPlacement, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
     match target.publicly_accessible {
         Some(true) => {}
-        Some(false) => return Err(Fail::Blocked(Blocker::PrivateTarget(PrivateWhy::NotPublic), Vec::new())),
+        Some(false) => return Err(Fail::block(Blocker::PrivateTarget(PrivateWhy::NotPublic), Vec::new())),
         None => {
             let span = t.subnets.iter().find_map(|s| s.known()).and_then(|id| net.subnets.get(id)).map_or_else(Span::default, |s| s.meta.key_span);
             return Err(Fail::undecided("", span, "cannot tell whether the target is publicly accessible"));
@@ -925,11 +935,11 @@ fn outside_checks(net: &Network, target: &TargetPlacement, t: &TargetSide, port:
             let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
             hops.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
         }
-        Verdict::Maybe(reason, span) => return Err(Fail::Unknown(reason, span, Vec::new())),
+        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
             let hops = group_hops(net, &keys, |k| format!("security group `{k}` of the target admits no tcp/{port} from the internet"));
-            return Err(Fail::Blocked(Blocker::PublicTargetSgClosed { groups: keys, port }, hops));
+            return Err(Fail::block(Blocker::PublicTargetSgClosed { groups: keys, port }, hops));
         }
     }
     for id in t.subnets.iter().filter_map(|s| s.known()) {

@@ -190,6 +190,7 @@ fn finish_item(mut parts: Vec<Value>, whole: &Value) -> Option<Value> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed parse is a failed test")]
 mod tests {
     use super::*;
     use crate::source::tree::Span;

@@ -313,11 +313,3 @@ pub(crate) fn describe_rule(rule: &SgRule, egress: bool) -> String {
     let implicit = if rule.implicit { " (implicit)" } else { "" };
     format!("{protocol} {direction} {peer}{implicit}")
 }
-
-/// Does the group still have AWS's allow-all egress?
-#[cfg(test)]
-pub(crate) fn is_allow_all_egress(group: &SecurityGroup) -> bool {
-    group.egress.iter().any(|r| {
-        r.implicit && matches!(r.peer, Peer::Cidr(CidrSpec::Known(c)) if c.prefix_len() == 0) && r.protocol == Protocol::All
-    })
-}

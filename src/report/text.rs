@@ -114,11 +114,8 @@ impl Rendered {
         let primary_label = if d.primary.message.is_empty() { None } else { Some(d.primary.message.clone()) };
         let mut labels = vec![LabeledSpan::new_primary_with_span(primary_label, clamp(d.primary.span))];
         for hop in d.related.iter().filter(|r| r.file == d.primary.file) {
-            let label = match &hop.resource {
-                Some(r) => format!("{r}: {}", hop.message),
-                None => hop.message.clone(),
-            };
-            labels.push(LabeledSpan::new_with_span(Some(label), clamp(hop.span)));
+            // Hop notes already name their resource.
+            labels.push(LabeledSpan::new_with_span(Some(hop.message.clone()), clamp(hop.span)));
         }
         Rendered {
             message: d.message.clone(),

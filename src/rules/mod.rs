@@ -9,7 +9,17 @@ use crate::source::tree::Span;
 use crate::template::{Resource, Template};
 
 mod duplicate_key;
+mod duplicate_private_dns_endpoint;
 mod duplicate_rotation_schedule;
+mod endpoint_config;
+mod endpoint_not_interface;
+mod endpoint_policy_denies_rotation;
+mod endpoint_private_dns_off;
+mod endpoint_sg_blocks_https;
+mod endpoint_without_subnets;
+mod extra_api_unreachable;
+mod function_egress_blocks_https;
+mod function_in_public_subnet;
 mod function_outside_template;
 mod hosted_rotation_missing_transform;
 mod hosted_vpc_ids_not_string;
@@ -17,11 +27,18 @@ mod input_limit;
 mod missing_endpoint_variable;
 mod missing_invoke_permission;
 mod missing_vpc_execution_permissions;
+mod nat_exposure;
+mod nat_without_internet;
+mod no_secrets_manager_path;
 mod parse_error;
+mod partial_subnet_path;
+mod paths;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
 mod unresolved_reference;
 mod unused_suppression;
+mod unverifiable;
+mod vpc_dns_disabled;
 mod yaml_alias;
 
 #[cfg(test)]
@@ -60,6 +77,20 @@ pub static ALL: &[&dyn Rule] = &[
     &unresolved_reference::UnresolvedReference,
     &input_limit::InputLimit,
     &yaml_alias::YamlAlias,
+    &no_secrets_manager_path::NoSecretsManagerPath,
+    &function_in_public_subnet::FunctionInPublicSubnet,
+    &nat_without_internet::NatWithoutInternet,
+    &endpoint_not_interface::EndpointNotInterface,
+    &endpoint_private_dns_off::EndpointPrivateDnsOff,
+    &vpc_dns_disabled::VpcDnsDisabled,
+    &endpoint_sg_blocks_https::EndpointSgBlocksHttps,
+    &function_egress_blocks_https::FunctionEgressBlocksHttps,
+    &partial_subnet_path::PartialSubnetPath,
+    &nat_exposure::NatExposure,
+    &endpoint_policy_denies_rotation::EndpointPolicyDeniesRotation,
+    &endpoint_without_subnets::EndpointWithoutSubnets,
+    &duplicate_private_dns_endpoint::DuplicatePrivateDnsEndpoint,
+    &extra_api_unreachable::ExtraApiUnreachable,
     &hosted_rotation_missing_transform::HostedRotationMissingTransform,
     &rotation_function_conflict::RotationFunctionConflict,
     &missing_invoke_permission::MissingInvokePermission,
@@ -68,6 +99,8 @@ pub static ALL: &[&dyn Rule] = &[
     &missing_vpc_execution_permissions::MissingVpcExecutionPermissions,
     &missing_endpoint_variable::MissingEndpointVariable,
     &duplicate_rotation_schedule::DuplicateRotationSchedule,
+    &unverifiable::UnverifiableNetwork,
+    &unverifiable::UnverifiableEgress,
     &function_outside_template::FunctionOutsideTemplate,
     &unused_suppression::UnusedSuppression,
 ];

@@ -1,0 +1,34 @@
+//! RL102 `function-in-public-subnet`: A function subnet sends 0.0.0.0/0 to an internet gateway and no usable endpoint exists.
+
+use super::paths::secrets_manager_blockers;
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::network::Blocker;
+
+pub struct FunctionInPublicSubnet;
+
+static META: RuleMeta = RuleMeta {
+    id: "RL102",
+    name: "function-in-public-subnet",
+    level: Level::Error,
+    summary: "A function subnet sends 0.0.0.0/0 to an internet gateway and no usable endpoint exists",
+    docs: include_str!("../../rules/RL102.md"),
+};
+
+impl Rule for FunctionInPublicSubnet {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
+        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::PublicSubnet { .. }), "put the function in private subnets whose default route goes to a NAT gateway, or add an interface endpoint for secretsmanager with PrivateDnsEnabled: true")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::harness::run_fixtures(&super::FunctionInPublicSubnet);
+    }
+}

@@ -1,0 +1,179 @@
+//! Shared wording for the network rules: explaining paths as related locations, and one
+//! sentence per blocker or unverifiable input. Kept here so every rule says things the same way.
+
+use crate::diagnostic::{FileId, Location};
+use crate::network::{Blocker, Hop, NatProblem, PrivateWhy, SgKey, Unverifiable};
+use crate::rotation::{RotationFunction, VpcAttachment};
+use crate::source::tree::Span;
+
+/// The hops of a path as related locations, in path order.
+pub fn locations(file: FileId, hops: &[Hop]) -> Vec<Location> {
+    hops.iter()
+        .map(|h| {
+            let note = match &h.condition {
+                Some(c) => format!("{} (exists only when `{c}` is true)", h.note),
+                None => h.note.clone(),
+            };
+            Location { file, span: h.span, resource: Some(h.resource.clone()), message: note }
+        })
+        .collect()
+}
+
+/// Where function-level findings point: the subnet list when the function is in a VPC.
+pub fn function_span(f: &RotationFunction) -> Span {
+    match &f.vpc {
+        VpcAttachment::InVpc { subnets_span, .. } if !subnets_span.is_empty() => *subnets_span,
+        _ => f.key_span,
+    }
+}
+
+fn groups(groups: &[SgKey]) -> String {
+    groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// One sentence saying what blocks the path.
+pub fn blocker_text(b: &Blocker) -> String {
+    match b {
+        Blocker::EndpointNotInterface(e) => {
+            format!("endpoint `{e}` is not an interface endpoint (`VpcEndpointType` defaults to Gateway)")
+        }
+        Blocker::EndpointNoSubnets(e) => format!("endpoint `{e}` has no `SubnetIds`, so it has no network interface"),
+        Blocker::PrivateDnsOff(e) => format!(
+            "endpoint `{e}` has private DNS off (`PrivateDnsEnabled` defaults to false), so the regional host still resolves to public addresses"
+        ),
+        Blocker::VpcDnsOff { endpoint, vpc, attribute } => match endpoint {
+            Some(e) => format!("VPC `{vpc}` lacks `{attribute}: true`, which private DNS of endpoint `{e}` needs"),
+            None => format!("VPC `{vpc}` has `{attribute}` off, so names do not resolve"),
+        },
+        Blocker::EndpointInOtherVpc { endpoint, function_vpc, .. } => {
+            format!("the function names endpoint `{endpoint}`, which is not in its VPC `{function_vpc}`")
+        }
+        Blocker::EndpointWrongService(e) => format!("the function names endpoint `{e}`, which is not for Secrets Manager"),
+        Blocker::EndpointSgBlocks { endpoint, groups: g } => format!(
+            "the security groups of endpoint `{endpoint}` ({}) admit no tcp/443 from the function's security groups or subnets",
+            groups(g)
+        ),
+        Blocker::FunctionEgressBlocks { groups: g, to } => {
+            format!("the function's security groups ({}) allow no tcp/443 egress to {to}", groups(g))
+        }
+        Blocker::NaclBlocks { nacl, subnet, egress, ports, .. } => format!(
+            "network ACL `{nacl}` of subnet `{subnet}` denies {} tcp {}-{}",
+            if *egress { "outbound" } else { "inbound" },
+            ports.0,
+            ports.1
+        ),
+        Blocker::EndpointPolicyDenies { endpoint, actions } => {
+            format!("the policy of endpoint `{endpoint}` does not allow {}", actions.join(", "))
+        }
+        Blocker::NatNoInternet { nat, why } => format!("NAT gateway `{nat}` cannot reach the internet: {}", nat_text(why)),
+        Blocker::PublicSubnet { igw, route } => format!(
+            "route `{route}` sends 0.0.0.0/0 to internet gateway `{igw}`, but Lambda network interfaces never get public IP addresses"
+        ),
+        Blocker::NoRoute { subnet, route_table } => match route_table {
+            Some(t) => format!("subnet `{subnet}` uses route table `{t}`, which has no 0.0.0.0/0 route"),
+            None => format!("subnet `{subnet}` has no route table association, so the main table (local routes only) applies"),
+        },
+        Blocker::DifferentVpc { function_vpc, target_vpc } => match target_vpc {
+            Some(t) => format!("the function is in VPC `{function_vpc}` and the database in VPC `{t}`, with no route between them"),
+            None => format!("the function is in VPC `{function_vpc}` and the database is not"),
+        },
+        Blocker::TargetSgBlocks { groups: g, port } => format!(
+            "the database's security groups ({}) admit tcp/{port} neither from the function's security groups nor from its subnets",
+            groups(g)
+        ),
+        Blocker::FunctionEgressBlocksTarget { groups: g, port } => {
+            format!("the function's security groups ({}) allow no tcp/{port} egress to the database", groups(g))
+        }
+        Blocker::SharedSgWithoutSelfRule { group, port } => format!(
+            "function and database share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
+        ),
+        Blocker::PrivateTarget(PrivateWhy::NotPublic) => {
+            "the database is not publicly accessible, and the function is not in a VPC".to_owned()
+        }
+        Blocker::PrivateTarget(PrivateWhy::NoIgwRoute { subnet }) => format!(
+            "the database's subnet `{subnet}` does not route 0.0.0.0/0 to an attached internet gateway, and the function is not in a VPC"
+        ),
+        Blocker::PublicTargetSgClosed { groups: g, port } => format!(
+            "the database is public but its security groups ({}) do not admit tcp/{port} from the internet, where the function's traffic comes from",
+            groups(g)
+        ),
+    }
+}
+
+fn nat_text(why: &NatProblem) -> String {
+    match why {
+        NatProblem::Private => "`ConnectivityType: private` (traffic to an internet gateway is dropped)".to_owned(),
+        NatProblem::NoIgwRoute { subnet, .. } => {
+            format!("its subnet `{subnet}` does not route 0.0.0.0/0 to an internet gateway")
+        }
+        NatProblem::IgwNotAttached { igw, vpc } => format!("internet gateway `{igw}` is not attached to VPC `{vpc}`"),
+        NatProblem::NoIgwAttached { vpc } => format!("VPC `{vpc}` has no internet gateway attached"),
+    }
+}
+
+/// One sentence naming the input that cannot be seen and how to supply it.
+pub fn unverifiable_text(u: &Unverifiable) -> String {
+    match u {
+        Unverifiable::Input(unseen) => {
+            let value = unseen.value.display();
+            let how = match &unseen.value.kind {
+                crate::template::ValueKind::Parameter(p) => {
+                    format!("pass its value with `--parameter {p}=...` or `--parameters FILE`")
+                }
+                crate::template::ValueKind::Import(_) => "lint the stack that exports it in the same run".to_owned(),
+                _ => "define it in a linted template, or suppress with a reason".to_owned(),
+            };
+            format!("the {} `{value}` is not defined in this template; {how}", unseen.what)
+        }
+        Unverifiable::Egress { route, target } => format!(
+            "route `{route}` sends 0.0.0.0/0 to {} `{}`, whose onward path a template cannot show",
+            target.kind(),
+            target.name()
+        ),
+        Unverifiable::Undecided { resource, why } => format!("`{resource}`: {why}"),
+    }
+}
+
+/// Findings for one kind of Secrets Manager blocker, function by function: one finding per
+/// function and place to change, at the value the blocker names, with the first path that hits
+/// it. Used by the RL1xx rules whose trigger is "the path is blocked by X".
+pub fn secrets_manager_blockers(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    let Some(facts) = cx.facts else { return Vec::new() };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (f, ff) in facts.functions() {
+        let Some(report) = &ff.secrets_manager else { continue };
+        let mut seen = Vec::new();
+        for (subnet, outcome) in &report.per_subnet {
+            let Some(blocker) = outcome.blocker().filter(|b| matches(b)) else { continue };
+            let (resource, span) = blocker.primary(&facts.network).unwrap_or_else(|| (f.id.clone(), function_span(f)));
+            if seen.contains(&(resource.clone(), span)) {
+                continue;
+            }
+            seen.push((resource.clone(), span));
+            let from = match subnet {
+                crate::network::SubnetRef::Subnet(s) => format!(" from subnet `{s}`"),
+                _ => String::new(),
+            };
+            out.push(
+                Diagnostic::new(
+                    meta.id,
+                    meta.level,
+                    cx.file,
+                    span,
+                    format!("rotation function `{}` cannot reach Secrets Manager{from}: {}", f.id, blocker_text(blocker)),
+                )
+                .resource(resource)
+                .label("this blocks the path to Secrets Manager")
+                .related_all(locations(cx.file, outcome.hops()))
+                .help(help),
+            );
+        }
+    }
+    out
+}

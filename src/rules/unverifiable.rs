@@ -1,0 +1,105 @@
+//! RL901 `unverifiable-network` and RL902 `unverifiable-egress`: the notes that say exactly which
+//! input the analysis could not see, so nothing unknown turns into a pass or an error silently.
+
+use super::paths::{function_span, locations, unverifiable_text};
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::network::{Outcome, Unverifiable};
+use crate::rotation::VpcAttachment;
+
+pub struct UnverifiableNetwork;
+pub struct UnverifiableEgress;
+
+static NETWORK: RuleMeta = RuleMeta {
+    id: "RL901",
+    name: "unverifiable-network",
+    level: Level::Note,
+    summary: "A subnet, security group, VPC or endpoint comes from a Parameter, import, SSM or a literal id",
+    docs: include_str!("../../rules/RL901.md"),
+};
+
+static EGRESS: RuleMeta = RuleMeta {
+    id: "RL902",
+    name: "unverifiable-egress",
+    level: Level::Note,
+    summary: "The default route goes to a transit gateway, VPN, peering, NAT instance, interface or firewall",
+    docs: include_str!("../../rules/RL902.md"),
+};
+
+impl Rule for UnverifiableNetwork {
+    fn meta(&self) -> &'static RuleMeta {
+        &NETWORK
+    }
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
+        let mut out = notes(cx, &NETWORK, |u| !matches!(u, Unverifiable::Egress { .. }));
+        let Some(facts) = cx.facts else { return out };
+        for f in &facts.rotations.functions {
+            let VpcAttachment::Undecided(value) = &f.vpc else { continue };
+            out.push(
+                Diagnostic::new(
+                    NETWORK.id,
+                    NETWORK.level,
+                    cx.file,
+                    value.span,
+                    format!("whether rotation function `{}` runs in a VPC depends on `{}`, which the template does not decide", f.id, value.display()),
+                )
+                .resource(&f.id)
+                .label("VPC attachment unknown")
+                .help("pass parameter values with `--parameters FILE` so the condition can be decided"),
+            );
+        }
+        out
+    }
+}
+
+impl Rule for UnverifiableEgress {
+    fn meta(&self) -> &'static RuleMeta {
+        &EGRESS
+    }
+
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
+        notes(cx, &EGRESS, |u| matches!(u, Unverifiable::Egress { .. }))
+    }
+}
+
+/// One note per function and unseen input, from both the Secrets Manager and the target paths.
+fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) -> bool) -> Vec<Diagnostic> {
+    let Some(facts) = cx.facts else { return Vec::new() };
+    let mut out = Vec::new();
+    for (f, ff) in facts.functions() {
+        let mut seen = Vec::new();
+        let sm = ff.secrets_manager.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("Secrets Manager", o)));
+        let db = ff.target_path.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("its database", o)));
+        for (what, outcome) in sm.chain(db) {
+            let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
+            if !wanted(reason) || seen.contains(span) {
+                continue;
+            }
+            seen.push(*span);
+            let span = if span.is_empty() { function_span(f) } else { *span };
+            out.push(
+                Diagnostic::new(
+                    meta.id,
+                    meta.level,
+                    cx.file,
+                    span,
+                    format!("cannot verify that rotation function `{}` reaches {what}: {}", f.id, unverifiable_text(reason)),
+                )
+                .resource(&f.id)
+                .label("not visible in the linted templates")
+                .related_all(locations(cx.file, hops)),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::harness::run_fixtures(&super::UnverifiableNetwork);
+        crate::rules::harness::run_fixtures(&super::UnverifiableEgress);
+    }
+}
