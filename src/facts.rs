@@ -63,9 +63,7 @@ fn function_facts(ev: &Evaluator<'_>, rotations: &Rotations, net: &Network, f: &
         .find_map(|s| rotation::target_of(ev, s))
         .filter(|t| !t.managed_password);
     let target_path = match (&placement, &target) {
-        (Some(p), Some(t)) => {
-            t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port))
-        }
+        (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
         _ => None,
     };
     FunctionFacts { secrets_manager, target, target_path }

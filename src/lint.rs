@@ -14,10 +14,10 @@ use crate::discover::{self, Candidate};
 use crate::facts::Facts;
 use crate::rules::{self, Context};
 use crate::scenarios;
-use crate::suppress;
 use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
+use crate::suppress;
 use crate::template::Template;
 
 /// One linted file as the report layer needs it.

@@ -42,14 +42,21 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
     let mut extra = Vec::new();
     for entry in entries.iter().filter(|e| e.reason.is_empty()) {
         extra.push(
-            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, format!("suppression of {} has no reason, so it is ignored", entry.rules.join(", ")))
-                .label("add `: <reason>` (comment) or `reason:` (Metadata)")
-                .help("suppressions must say why, e.g. `# rotlint-ignore RL110: egress audited by security team`"),
+            Diagnostic::new(
+                UNUSED,
+                Level::Warning,
+                file,
+                entry.span,
+                format!("suppression of {} has no reason, so it is ignored", entry.rules.join(", ")),
+            )
+            .label("add `: <reason>` (comment) or `reason:` (Metadata)")
+            .help("suppressions must say why, e.g. `# rotlint-ignore RL110: egress audited by security team`"),
         );
     }
     entries.retain(|e| !e.reason.is_empty());
     for d in diagnostics.iter_mut().filter(|d| d.rule != UNUSED) {
-        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| r == d.rule) && covers(&e.scope, d)) else {
+        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| r == d.rule) && covers(&e.scope, d))
+        else {
             continue;
         };
         entry.used = true;
@@ -57,9 +64,15 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
     }
     for entry in entries.iter().filter(|e| !e.used) {
         extra.push(
-            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, format!("suppression of {} matches no finding", entry.rules.join(", ")))
-                .label("unused suppression")
-                .help("remove it, or fix its rule id or placement"),
+            Diagnostic::new(
+                UNUSED,
+                Level::Warning,
+                file,
+                entry.span,
+                format!("suppression of {} matches no finding", entry.rules.join(", ")),
+            )
+            .label("unused suppression")
+            .help("remove it, or fix its rule id or placement"),
         );
     }
     diagnostics.extend(extra);
@@ -155,7 +168,10 @@ fn find_directive(line: &str) -> Option<(usize, &str)> {
         let opens_comment = hash == 0 || line[..hash].ends_with([' ', '\t']);
         if opens_comment {
             let rest = line[hash + 1..].trim_start();
-            return rest.strip_prefix("rotlint-ignore").filter(|r| r.starts_with([' ', '\t'])).map(|r| (hash, r.trim()));
+            return rest
+                .strip_prefix("rotlint-ignore")
+                .filter(|r| r.starts_with([' ', '\t']))
+                .map(|r| (hash, r.trim()));
         }
         from = hash + 1;
     }

@@ -128,7 +128,11 @@ impl Pv {
                 Pv::List(items.iter().filter(|v| !v.is_no_value()).map(|v| Pv::from_value(v, depth + 1)).collect())
             }
             ValueKind::Map(entries) => Pv::Map(
-                entries.iter().filter(|(_, _, v)| !v.is_no_value()).map(|(k, _, v)| (k.clone(), Pv::from_value(v, depth + 1))).collect(),
+                entries
+                    .iter()
+                    .filter(|(_, _, v)| !v.is_no_value())
+                    .map(|(k, _, v)| (k.clone(), Pv::from_value(v, depth + 1)))
+                    .collect(),
             ),
             _ => Pv::Opaque,
         }
@@ -240,8 +244,12 @@ fn statement_applies(stmt: &Pv, action: &str) -> (Option<bool>, Applies) {
         _ => None,
     };
     let actions = match (stmt.get("Action"), stmt.get("NotAction")) {
-        (Some(list), _) => list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::Yes } else { Applies::No }),
-        (None, Some(list)) => list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::No } else { Applies::Yes }),
+        (Some(list), _) => {
+            list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::Yes } else { Applies::No })
+        }
+        (None, Some(list)) => {
+            list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::No } else { Applies::Yes })
+        }
         (None, None) => Some(Applies::No),
     };
     let Some(actions) = actions else {
@@ -331,15 +339,19 @@ mod tests {
     fn policies() {
         let all = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
         assert_eq!(json_policy(all), PolicyVerdict::Allows);
-        let sm = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["secretsmanager:*"],"Resource":"*"}}"#;
+        let sm =
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["secretsmanager:*"],"Resource":"*"}}"#;
         assert_eq!(json_policy(sm), PolicyVerdict::Allows);
         let read_only = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"*"}]}"#;
         let PolicyVerdict::Denies(missing) = json_policy(read_only) else { panic!("expected denies") };
-        assert_eq!(missing, vec![
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecretVersionStage",
-            "secretsmanager:GetRandomPassword"
-        ]);
+        assert_eq!(
+            missing,
+            vec![
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage",
+                "secretsmanager:GetRandomPassword"
+            ]
+        );
         let deny = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"secretsmanager:PutSecretValue","Resource":"*"}]}"#;
         assert_eq!(json_policy(deny), PolicyVerdict::Denies(vec!["secretsmanager:PutSecretValue"]));
         let conditional_deny = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"1"}}}]}"#;

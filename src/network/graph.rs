@@ -9,8 +9,8 @@ use crate::template::{Evaluator, Resource, Value, ValueKind};
 
 use super::cidr::Cidr;
 use super::model::{
-    AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, Items, Link, Meta, Nacl, NaclKey,
-    NatGateway, Route, RouteTable, RouteTarget, SecurityGroup, Setting, SgKey, Subnet, TableChoice, Unseen, Vpc,
+    AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, Items, Link, Meta, Nacl, NaclKey, NatGateway,
+    Route, RouteTable, RouteTarget, SecurityGroup, Setting, SgKey, Subnet, TableChoice, Unseen, Vpc,
 };
 use super::refs::{Kind, Kinds};
 use super::{endpoints, nacl, security_groups};
@@ -233,7 +233,9 @@ impl Network {
         let Some(Link::Known(subnet)) = ctx.link(res, "SubnetId", Kind::Subnet, "subnet") else {
             return;
         };
-        let table = ctx.link(res, "RouteTableId", Kind::RouteTable, "route table").unwrap_or_else(|| missing(res, "route table"));
+        let table = ctx
+            .link(res, "RouteTableId", Kind::RouteTable, "route table")
+            .unwrap_or_else(|| missing(res, "route table"));
         let Some(s) = self.subnets.get_mut(&subnet) else {
             return;
         };
@@ -348,7 +350,11 @@ impl Network {
 
     /// Endpoints in the VPC whose service name matches `service` (e.g. "secretsmanager") for
     /// sure (see [`Endpoint::service_matches`]).
-    pub fn endpoints_for_service<'n>(&'n self, vpc: &'n str, service: &'n str) -> impl Iterator<Item = &'n Endpoint> + 'n {
+    pub fn endpoints_for_service<'n>(
+        &'n self,
+        vpc: &'n str,
+        service: &'n str,
+    ) -> impl Iterator<Item = &'n Endpoint> + 'n {
         self.endpoints
             .values()
             .filter(move |e| e.vpc.known().is_some_and(|v| v == vpc) && e.service_matches(service) == Some(true))

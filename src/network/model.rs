@@ -110,8 +110,14 @@ impl Vpc {
 pub enum TableChoice {
     /// No association: the VPC's main table, which plain CloudFormation cannot change (local only).
     Main,
-    Table { table: String, association: Meta },
-    Unseen { association: Meta, unseen: Unseen },
+    Table {
+        table: String,
+        association: Meta,
+    },
+    Unseen {
+        association: Meta,
+        unseen: Unseen,
+    },
 }
 
 /// Which network ACL a subnet uses.
@@ -119,8 +125,14 @@ pub enum TableChoice {
 pub enum AclChoice {
     /// No association: the VPC's default ACL.
     Default,
-    Acl { acl: NaclKey, association: Meta },
-    Unseen { association: Meta, unseen: Unseen },
+    Acl {
+        acl: NaclKey,
+        association: Meta,
+    },
+    Unseen {
+        association: Meta,
+        unseen: Unseen,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -40,7 +40,8 @@ pub(crate) fn add_entry(net: &mut Network, ctx: &Ctx, res: &Resource, meta: Meta
     };
     let whole = ctx.prop(res, "").unwrap_or_else(|| Value::unknown("no properties", meta.key_span));
     let protocol = ctx.prop(res, "Protocol").map_or_else(|| Protocol::Unknown(whole.clone()), |v| protocol_of(&v));
-    let ports = ports_of(&protocol, ctx.prop(res, "PortRange.From").as_ref(), ctx.prop(res, "PortRange.To").as_ref(), &whole);
+    let ports =
+        ports_of(&protocol, ctx.prop(res, "PortRange.From").as_ref(), ctx.prop(res, "PortRange.To").as_ref(), &whole);
     let cidr = match (ctx.prop(res, "CidrBlock"), ctx.prop(res, "Ipv6CidrBlock")) {
         (Some(v), _) => cidr_spec(&v),
         (None, Some(v)) => CidrSpec::V6(v.display()),
@@ -68,7 +69,9 @@ pub(crate) fn sort_entries(net: &mut Network) {
 pub(crate) enum NaclVerdict {
     Allowed,
     /// `entry` is the denying entry's logical id; `None` for the final implicit deny.
-    Denied { entry: Option<String> },
+    Denied {
+        entry: Option<String>,
+    },
     Maybe(Unverifiable, Span),
 }
 
@@ -114,11 +117,7 @@ fn decide(action: Option<bool>, entry: Option<&NaclEntry>, uncertain: &[&NaclEnt
     if let Some(other) = uncertain.iter().find(|e| e.allow != Some(action)) {
         return undecided(other);
     }
-    if action {
-        NaclVerdict::Allowed
-    } else {
-        NaclVerdict::Denied { entry: entry.map(|e| e.meta.id.clone()) }
-    }
+    if action { NaclVerdict::Allowed } else { NaclVerdict::Denied { entry: entry.map(|e| e.meta.id.clone()) } }
 }
 
 fn undecided(entry: &NaclEntry) -> NaclVerdict {

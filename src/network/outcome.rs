@@ -83,25 +83,72 @@ pub enum Blocker {
     PrivateDnsOff(String),
     /// `attribute` is `EnableDnsHostnames` or `EnableDnsSupport`; `endpoint` is the endpoint that
     /// needs it (`None`: the VPC cannot resolve any name).
-    VpcDnsOff { endpoint: Option<String>, vpc: String, attribute: &'static str },
+    VpcDnsOff {
+        endpoint: Option<String>,
+        vpc: String,
+        attribute: &'static str,
+    },
     /// The function names an endpoint that is in another VPC.
-    EndpointInOtherVpc { endpoint: String, endpoint_vpc: Option<String>, function_vpc: String },
+    EndpointInOtherVpc {
+        endpoint: String,
+        endpoint_vpc: Option<String>,
+        function_vpc: String,
+    },
     /// The function names an endpoint that is not for Secrets Manager.
     EndpointWrongService(String),
-    EndpointSgBlocks { endpoint: String, groups: Vec<SgKey> },
-    FunctionEgressBlocks { groups: Vec<SgKey>, to: String },
-    NaclBlocks { nacl: NaclKey, subnet: String, egress: bool, ports: (u16, u16), entry: Option<String> },
-    EndpointPolicyDenies { endpoint: String, actions: Vec<&'static str> },
-    NatNoInternet { nat: String, why: NatProblem },
-    PublicSubnet { igw: String, route: String },
+    EndpointSgBlocks {
+        endpoint: String,
+        groups: Vec<SgKey>,
+    },
+    FunctionEgressBlocks {
+        groups: Vec<SgKey>,
+        to: String,
+    },
+    NaclBlocks {
+        nacl: NaclKey,
+        subnet: String,
+        egress: bool,
+        ports: (u16, u16),
+        entry: Option<String>,
+    },
+    EndpointPolicyDenies {
+        endpoint: String,
+        actions: Vec<&'static str>,
+    },
+    NatNoInternet {
+        nat: String,
+        why: NatProblem,
+    },
+    PublicSubnet {
+        igw: String,
+        route: String,
+    },
     /// No 0.0.0.0/0 route: `route_table` is `None` for the main table (local only).
-    NoRoute { subnet: String, route_table: Option<String> },
-    DifferentVpc { function_vpc: String, target_vpc: Option<String> },
-    TargetSgBlocks { groups: Vec<SgKey>, port: u16 },
-    FunctionEgressBlocksTarget { groups: Vec<SgKey>, port: u16 },
-    SharedSgWithoutSelfRule { group: String, port: u16 },
+    NoRoute {
+        subnet: String,
+        route_table: Option<String>,
+    },
+    DifferentVpc {
+        function_vpc: String,
+        target_vpc: Option<String>,
+    },
+    TargetSgBlocks {
+        groups: Vec<SgKey>,
+        port: u16,
+    },
+    FunctionEgressBlocksTarget {
+        groups: Vec<SgKey>,
+        port: u16,
+    },
+    SharedSgWithoutSelfRule {
+        group: String,
+        port: u16,
+    },
     PrivateTarget(PrivateWhy),
-    PublicTargetSgClosed { groups: Vec<SgKey>, port: u16 },
+    PublicTargetSgClosed {
+        groups: Vec<SgKey>,
+        port: u16,
+    },
 }
 
 /// What the template cannot show.
@@ -125,7 +172,9 @@ pub enum Outcome {
 impl Outcome {
     pub fn hops(&self) -> &[Hop] {
         match self {
-            Outcome::Reachable { hops, .. } | Outcome::Blocked { hops, .. } | Outcome::Unverifiable { hops, .. } => hops,
+            Outcome::Reachable { hops, .. } | Outcome::Blocked { hops, .. } | Outcome::Unverifiable { hops, .. } => {
+                hops
+            }
         }
     }
 
@@ -257,7 +306,9 @@ impl Blocker {
                 let ep = net.endpoints.get(e)?;
                 Some((e.clone(), ep.subnets_value.as_ref().map_or(ep.meta.key_span, |v| v.span)))
             }
-            Blocker::PrivateDnsOff(e) | Blocker::EndpointWrongService(e) | Blocker::EndpointInOtherVpc { endpoint: e, .. } => {
+            Blocker::PrivateDnsOff(e)
+            | Blocker::EndpointWrongService(e)
+            | Blocker::EndpointInOtherVpc { endpoint: e, .. } => {
                 let ep = net.endpoints.get(e)?;
                 let span = match self {
                     Blocker::PrivateDnsOff(_) => ep.private_dns.span_or(ep.meta.key_span),
@@ -273,7 +324,9 @@ impl Blocker {
             Blocker::EndpointSgBlocks { endpoint, groups } => {
                 let ep = net.endpoints.get(endpoint)?;
                 match (groups.first(), &ep.security_groups_value) {
-                    (Some(SgKey::Group(g)), _) => Some((g.clone(), net.security_groups.get(groups.first()?)?.meta.key_span)),
+                    (Some(SgKey::Group(g)), _) => {
+                        Some((g.clone(), net.security_groups.get(groups.first()?)?.meta.key_span))
+                    }
                     (_, Some(v)) => Some((endpoint.clone(), v.span)),
                     _ => Some((endpoint.clone(), ep.meta.key_span)),
                 }
@@ -293,7 +346,12 @@ impl Blocker {
             Blocker::NaclBlocks { nacl, entry, .. } => {
                 let acl = net.nacls.get(nacl)?;
                 let hit = entry.as_ref().and_then(|e| acl.entries.iter().find(|x| &x.meta.id == e && !x.implicit));
-                Some(hit.map_or_else(|| (acl.meta.id.clone(), acl.meta.key_span), |x| (x.meta.id.clone(), x.meta.key_span)))
+                Some(
+                    hit.map_or_else(
+                        || (acl.meta.id.clone(), acl.meta.key_span),
+                        |x| (x.meta.id.clone(), x.meta.key_span),
+                    ),
+                )
             }
             Blocker::EndpointPolicyDenies { endpoint, .. } => {
                 let ep = net.endpoints.get(endpoint)?;
@@ -322,7 +380,9 @@ impl Blocker {
 fn nat_primary(net: &Network, nat: &str, why: &NatProblem) -> Option<(String, Span)> {
     let n = net.nat_gateways.get(nat)?;
     match why {
-        NatProblem::Private => Some((nat.to_owned(), n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span))),
+        NatProblem::Private => {
+            Some((nat.to_owned(), n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span)))
+        }
         NatProblem::NoIgwRoute { subnet, route_table: Some(t) } => {
             let _ = subnet;
             Some((t.clone(), net.route_tables.get(t)?.meta.key_span))

@@ -59,11 +59,20 @@ pub enum DefaultRoute {
     Main,
     /// The association names a table the template does not define.
     Unseen(Unseen),
-    NoDefault { table: String },
+    NoDefault {
+        table: String,
+    },
     /// No 0.0.0.0/0 route, but a route whose destination is not known might be one.
-    Unknown { table: String, route: usize, value: Value },
+    Unknown {
+        table: String,
+        route: usize,
+        value: Value,
+    },
     /// `route` indexes [`Network::routes`].
-    Route { table: String, route: usize },
+    Route {
+        table: String,
+        route: usize,
+    },
 }
 
 /// The route a subnet uses for 0.0.0.0/0 (`None` for a subnet the network does not hold).
@@ -174,10 +183,16 @@ fn flatten(values: &[Value]) -> Vec<Value> {
     values.iter().flat_map(|v| list_items(v).unwrap_or_else(|whole| vec![whole])).collect()
 }
 
-fn start<'n>(net: &'n Network, value: &Value, groups: &'n [Link<SgKey>]) -> Result<FnSide<'n>, Box<(SubnetRef, Outcome)>> {
+fn start<'n>(
+    net: &'n Network,
+    value: &Value,
+    groups: &'n [Link<SgKey>],
+) -> Result<FnSide<'n>, Box<(SubnetRef, Outcome)>> {
     let id = match net.resolve_subnet(value) {
         Link::Known(id) => id,
-        Link::Unseen(unseen) => return Err(Box::new((SubnetRef::Unseen(unseen.clone()), Outcome::unseen(&unseen, Vec::new())))),
+        Link::Unseen(unseen) => {
+            return Err(Box::new((SubnetRef::Unseen(unseen.clone()), Outcome::unseen(&unseen, Vec::new()))));
+        }
     };
     let subnet_ref = SubnetRef::Subnet(id.clone());
     let Some(subnet) = net.subnets.get(&id) else {
@@ -187,7 +202,8 @@ fn start<'n>(net: &'n Network, value: &Value, groups: &'n [Link<SgKey>]) -> Resu
     let vpc = match &subnet.vpc {
         Link::Known(vpc) => net.vpcs.get(vpc),
         Link::Unseen(unseen) => {
-            let hop = Hop::key(&subnet.meta, format!("function subnet `{id}` is in a VPC the template does not define"));
+            let hop =
+                Hop::key(&subnet.meta, format!("function subnet `{id}` is in a VPC the template does not define"));
             return Err(Box::new((subnet_ref, Outcome::unseen(unseen, vec![hop]))));
         }
     };
@@ -208,7 +224,11 @@ pub fn secrets_manager(net: &Network, p: &Placement) -> SmReport {
     let subnets = flatten(&p.subnets);
     if subnets.is_empty() {
         let outcome = Outcome::Reachable { via: Via::PublicEndpoint, hops: Vec::new() };
-        return SmReport { per_subnet: vec![(SubnetRef::OutsideVpc, outcome)], overall: Overall::All, endpoint_issues: Vec::new() };
+        return SmReport {
+            per_subnet: vec![(SubnetRef::OutsideVpc, outcome)],
+            overall: Overall::All,
+            endpoint_issues: Vec::new(),
+        };
     }
     let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
     let mut per_subnet = Vec::new();
@@ -233,8 +253,12 @@ fn sm_subnet(side: &FnSide, host: &SmHost, issues: &mut Vec<EndpointIssue>) -> O
     match host {
         SmHost::NamesEndpoint(id) => match side.net.endpoints.get(id) {
             Some(endpoint) => endpoint_path(side, endpoint, true),
-            None => Fail::undecided(id, side.subnet.meta.key_span, format!("endpoint `{id}` does not exist in this scenario"))
-                .finish(side.hops()),
+            None => Fail::undecided(
+                id,
+                side.subnet.meta.key_span,
+                format!("endpoint `{id}` does not exist in this scenario"),
+            )
+            .finish(side.hops()),
         },
         SmHost::Other(value) => Fail::input(value, "Secrets Manager endpoint URL").finish(side.hops()),
         SmHost::RegionalDefault => regional(side, issues),
@@ -246,13 +270,23 @@ fn dns_support(side: &FnSide) -> Result<(), Fail> {
     let vpc = side.vpc;
     match vpc.dns_support.value {
         Some(true) => Ok(()),
-        None => Err(Fail::input(vpc.dns_support.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)), "VPC setting")),
+        None => Err(Fail::input(
+            vpc.dns_support.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)),
+            "VPC setting",
+        )),
         Some(false) => match &vpc.custom_dhcp {
-            Some(dhcp) => Err(Fail::undecided(dhcp, vpc.meta.key_span, "the VPC resolves names through custom DHCP options")),
+            Some(dhcp) => {
+                Err(Fail::undecided(dhcp, vpc.meta.key_span, "the VPC resolves names through custom DHCP options"))
+            }
             None => {
                 let span = vpc.dns_support.span_or(vpc.meta.key_span);
-                let hop = Hop::at(&vpc.meta, span, format!("VPC `{}` sets EnableDnsSupport: false, so no name resolves", vpc.meta.id));
-                let blocker = Blocker::VpcDnsOff { endpoint: None, vpc: vpc.meta.id.clone(), attribute: "EnableDnsSupport" };
+                let hop = Hop::at(
+                    &vpc.meta,
+                    span,
+                    format!("VPC `{}` sets EnableDnsSupport: false, so no name resolves", vpc.meta.id),
+                );
+                let blocker =
+                    Blocker::VpcDnsOff { endpoint: None, vpc: vpc.meta.id.clone(), attribute: "EnableDnsSupport" };
                 Err(Fail::blocked(blocker, hop))
             }
         },
@@ -274,7 +308,8 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 /// route table decides, and an unusable endpoint explains a failure.
 fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
     let vpc = side.vpc.meta.id.as_str();
-    let in_vpc: Vec<&Endpoint> = side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
+    let in_vpc: Vec<&Endpoint> =
+        side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
     let sure: Vec<&Endpoint> = in_vpc.iter().copied().filter(|e| e.is_secretsmanager() == Some(true)).collect();
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, endpoint, false);
@@ -283,7 +318,8 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
     if let Some(endpoint) = sure.iter().find(|e| captures(e).is_none()) {
         let via_endpoint = endpoint_path(side, endpoint, false);
         return match (&via_endpoint, &route) {
-            (Outcome::Reachable { .. }, Outcome::Reachable { .. }) | (Outcome::Blocked { .. }, Outcome::Blocked { .. }) => via_endpoint,
+            (Outcome::Reachable { .. }, Outcome::Reachable { .. })
+            | (Outcome::Blocked { .. }, Outcome::Blocked { .. }) => via_endpoint,
             _ => {
                 let value = endpoint.private_dns.written.as_ref().or(endpoint.kind_value.as_ref());
                 let value = value.cloned().unwrap_or_else(|| Value::unknown("", endpoint.meta.key_span));
@@ -351,7 +387,12 @@ fn endpoint_checks(side: &FnSide, ep: &Endpoint, named: bool, hops: &mut Vec<Hop
                 let hop = Hop::at(&ep.meta, span, format!("endpoint `{id}` is not for secretsmanager"));
                 return Err(Fail::blocked(Blocker::EndpointWrongService(id.to_owned()), hop));
             }
-            None => return Err(Fail::input(ep.service.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)), "endpoint service name")),
+            None => {
+                return Err(Fail::input(
+                    ep.service.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)),
+                    "endpoint service name",
+                ));
+            }
         }
     }
     endpoint_kind(ep)?;
@@ -375,7 +416,9 @@ fn endpoint_kind(ep: &Endpoint) -> Result<(), Fail> {
         EndpointKind::Unknown(v) => Err(Fail::input(v, "endpoint type")),
         kind => {
             let written = match kind {
-                EndpointKind::Gateway if ep.kind_value.is_none() => "omits VpcEndpointType (default Gateway)".to_owned(),
+                EndpointKind::Gateway if ep.kind_value.is_none() => {
+                    "omits VpcEndpointType (default Gateway)".to_owned()
+                }
                 _ => format!("has VpcEndpointType {}", ep.kind_value.as_ref().map(Value::display).unwrap_or_default()),
             };
             let span = ep.kind_value.as_ref().map_or(ep.meta.key_span, |v| v.span);
@@ -390,7 +433,8 @@ fn endpoint_subnets(ep: &Endpoint) -> Result<Vec<Link<String>>, Fail> {
         Items::Unseen(unseen) => Err(Fail::unseen(unseen)),
         Items::Known(list) if list.is_empty() => {
             let span = ep.subnets_value.as_ref().map_or(ep.meta.key_span, |v| v.span);
-            let hop = Hop::at(&ep.meta, span, format!("endpoint `{}` has no SubnetIds, so no network interface", ep.meta.id));
+            let hop =
+                Hop::at(&ep.meta, span, format!("endpoint `{}` has no SubnetIds, so no network interface", ep.meta.id));
             Err(Fail::blocked(Blocker::EndpointNoSubnets(ep.meta.id.clone()), hop))
         }
         Items::Known(list) => Ok(list.clone()),
@@ -401,10 +445,20 @@ fn endpoint_dns(side: &FnSide, ep: &Endpoint) -> Result<(), Fail> {
     let id = &ep.meta.id;
     match ep.private_dns.value {
         Some(true) => {}
-        None => return Err(Fail::input(ep.private_dns.written.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)), "PrivateDnsEnabled")),
+        None => {
+            return Err(Fail::input(
+                ep.private_dns.written.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)),
+                "PrivateDnsEnabled",
+            ));
+        }
         Some(false) => {
-            let written = if ep.private_dns.written.is_some() { "sets PrivateDnsEnabled: false" } else { "omits PrivateDnsEnabled (default false)" };
-            let note = format!("endpoint `{id}` {written}, so the regional Secrets Manager name resolves to public addresses");
+            let written = if ep.private_dns.written.is_some() {
+                "sets PrivateDnsEnabled: false"
+            } else {
+                "omits PrivateDnsEnabled (default false)"
+            };
+            let note =
+                format!("endpoint `{id}` {written}, so the regional Secrets Manager name resolves to public addresses");
             let hop = Hop::at(&ep.meta, ep.private_dns.span_or(ep.meta.key_span), note);
             return Err(Fail::blocked(Blocker::PrivateDnsOff(id.clone()), hop));
         }
@@ -412,12 +466,23 @@ fn endpoint_dns(side: &FnSide, ep: &Endpoint) -> Result<(), Fail> {
     let vpc = side.vpc;
     match vpc.dns_hostnames.value {
         Some(true) => Ok(()),
-        None => Err(Fail::input(vpc.dns_hostnames.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)), "EnableDnsHostnames")),
+        None => Err(Fail::input(
+            vpc.dns_hostnames.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)),
+            "EnableDnsHostnames",
+        )),
         Some(false) => {
-            let written = if vpc.dns_hostnames.written.is_some() { "sets EnableDnsHostnames: false" } else { "omits EnableDnsHostnames (default false)" };
+            let written = if vpc.dns_hostnames.written.is_some() {
+                "sets EnableDnsHostnames: false"
+            } else {
+                "omits EnableDnsHostnames (default false)"
+            };
             let note = format!("VPC `{}` {written}; private DNS for endpoint `{id}` needs it", vpc.meta.id);
             let hop = Hop::at(&vpc.meta, vpc.dns_hostnames.span_or(vpc.meta.key_span), note);
-            let blocker = Blocker::VpcDnsOff { endpoint: Some(id.clone()), vpc: vpc.meta.id.clone(), attribute: "EnableDnsHostnames" };
+            let blocker = Blocker::VpcDnsOff {
+                endpoint: Some(id.clone()),
+                vpc: vpc.meta.id.clone(),
+                attribute: "EnableDnsHostnames",
+            };
             Err(Fail::blocked(blocker, hop))
         }
     }
@@ -428,13 +493,16 @@ fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>]) -> Res
     let other = Side { groups: side.groups, range: side.range.clone() };
     match admits(side.net, groups, false, HTTPS, &other) {
         Verdict::Allowed(rule, key) => {
-            let note = format!("security group `{key}` of endpoint `{}` admits {}", ep.meta.id, describe_rule(&rule, false));
+            let note =
+                format!("security group `{key}` of endpoint `{}` admits {}", ep.meta.id, describe_rule(&rule, false));
             Ok(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition })
         }
         Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = groups.iter().filter_map(|g| g.known().cloned()).collect();
-            let hops = group_hops(side.net, &keys, |k| format!("security group `{k}` of endpoint `{}` admits no tcp/443 from the function", ep.meta.id));
+            let hops = group_hops(side.net, &keys, |k| {
+                format!("security group `{k}` of endpoint `{}` admits no tcp/443 from the function", ep.meta.id)
+            });
             Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
         }
     }
@@ -522,7 +590,9 @@ fn check_legs(net: &Network, legs: &[Leg]) -> Result<(), Fail> {
         match nacl::allows(net, &key, leg.egress, leg.ports, leg.peer) {
             NaclVerdict::Allowed => {}
             NaclVerdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-            NaclVerdict::Denied { entry } => return Err(nacl_denied(net, leg, key, association.map(|a| a.key_span), entry)),
+            NaclVerdict::Denied { entry } => {
+                return Err(nacl_denied(net, leg, key, association.map(|a| a.key_span), entry));
+            }
         }
     }
     Ok(())
@@ -531,11 +601,16 @@ fn check_legs(net: &Network, legs: &[Leg]) -> Result<(), Fail> {
 fn nacl_denied(net: &Network, leg: &Leg, key: NaclKey, association: Option<Span>, entry: Option<String>) -> Fail {
     let subnet = leg.subnet.meta.id.clone();
     let direction = if leg.egress { "outbound to" } else { "inbound from" };
-    let ports = if leg.ports.0 == leg.ports.1 { format!("tcp/{}", leg.ports.0) } else { format!("tcp/{}-{}", leg.ports.0, leg.ports.1) };
+    let ports = if leg.ports.0 == leg.ports.1 {
+        format!("tcp/{}", leg.ports.0)
+    } else {
+        format!("tcp/{}-{}", leg.ports.0, leg.ports.1)
+    };
     let by = entry.as_ref().map_or_else(|| "no entry allows".to_owned(), |e| format!("entry `{e}` denies"));
     let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {ports} {direction} {}", leg.peer.label);
     let acl = net.nacls.get(&key);
-    let entry_meta = entry.as_ref().and_then(|e| acl?.entries.iter().find(|x| &x.meta.id == e && !x.implicit)).map(|x| &x.meta);
+    let entry_meta =
+        entry.as_ref().and_then(|e| acl?.entries.iter().find(|x| &x.meta.id == e && !x.implicit)).map(|x| &x.meta);
     let hop = match (entry_meta, acl) {
         (Some(meta), _) => Hop::key(meta, note),
         (None, Some(acl)) => Hop::at(&acl.meta, association.unwrap_or(acl.meta.key_span), note),
@@ -580,7 +655,10 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
     };
     let (table, index) = match default {
         DefaultRoute::Main => {
-            let note = format!("subnet `{}` has no route table association: the main route table of `{}` routes only locally", subnet.id, side.vpc.meta.id);
+            let note = format!(
+                "subnet `{}` has no route table association: the main route table of `{}` routes only locally",
+                subnet.id, side.vpc.meta.id
+            );
             let blocker = Blocker::NoRoute { subnet: subnet.id.clone(), route_table: None };
             return Err(Fail::blocked(blocker, Hop::key(subnet, note)));
         }
@@ -597,7 +675,8 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         return Err(Fail::undecided(&table, subnet.key_span, "route index out of range"));
     };
     hops.extend(table_hop(net, &table, format!("subnet `{}` uses route table `{table}`", subnet.id)));
-    let note = format!("route `{}` sends 0.0.0.0/0 to {} `{}`", route.meta.id, route.target.kind(), route.target.name());
+    let note =
+        format!("route `{}` sends 0.0.0.0/0 to {} `{}`", route.meta.id, route.target.kind(), route.target.name());
     hops.push(Hop::at(&route.meta, route.target_span, note));
     match &route.target {
         RouteTarget::NatGateway(nat) => {
@@ -605,7 +684,9 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
             Ok(Via::Nat(nat.clone()))
         }
         RouteTarget::InternetGateway(igw) => {
-            let note = format!("Lambda network interfaces get no public IP, so internet gateway `{igw}` gives the function no way out");
+            let note = format!(
+                "Lambda network interfaces get no public IP, so internet gateway `{igw}` gives the function no way out"
+            );
             let hop = net.internet_gateways.get(igw).map(|m| Hop::key(m, note));
             let blocker = Blocker::PublicSubnet { igw: igw.clone(), route: route.meta.id.clone() };
             Err(Fail::block(blocker, hop.into_iter().collect()))
@@ -629,18 +710,28 @@ fn nat_checks(side: &FnSide, nat_id: &str, hops: &mut Vec<Hop>) -> Result<(), Fa
     let Some(nat) = net.nat_gateways.get(nat_id) else {
         return Err(Fail::undecided(nat_id, side.subnet.meta.key_span, "the NAT gateway is not modelled"));
     };
-    let problem = |why: NatProblem, hop: Hop| Fail::blocked(Blocker::NatNoInternet { nat: nat_id.to_owned(), why }, hop);
+    let problem =
+        |why: NatProblem, hop: Hop| Fail::blocked(Blocker::NatNoInternet { nat: nat_id.to_owned(), why }, hop);
     match &nat.connectivity {
         Connectivity::Public => {}
         Connectivity::Unknown(v) => return Err(Fail::input(v, "NAT connectivity type")),
         Connectivity::Private => {
             let span = nat.connectivity_value.as_ref().map_or(nat.meta.key_span, |v| v.span);
-            let hop = Hop::at(&nat.meta, span, format!("NAT gateway `{nat_id}` is private (ConnectivityType: private): it cannot reach the internet"));
+            let hop = Hop::at(
+                &nat.meta,
+                span,
+                format!("NAT gateway `{nat_id}` is private (ConnectivityType: private): it cannot reach the internet"),
+            );
             return Err(problem(NatProblem::Private, hop));
         }
     }
     let nat_subnet = match nat.regional {
-        None => return Err(Fail::input(nat.mode_value.as_ref().unwrap_or(&Value::unknown("", nat.meta.key_span)), "NAT availability mode")),
+        None => {
+            return Err(Fail::input(
+                nat.mode_value.as_ref().unwrap_or(&Value::unknown("", nat.meta.key_span)),
+                "NAT availability mode",
+            ));
+        }
         Some(true) => {
             regional_nat(net, nat, hops)?;
             None
@@ -677,17 +768,31 @@ fn regional_nat(net: &Network, nat: &super::model::NatGateway, hops: &mut Vec<Ho
     let vpc = match &nat.vpc {
         Some(Link::Known(vpc)) => vpc,
         Some(Link::Unseen(unseen)) => return Err(Fail::unseen(unseen)),
-        None => return Err(Fail::undecided(&nat.meta.id, nat.meta.key_span, "the regional NAT gateway names no VpcId")),
+        None => {
+            return Err(Fail::undecided(&nat.meta.id, nat.meta.key_span, "the regional NAT gateway names no VpcId"));
+        }
     };
     match net.igw_attached(vpc) {
         Some(attachment) => {
-            let note = format!("regional NAT gateway `{}` uses internet gateway `{}` attached to `{vpc}`", nat.meta.id, attachment.gateway);
+            let note = format!(
+                "regional NAT gateway `{}` uses internet gateway `{}` attached to `{vpc}`",
+                nat.meta.id, attachment.gateway
+            );
             hops.push(Hop::key(&attachment.meta, note));
             Ok(())
         }
         None => {
-            let hop = Hop::key(&nat.meta, format!("regional NAT gateway `{}`: no internet gateway is attached to `{vpc}`", nat.meta.id));
-            Err(Fail::blocked(Blocker::NatNoInternet { nat: nat.meta.id.clone(), why: NatProblem::NoIgwAttached { vpc: vpc.clone() } }, hop))
+            let hop = Hop::key(
+                &nat.meta,
+                format!("regional NAT gateway `{}`: no internet gateway is attached to `{vpc}`", nat.meta.id),
+            );
+            Err(Fail::blocked(
+                Blocker::NatNoInternet {
+                    nat: nat.meta.id.clone(),
+                    why: NatProblem::NoIgwAttached { vpc: vpc.clone() },
+                },
+                hop,
+            ))
         }
     }
 }
@@ -707,7 +812,12 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
     hops.push(Hop::key(&nat.meta, format!("NAT gateway `{nat_id}` is in subnet `{subnet_id}`")));
     let no_route = |table: Option<String>, hop: Option<Hop>| {
         let why = NatProblem::NoIgwRoute { subnet: subnet_id.clone(), route_table: table };
-        let hop = hop.unwrap_or_else(|| Hop::key(&subnet.meta, format!("subnet `{subnet_id}` of NAT gateway `{nat_id}` has no route to an internet gateway")));
+        let hop = hop.unwrap_or_else(|| {
+            Hop::key(
+                &subnet.meta,
+                format!("subnet `{subnet_id}` of NAT gateway `{nat_id}` has no route to an internet gateway"),
+            )
+        });
         Fail::blocked(Blocker::NatNoInternet { nat: nat_id.to_owned(), why }, hop)
     };
     let (table, index) = match route_default(net, subnet_id) {
@@ -715,7 +825,11 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
         Some(DefaultRoute::Unseen(unseen)) => return Err(Fail::unseen(&unseen)),
         Some(DefaultRoute::Unknown { value, .. }) => return Err(Fail::input(&value, "route destination")),
         Some(DefaultRoute::NoDefault { table }) => {
-            let hop = table_hop(net, &table, format!("route table `{table}` of NAT subnet `{subnet_id}` has no 0.0.0.0/0 route"));
+            let hop = table_hop(
+                net,
+                &table,
+                format!("route table `{table}` of NAT subnet `{subnet_id}` has no 0.0.0.0/0 route"),
+            );
             return Err(no_route(Some(table), hop));
         }
         Some(DefaultRoute::Route { table, route }) => (table, route),
@@ -723,7 +837,12 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
     let Some(route) = net.routes.get(index) else {
         return Err(no_route(Some(table), None));
     };
-    let note = format!("route `{}` of NAT subnet `{subnet_id}` sends 0.0.0.0/0 to {} `{}`", route.meta.id, route.target.kind(), route.target.name());
+    let note = format!(
+        "route `{}` of NAT subnet `{subnet_id}` sends 0.0.0.0/0 to {} `{}`",
+        route.meta.id,
+        route.target.kind(),
+        route.target.name()
+    );
     let route_hop = Hop::at(&route.meta, route.target_span, note);
     let igw = match &route.target {
         RouteTarget::InternetGateway(igw) => igw,
@@ -743,7 +862,10 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
         }
         None => {
             let note = format!("internet gateway `{igw}` is not attached to `{vpc}`");
-            let hop = net.internet_gateways.get(igw).map_or_else(|| Hop::key(&route.meta, note.clone()), |m| Hop::key(m, note.clone()));
+            let hop = net
+                .internet_gateways
+                .get(igw)
+                .map_or_else(|| Hop::key(&route.meta, note.clone()), |m| Hop::key(m, note.clone()));
             let why = NatProblem::IgwNotAttached { igw: igw.clone(), vpc };
             Err(Fail::blocked(Blocker::NatNoInternet { nat: nat_id.to_owned(), why }, hop))
         }
@@ -786,7 +908,10 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
     let subnets = flatten(&p.subnets);
     if subnets.is_empty() {
         let outcome = from_outside(net, target, &t, port);
-        return TargetReport { overall: Overall::of(std::iter::once(&outcome)), per_subnet: vec![(SubnetRef::OutsideVpc, outcome)] };
+        return TargetReport {
+            overall: Overall::of(std::iter::once(&outcome)),
+            per_subnet: vec![(SubnetRef::OutsideVpc, outcome)],
+        };
     }
     let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
     let mut per_subnet = Vec::new();
@@ -843,14 +968,22 @@ fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
 
 fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
     let net = side.net;
-    let shared = t.groups.iter().filter_map(|g| g.known()).find(|k| matches!(k, SgKey::Group(_)) && side.groups.iter().any(|f| f.known() == Some(*k)));
+    let shared = t
+        .groups
+        .iter()
+        .filter_map(|g| g.known())
+        .find(|k| matches!(k, SgKey::Group(_)) && side.groups.iter().any(|f| f.known() == Some(*k)));
     if let Some(SgKey::Group(group)) = shared {
-        let note = format!("function and target share security group `{group}`, which has no self-referencing ingress for tcp/{port}");
+        let note = format!(
+            "function and target share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
+        );
         let hop = net.security_groups.get(&SgKey::Group(group.clone())).map(|g| Hop::key(&g.meta, note));
         return Fail::block(Blocker::SharedSgWithoutSelfRule { group: group.clone(), port }, hop.into_iter().collect());
     }
     let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
-    let hops = group_hops(net, &keys, |k| format!("security group `{k}` of the target admits no tcp/{port} from the function"));
+    let hops = group_hops(net, &keys, |k| {
+        format!("security group `{k}` of the target admits no tcp/{port} from the function")
+    });
     Fail::block(Blocker::TargetSgBlocks { groups: keys, port }, hops)
 }
 
@@ -869,19 +1002,28 @@ fn other_vpc(side: &FnSide, t: &TargetSide, target_vpc: Option<String>) -> Fail 
     {
         for route in t.routes.iter().filter_map(|&i| net.routes.get(i)) {
             let towards = match &route.destination {
-                Destination::V4(c) => net.relate(&super::model::CidrSpec::Known(*c), &target_range) != super::ranges::Rel::Disjoint,
+                Destination::V4(c) => {
+                    net.relate(&super::model::CidrSpec::Known(*c), &target_range) != super::ranges::Rel::Disjoint
+                }
                 Destination::Unknown(_) | Destination::PrefixList(_) => true,
                 Destination::V6(_) => false,
             };
             if towards && route.target.crosses_networks() {
                 let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: route.target.clone() };
-                let note = format!("route `{}` sends traffic towards the target through {} `{}`", route.meta.id, route.target.kind(), route.target.name());
+                let note = format!(
+                    "route `{}` sends traffic towards the target through {} `{}`",
+                    route.meta.id,
+                    route.target.kind(),
+                    route.target.name()
+                );
                 return Fail::unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]);
             }
         }
     }
-    let where_ = target_vpc.as_ref().map_or_else(|| "outside the template's VPCs".to_owned(), |v| format!("in VPC `{v}`"));
-    let note = format!("the target is {where_}, the function in VPC `{}`, with no peering or transit route", side.vpc.meta.id);
+    let where_ =
+        target_vpc.as_ref().map_or_else(|| "outside the template's VPCs".to_owned(), |v| format!("in VPC `{v}`"));
+    let note =
+        format!("the target is {where_}, the function in VPC `{}`, with no peering or transit route", side.vpc.meta.id);
     let blocker = Blocker::DifferentVpc { function_vpc: side.vpc.meta.id.clone(), target_vpc };
     Fail::blocked(blocker, Hop::key(&side.vpc.meta, note))
 }
@@ -913,12 +1055,23 @@ fn from_outside(net: &Network, target: &TargetPlacement, t: &TargetSide, port: u
     finish(result, hops)
 }
 
-fn outside_checks(net: &Network, target: &TargetPlacement, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
+fn outside_checks(
+    net: &Network,
+    target: &TargetPlacement,
+    t: &TargetSide,
+    port: u16,
+    hops: &mut Vec<Hop>,
+) -> Result<Via, Fail> {
     match target.publicly_accessible {
         Some(true) => {}
         Some(false) => return Err(Fail::block(Blocker::PrivateTarget(PrivateWhy::NotPublic), Vec::new())),
         None => {
-            let span = t.subnets.iter().find_map(|s| s.known()).and_then(|id| net.subnets.get(id)).map_or_else(Span::default, |s| s.meta.key_span);
+            let span = t
+                .subnets
+                .iter()
+                .find_map(|s| s.known())
+                .and_then(|id| net.subnets.get(id))
+                .map_or_else(Span::default, |s| s.meta.key_span);
             return Err(Fail::undecided("", span, "cannot tell whether the target is publicly accessible"));
         }
     }
@@ -938,7 +1091,9 @@ fn outside_checks(net: &Network, target: &TargetPlacement, t: &TargetSide, port:
         Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
-            let hops = group_hops(net, &keys, |k| format!("security group `{k}` of the target admits no tcp/{port} from the internet"));
+            let hops = group_hops(net, &keys, |k| {
+                format!("security group `{k}` of the target admits no tcp/{port} from the internet")
+            });
             return Err(Fail::block(Blocker::PublicTargetSgClosed { groups: keys, port }, hops));
         }
     }
@@ -961,7 +1116,10 @@ fn public_subnet(net: &Network, id: &str, hops: &mut Vec<Hop>) -> Result<(), Fai
         return Ok(());
     };
     let private = |note: String| {
-        Fail::blocked(Blocker::PrivateTarget(PrivateWhy::NoIgwRoute { subnet: id.to_owned() }), Hop::key(&subnet.meta, note))
+        Fail::blocked(
+            Blocker::PrivateTarget(PrivateWhy::NoIgwRoute { subnet: id.to_owned() }),
+            Hop::key(&subnet.meta, note),
+        )
     };
     let route = match route_default(net, id) {
         Some(DefaultRoute::Route { route, .. }) => net.routes.get(route),
@@ -973,7 +1131,11 @@ fn public_subnet(net: &Network, id: &str, hops: &mut Vec<Hop>) -> Result<(), Fai
         return Err(private(format!("target subnet `{id}` has no 0.0.0.0/0 route")));
     };
     let RouteTarget::InternetGateway(igw) = &route.target else {
-        return Err(private(format!("target subnet `{id}` sends 0.0.0.0/0 to {} `{}`, not an internet gateway", route.target.kind(), route.target.name())));
+        return Err(private(format!(
+            "target subnet `{id}` sends 0.0.0.0/0 to {} `{}`, not an internet gateway",
+            route.target.kind(),
+            route.target.name()
+        )));
     };
     let vpc = subnet.vpc.known().cloned().unwrap_or_default();
     if net.igw_attached_to(igw, &vpc).is_none() {

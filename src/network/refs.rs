@@ -223,7 +223,8 @@ mod tests {
         kinds.insert("Sg", Kind::SecurityGroup);
         let sg = kinds.sg(&v(ValueKind::GetAtt { resource: "Sg".into(), attribute: "GroupId".into() }));
         assert_eq!(sg, Link::Known(SgKey::Group("Sg".into())));
-        let default = kinds.sg(&v(ValueKind::GetAtt { resource: "Vpc".into(), attribute: "DefaultSecurityGroup".into() }));
+        let default =
+            kinds.sg(&v(ValueKind::GetAtt { resource: "Vpc".into(), attribute: "DefaultSecurityGroup".into() }));
         assert_eq!(default, Link::Known(SgKey::VpcDefault("Vpc".into())));
         assert!(matches!(kinds.sg(&v(ValueKind::Str("sg-123".into()))), Link::Unseen(_)));
         assert!(matches!(kinds.link(&v(ValueKind::Ref("Sg".into())), Kind::Subnet, "subnet"), Link::Unseen(_)));

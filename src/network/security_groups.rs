@@ -116,14 +116,26 @@ fn field<'v>(item: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 /// `None` when the rule names no peer: CloudFormation then creates nothing.
-fn parse_rule(ctx: &Ctx, resource: &str, span: Span, condition: Option<String>, item: &Value, egress: bool) -> Option<SgRule> {
-    let (group_key, prefix_key) =
-        if egress { ("DestinationSecurityGroupId", "DestinationPrefixListId") } else { ("SourceSecurityGroupId", "SourcePrefixListId") };
+fn parse_rule(
+    ctx: &Ctx,
+    resource: &str,
+    span: Span,
+    condition: Option<String>,
+    item: &Value,
+    egress: bool,
+) -> Option<SgRule> {
+    let (group_key, prefix_key) = if egress {
+        ("DestinationSecurityGroupId", "DestinationPrefixListId")
+    } else {
+        ("SourceSecurityGroupId", "SourcePrefixListId")
+    };
     let peer = if let Some(v) = field(item, "CidrIp") {
         Peer::Cidr(cidr_spec(v))
     } else if let Some(v) = field(item, "CidrIpv6") {
         Peer::Cidr(CidrSpec::V6(v.display()))
-    } else if let Some(v) = field(item, group_key).or_else(|| field(item, "SourceSecurityGroupName").filter(|_| !egress)) {
+    } else if let Some(v) =
+        field(item, group_key).or_else(|| field(item, "SourceSecurityGroupName").filter(|_| !egress))
+    {
         Peer::Group(ctx.kinds.sg(v))
     } else {
         Peer::PrefixList(field(item, prefix_key)?.clone())
@@ -249,7 +261,11 @@ fn rule_matches(net: &Network, rule: &SgRule, port: u16, other: &Side) -> Tri {
     }
     let peer = match &rule.peer {
         Peer::Group(Link::Known(key)) => {
-            if other.groups.iter().any(|g| g.known() == Some(key)) { Tri::Yes } else { Tri::No }
+            if other.groups.iter().any(|g| g.known() == Some(key)) {
+                Tri::Yes
+            } else {
+                Tri::No
+            }
         }
         // A group this stack creates is never one it does not define.
         Peer::Group(Link::Unseen(unseen)) => {

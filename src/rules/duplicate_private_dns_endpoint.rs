@@ -26,9 +26,8 @@ impl Rule for DuplicatePrivateDnsEndpoint {
         // standard endpoint own different DNS names, so they do not conflict.
         let mut seen: Vec<(String, String, String, Location)> = Vec::new();
         let mut out = Vec::new();
-        let mut endpoints: Vec<_> = secrets_manager_endpoints(&facts.network)
-            .filter(|(_, e)| e.private_dns.value == Some(true))
-            .collect();
+        let mut endpoints: Vec<_> =
+            secrets_manager_endpoints(&facts.network).filter(|(_, e)| e.private_dns.value == Some(true)).collect();
         endpoints.sort_by_key(|(_, e)| e.meta.key_span.start);
         for (id, e) in endpoints {
             let Link::Known(vpc) = &e.vpc else { continue };
@@ -50,7 +49,12 @@ impl Rule for DuplicatePrivateDnsEndpoint {
                 );
                 continue;
             }
-            let at = Location { file: cx.file, span, resource: Some(id.clone()), message: "first private-DNS endpoint".to_owned() };
+            let at = Location {
+                file: cx.file,
+                span,
+                resource: Some(id.clone()),
+                message: "first private-DNS endpoint".to_owned(),
+            };
             seen.push((id.clone(), vpc.clone(), service, at));
         }
         out

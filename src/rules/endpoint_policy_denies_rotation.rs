@@ -21,7 +21,12 @@ impl Rule for EndpointPolicyDeniesRotation {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::EndpointPolicyDenies { .. }), "allow secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage and GetRandomPassword in the endpoint policy")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::EndpointPolicyDenies { .. }),
+            "allow secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage and GetRandomPassword in the endpoint policy",
+        )
     }
 }
 

@@ -21,7 +21,12 @@ impl Rule for EndpointPrivateDnsOff {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::PrivateDnsOff(_)), "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::PrivateDnsOff(_)),
+            "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name",
+        )
     }
 }
 

@@ -21,7 +21,12 @@ impl Rule for EndpointSgBlocksHttps {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::EndpointSgBlocks { .. }), "allow tcp/443 ingress on the endpoint's security group from the function's security group (or the function subnets' CIDRs)")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::EndpointSgBlocks { .. }),
+            "allow tcp/443 ingress on the endpoint's security group from the function's security group (or the function subnets' CIDRs)",
+        )
     }
 }
 

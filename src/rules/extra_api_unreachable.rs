@@ -47,7 +47,8 @@ impl Rule for ExtraApiUnreachable {
                 .and_then(|r| facts.evaluator.property(r, "Location.ApplicationId"))
                 .map(|v| v.display());
             let Some(service) = extra_service(f, app_id) else { continue };
-            let via_nat = report.per_subnet.iter().any(|(_, o)| matches!(o, Outcome::Reachable { via: Via::Nat(_), .. }));
+            let via_nat =
+                report.per_subnet.iter().any(|(_, o)| matches!(o, Outcome::Reachable { via: Via::Nat(_), .. }));
             if via_nat || !report.per_subnet.iter().any(|(_, o)| o.is_reachable()) {
                 // NAT reaches every AWS API; without any Secrets Manager path RL101 already fires.
                 continue;

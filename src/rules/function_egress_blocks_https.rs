@@ -21,7 +21,12 @@ impl Rule for FunctionEgressBlocksHttps {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::FunctionEgressBlocks { .. }), "add an egress rule for tcp/443 to the endpoint's security group (or 0.0.0.0/0 when going through NAT)")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::FunctionEgressBlocks { .. }),
+            "add an egress rule for tcp/443 to the endpoint's security group (or 0.0.0.0/0 when going through NAT)",
+        )
     }
 }
 

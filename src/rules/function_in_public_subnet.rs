@@ -21,7 +21,12 @@ impl Rule for FunctionInPublicSubnet {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::PublicSubnet { .. }), "put the function in private subnets whose default route goes to a NAT gateway, or add an interface endpoint for secretsmanager with PrivateDnsEnabled: true")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::PublicSubnet { .. }),
+            "put the function in private subnets whose default route goes to a NAT gateway, or add an interface endpoint for secretsmanager with PrivateDnsEnabled: true",
+        )
     }
 }
 

@@ -19,8 +19,10 @@ mod endpoint_sg_blocks_https;
 mod endpoint_without_subnets;
 mod extra_api_unreachable;
 mod function_egress_blocks_https;
+mod function_egress_blocks_target;
 mod function_in_public_subnet;
 mod function_outside_template;
+mod function_target_vpc_mismatch;
 mod hosted_rotation_missing_transform;
 mod hosted_vpc_ids_not_string;
 mod input_limit;
@@ -33,8 +35,12 @@ mod no_secrets_manager_path;
 mod parse_error;
 mod partial_subnet_path;
 mod paths;
+mod private_target_function_outside_vpc;
+mod public_target_not_reachable;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
+mod shared_sg_without_self_rule;
+mod target_sg_blocks_function;
 mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
@@ -91,6 +97,12 @@ pub static ALL: &[&dyn Rule] = &[
     &endpoint_without_subnets::EndpointWithoutSubnets,
     &duplicate_private_dns_endpoint::DuplicatePrivateDnsEndpoint,
     &extra_api_unreachable::ExtraApiUnreachable,
+    &private_target_function_outside_vpc::PrivateTargetFunctionOutsideVpc,
+    &function_target_vpc_mismatch::FunctionTargetVpcMismatch,
+    &target_sg_blocks_function::TargetSgBlocksFunction,
+    &function_egress_blocks_target::FunctionEgressBlocksTarget,
+    &public_target_not_reachable::PublicTargetNotReachable,
+    &shared_sg_without_self_rule::SharedSgWithoutSelfRule,
     &hosted_rotation_missing_transform::HostedRotationMissingTransform,
     &rotation_function_conflict::RotationFunctionConflict,
     &missing_invoke_permission::MissingInvokePermission,

@@ -21,7 +21,12 @@ impl Rule for NatWithoutInternet {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(cx, &META, |b| matches!(b, Blocker::NatNoInternet { .. }), "use a public NAT gateway in a subnet whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC")
+        secrets_manager_blockers(
+            cx,
+            &META,
+            |b| matches!(b, Blocker::NatNoInternet { .. }),
+            "use a public NAT gateway in a subnet whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC",
+        )
     }
 }
 

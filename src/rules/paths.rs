@@ -48,7 +48,9 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::EndpointInOtherVpc { endpoint, function_vpc, .. } => {
             format!("the function names endpoint `{endpoint}`, which is not in its VPC `{function_vpc}`")
         }
-        Blocker::EndpointWrongService(e) => format!("the function names endpoint `{e}`, which is not for Secrets Manager"),
+        Blocker::EndpointWrongService(e) => {
+            format!("the function names endpoint `{e}`, which is not for Secrets Manager")
+        }
         Blocker::EndpointSgBlocks { endpoint, groups: g } => format!(
             "the security groups of endpoint `{endpoint}` ({}) admit no tcp/443 from the function's security groups or subnets",
             groups(g)
@@ -65,16 +67,22 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::EndpointPolicyDenies { endpoint, actions } => {
             format!("the policy of endpoint `{endpoint}` does not allow {}", actions.join(", "))
         }
-        Blocker::NatNoInternet { nat, why } => format!("NAT gateway `{nat}` cannot reach the internet: {}", nat_text(why)),
+        Blocker::NatNoInternet { nat, why } => {
+            format!("NAT gateway `{nat}` cannot reach the internet: {}", nat_text(why))
+        }
         Blocker::PublicSubnet { igw, route } => format!(
             "route `{route}` sends 0.0.0.0/0 to internet gateway `{igw}`, but Lambda network interfaces never get public IP addresses"
         ),
         Blocker::NoRoute { subnet, route_table } => match route_table {
             Some(t) => format!("subnet `{subnet}` uses route table `{t}`, which has no 0.0.0.0/0 route"),
-            None => format!("subnet `{subnet}` has no route table association, so the main table (local routes only) applies"),
+            None => format!(
+                "subnet `{subnet}` has no route table association, so the main table (local routes only) applies"
+            ),
         },
         Blocker::DifferentVpc { function_vpc, target_vpc } => match target_vpc {
-            Some(t) => format!("the function is in VPC `{function_vpc}` and the database in VPC `{t}`, with no route between them"),
+            Some(t) => format!(
+                "the function is in VPC `{function_vpc}` and the database in VPC `{t}`, with no route between them"
+            ),
             None => format!("the function is in VPC `{function_vpc}` and the database is not"),
         },
         Blocker::TargetSgBlocks { groups: g, port } => format!(
@@ -166,7 +174,11 @@ pub fn secrets_manager_blockers(
                     meta.level,
                     cx.file,
                     span,
-                    format!("rotation function `{}` cannot reach Secrets Manager{from}: {}", f.id, blocker_text(blocker)),
+                    format!(
+                        "rotation function `{}` cannot reach Secrets Manager{from}: {}",
+                        f.id,
+                        blocker_text(blocker)
+                    ),
                 )
                 .resource(resource)
                 .label("this blocks the path to Secrets Manager")
@@ -174,6 +186,61 @@ pub fn secrets_manager_blockers(
                 .help(help),
             );
         }
+    }
+    out
+}
+
+/// Findings for one kind of blocker on the path from each function to its database. With
+/// `function_level` the finding sits on the function (RL201, RL202); otherwise on the value the
+/// blocker names (a security group, a rule).
+pub fn target_blockers(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    function_level: bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, Location};
+    let Some(facts) = cx.facts else { return Vec::new() };
+    let mut out = Vec::new();
+    for (f, ff) in facts.functions() {
+        let (Some(report), Some(target)) = (&ff.target_path, &ff.target) else { continue };
+        let Some((blocker, hops)) =
+            report.per_subnet.iter().find_map(|(_, o)| o.blocker().filter(|b| matches(b)).map(|b| (b, o.hops())))
+        else {
+            continue;
+        };
+        let on_function = (f.id.clone(), function_span(f));
+        let (resource, span) =
+            if function_level { on_function } else { blocker.primary(&facts.network).unwrap_or(on_function) };
+        let port = target.port.map(|p| format!(" on tcp/{p}")).unwrap_or_default();
+        let mut related = locations(cx.file, hops);
+        if !related.iter().any(|l| l.resource.as_deref() == Some(target.id.as_str())) {
+            related.push(Location {
+                file: cx.file,
+                span: target.key_span,
+                resource: Some(target.id.clone()),
+                message: format!("database `{}` ({})", target.id, target.type_name),
+            });
+        }
+        out.push(
+            Diagnostic::new(
+                meta.id,
+                meta.level,
+                cx.file,
+                span,
+                format!(
+                    "rotation function `{}` cannot reach database `{}`{port}: {}",
+                    f.id,
+                    target.id,
+                    blocker_text(blocker)
+                ),
+            )
+            .resource(resource)
+            .label("this blocks the path to the database")
+            .related_all(related)
+            .help(help),
+        );
     }
     out
 }

@@ -70,7 +70,12 @@ fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) ->
     for (f, ff) in facts.functions() {
         let mut seen = Vec::new();
         let sm = ff.secrets_manager.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("Secrets Manager", o)));
-        let db = ff.target_path.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("its database", o)));
+        // Routes across networks on the way to the database are RL202's notes, not RL902's.
+        let db = ff
+            .target_path
+            .iter()
+            .flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("its database", o)))
+            .filter(|(_, o)| !matches!(o, Outcome::Unverifiable { reason: Unverifiable::Egress { .. }, .. }));
         for (what, outcome) in sm.chain(db) {
             let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
             if !wanted(reason) || seen.contains(span) {
@@ -84,7 +89,11 @@ fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) ->
                     meta.level,
                     cx.file,
                     span,
-                    format!("cannot verify that rotation function `{}` reaches {what}: {}", f.id, unverifiable_text(reason)),
+                    format!(
+                        "cannot verify that rotation function `{}` reaches {what}: {}",
+                        f.id,
+                        unverifiable_text(reason)
+                    ),
                 )
                 .resource(&f.id)
                 .label("not visible in the linted templates")
