@@ -23,6 +23,11 @@ impl Range {
         Range { cidr: None, vpc: None, internet: true, label: "the internet (0.0.0.0/0)".to_owned() }
     }
 
+    /// Addresses nothing is known about (a VPC outside the template).
+    pub fn unknown(label: &str) -> Range {
+        Range { cidr: None, vpc: None, internet: false, label: label.to_owned() }
+    }
+
     /// Somewhere in a VPC (an endpoint ENI in a subnet the template does not define).
     pub fn in_vpc(vpc: &str) -> Range {
         Range { cidr: None, vpc: Some(vpc.to_owned()), internet: false, label: format!("VPC `{vpc}`") }

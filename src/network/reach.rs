@@ -701,6 +701,11 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
     }
 }
 
+/// The internet gateway's own key (the attachment's when the gateway is not modelled).
+fn igw_hop(net: &Network, igw: &str, attachment: &super::model::Meta, note: String) -> Hop {
+    Hop::key(net.internet_gateways.get(igw).unwrap_or(attachment), note)
+}
+
 fn table_hop(net: &Network, table: &str, note: String) -> Option<Hop> {
     net.route_tables.get(table).map(|t| Hop::key(&t.meta, note))
 }
@@ -778,7 +783,7 @@ fn regional_nat(net: &Network, nat: &super::model::NatGateway, hops: &mut Vec<Ho
                 "regional NAT gateway `{}` uses internet gateway `{}` attached to `{vpc}`",
                 nat.meta.id, attachment.gateway
             );
-            hops.push(Hop::key(&attachment.meta, note));
+            hops.push(igw_hop(net, &attachment.gateway, &attachment.meta, note));
             Ok(())
         }
         None => {
@@ -857,7 +862,8 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
     let vpc = subnet.vpc.known().cloned().unwrap_or_default();
     match net.igw_attached_to(igw, &vpc) {
         Some(attachment) => {
-            hops.push(Hop::key(&attachment.meta, format!("internet gateway `{igw}` is attached to `{vpc}`")));
+            let note = format!("internet gateway `{igw}` is attached to `{vpc}` by `{}`", attachment.meta.id);
+            hops.push(igw_hop(net, igw, &attachment.meta, note));
             Ok(subnet)
         }
         None => {
@@ -996,7 +1002,7 @@ fn other_vpc(side: &FnSide, t: &TargetSide, target_vpc: Option<String>) -> Fail 
         .iter()
         .find_map(|s| s.known())
         .map(|id| net.subnet_range(id))
-        .unwrap_or_else(|| target_vpc.as_deref().map_or_else(Range::internet, Range::in_vpc));
+        .unwrap_or_else(|| target_vpc.as_deref().map_or_else(|| Range::unknown("the target"), Range::in_vpc));
     if let TableChoice::Table { table, .. } = &side.subnet.route_table
         && let Some(t) = net.route_tables.get(table)
     {

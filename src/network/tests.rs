@@ -377,10 +377,10 @@ fn nat_stack_reaches_via_nat() {
     let report = b.sm();
     let Outcome::Reachable { via, hops } = only_outcome(&report) else { panic!("{report:#?}") };
     assert_eq!(via, &Via::Nat("Nat".into()));
-    assert_eq!(ids(hops), ["SubnetA", "PrivateRt", "PrivateDefault", "Nat", "PublicDefault", "IgwAttachment"]);
+    assert_eq!(ids(hops), ["SubnetA", "PrivateRt", "PrivateDefault", "Nat", "PublicDefault", "Igw"]);
     assert_eq!(hops[2].note, "route `PrivateDefault` sends 0.0.0.0/0 to NAT gateway `Nat`");
     assert_eq!(hops[2].span, b.span_of("PrivateDefault:", "!Ref Nat"));
-    assert_eq!(hops[5].note, "internet gateway `Igw` is attached to `Vpc`");
+    assert_eq!(hops[5].note, "internet gateway `Igw` is attached to `Vpc` by `IgwAttachment`");
     assert_eq!(report.only_via_nat().map(|(nat, _)| nat), Some("Nat"));
 }
 

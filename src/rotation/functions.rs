@@ -306,8 +306,9 @@ fn is_rotation_app(ev: &Evaluator<'_>, app: &Resource) -> bool {
     names_rotation || (has_param("endpoint") && has_param("functionName"))
 }
 
-/// Functions that an `AWS::Lambda::Permission` opens to `secretsmanager.amazonaws.com`.
-fn permitted_functions(ev: &Evaluator<'_>) -> Vec<String> {
+/// Functions that an `AWS::Lambda::Permission` opens to `secretsmanager.amazonaws.com`, named
+/// by `Ref`/`GetAtt`, by the function's literal `FunctionName`, or by an ARN ending in it.
+pub fn permitted_functions(ev: &Evaluator<'_>) -> Vec<String> {
     let template = ev.template();
     let mut ids = Vec::new();
     for permission in template.resources_of_type("AWS::Lambda::Permission") {
@@ -319,8 +320,24 @@ fn permitted_functions(ev: &Evaluator<'_>) -> Vec<String> {
         for ty in [LAMBDA, SAM_FUNCTION] {
             ids.extend(references_of_type(template, &name, ty));
         }
+        if let Some(literal) = name.as_str() {
+            ids.extend(functions_named(ev, literal));
+        }
     }
     ids
+}
+
+/// In-template functions whose `FunctionName` is `name` (or the last part of an ARN).
+fn functions_named(ev: &Evaluator<'_>, name: &str) -> Vec<String> {
+    let short = name.rsplit(":function:").next().unwrap_or(name);
+    let template = ev.template();
+    template
+        .resources
+        .iter()
+        .filter(|r| r.type_name == LAMBDA || r.type_name == SAM_FUNCTION)
+        .filter(|r| ev.property(r, "FunctionName").and_then(|v| v.as_str().map(|n| n == short)).unwrap_or(false))
+        .map(|r| r.logical_id.clone())
+        .collect()
 }
 
 /// What a `SECRETS_MANAGER_ENDPOINT`/`endpoint` value makes the function call.

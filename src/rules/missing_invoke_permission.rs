@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::rotation::{LAMBDA, SAM_FUNCTION, references_of_type};
+use crate::rotation::permitted_functions;
 
 pub struct MissingInvokePermission;
 
@@ -21,20 +21,7 @@ impl Rule for MissingInvokePermission {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let Some(facts) = cx.facts else { return Vec::new() };
-        let template = facts.template;
-        let ev = &facts.evaluator;
-        // Functions some permission opens to Secrets Manager (principal checked, not just present).
-        let mut permitted = Vec::new();
-        for permission in template.resources_of_type("AWS::Lambda::Permission") {
-            let principal = ev.property(permission, "Principal").map(|v| v.display()).unwrap_or_default();
-            if !principal.starts_with("secretsmanager.") {
-                continue;
-            }
-            if let Some(name) = ev.property(permission, "FunctionName") {
-                permitted.extend(references_of_type(template, &name, LAMBDA));
-                permitted.extend(references_of_type(template, &name, SAM_FUNCTION));
-            }
-        }
+        let permitted = permitted_functions(&facts.evaluator);
         facts
             .rotations
             .functions

@@ -1,6 +1,6 @@
 //! RL110 `nat-exposure`: the function reaches Secrets Manager only through a NAT gateway.
 
-use super::paths::{function_span, locations};
+use super::paths::{function_path, function_span};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 
@@ -34,7 +34,7 @@ impl Rule for NatExposure {
                 )
                 .resource(&f.id)
                 .label("rotation traffic leaves the VPC from these subnets")
-                .related_all(locations(cx.file, hops))
+                .related_all(function_path(cx.file, f, hops))
                 .help("add an interface VPC endpoint for secretsmanager with PrivateDnsEnabled: true to keep rotation traffic inside AWS's network"),
             );
         }

@@ -1,6 +1,6 @@
 //! RL101 `no-secrets-manager-path`: a rotation function in a VPC reaches Secrets Manager from none of its subnets.
 
-use super::paths::{blocker_text, function_span, locations};
+use super::paths::{blocker_text, function_path, function_span};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Overall, SubnetRef};
@@ -52,7 +52,7 @@ impl Rule for NoSecretsManagerPath {
                 )
                 .resource(&f.id)
                 .label("no subnet here has a Secrets Manager path")
-                .related_all(locations(cx.file, hops))
+                .related_all(function_path(cx.file, f, hops))
                 .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet"),
             );
         }

@@ -1,6 +1,6 @@
 //! RL109 `partial-subnet-path`: only some of the function's subnets reach Secrets Manager.
 
-use super::paths::{blocker_text, function_span, locations};
+use super::paths::{blocker_text, function_path, function_span};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Overall, SubnetRef};
@@ -53,7 +53,7 @@ impl Rule for PartialSubnetPath {
                 )
                 .resource(&f.id)
                 .label("some of these subnets have no path")
-                .related_all(locations(cx.file, hops))
+                .related_all(function_path(cx.file, f, hops))
                 .help("give every function subnet the same path (a NAT route or the endpoint), or remove the subnets without one"),
             );
         }

@@ -19,6 +19,18 @@ pub fn locations(file: FileId, hops: &[Hop]) -> Vec<Location> {
         .collect()
 }
 
+/// The first hop of every path: the rotation function itself.
+pub fn function_path(file: FileId, f: &RotationFunction, hops: &[Hop]) -> Vec<Location> {
+    let mut out = vec![Location {
+        file,
+        span: f.key_span,
+        resource: Some(f.id.clone()),
+        message: format!("rotation function `{}`", f.id),
+    }];
+    out.extend(locations(file, hops));
+    out
+}
+
 /// Where function-level findings point: the subnet list when the function is in a VPC.
 pub fn function_span(f: &RotationFunction) -> Span {
     match &f.vpc {
@@ -138,6 +150,7 @@ pub fn unverifiable_text(u: &Unverifiable) -> String {
             target.kind(),
             target.name()
         ),
+        Unverifiable::Undecided { resource, why } if resource.is_empty() => why.clone(),
         Unverifiable::Undecided { resource, why } => format!("`{resource}`: {why}"),
     }
 }
@@ -182,7 +195,7 @@ pub fn secrets_manager_blockers(
                 )
                 .resource(resource)
                 .label("this blocks the path to Secrets Manager")
-                .related_all(locations(cx.file, outcome.hops()))
+                .related_all(function_path(cx.file, f, outcome.hops()))
                 .help(help),
             );
         }
@@ -214,7 +227,7 @@ pub fn target_blockers(
         let (resource, span) =
             if function_level { on_function } else { blocker.primary(&facts.network).unwrap_or(on_function) };
         let port = target.port.map(|p| format!(" on tcp/{p}")).unwrap_or_default();
-        let mut related = locations(cx.file, hops);
+        let mut related = function_path(cx.file, f, hops);
         if !related.iter().any(|l| l.resource.as_deref() == Some(target.id.as_str())) {
             related.push(Location {
                 file: cx.file,
