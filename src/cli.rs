@@ -28,6 +28,38 @@ pub enum Command {
     },
     /// List every rule with its id, name and default level.
     Rules,
+    /// Show how every rotation function reaches (or fails to reach) Secrets Manager and its database.
+    Paths(PathsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PathsArgs {
+    /// Files and directories (default: `.`).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: a hop list, JSON, or a diagram per function.
+    #[arg(long, value_enum, default_value_t = PathsFormat::Text)]
+    pub format: PathsFormat,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Parameter values, as for linting.
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+
+    /// One parameter value, `Key=Value` (repeatable).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameter: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PathsFormat {
+    Text,
+    Json,
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,12 +95,23 @@ pub struct LintArgs {
     /// Worker threads (default: one per core). Output is identical whatever the count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Only load the files and report load findings (RL001-RL005): the parsing floor that
+    /// benchmarks compare against.
+    #[arg(long)]
+    pub parse_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 for code scanning and IDEs.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One line per finding: `path:line:col: level[RULE] message`.
+    Compact,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

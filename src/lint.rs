@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
 use crate::facts::Facts;
+use crate::network::{SmReport, TargetReport};
+use crate::rotation::{RotationFunction, Target};
 use crate::rules::{self, Context};
 use crate::scenarios;
 use crate::source::line_index::LineIndex;
@@ -46,12 +48,30 @@ pub struct Options {
     pub threads: Option<usize>,
     /// Parameter values that replace template defaults.
     pub parameters: std::collections::BTreeMap<String, String>,
+    /// Stop after loading: report only load findings (the parsing floor, for benchmarks).
+    pub parse_only: bool,
+    /// Keep every rotation function's verdicts and paths (`rotlint paths`).
+    pub collect_paths: bool,
 }
 
 pub struct Outcome {
     pub files: Vec<SourceFile>,
     /// Sorted by file, position, rule.
     pub diagnostics: Vec<Diagnostic>,
+    /// With [`Options::collect_paths`]: every rotation function's verdicts, in file order.
+    pub paths: Vec<FunctionPaths>,
+}
+
+/// One rotation function's verdicts with their explaining paths, as plain owned data (the
+/// scenario where conditions take the values the template's defaults give them).
+#[derive(Clone, Debug)]
+pub struct FunctionPaths {
+    pub file: FileId,
+    pub function: RotationFunction,
+    /// `None` when the function is not in a VPC (it uses the public endpoint) or undecided.
+    pub secrets_manager: Option<SmReport>,
+    pub target: Option<Target>,
+    pub target_path: Option<TargetReport>,
 }
 
 impl Outcome {
@@ -87,8 +107,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
 
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut paths = Vec::new();
     for result in per_file.into_iter().flatten() {
         let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
+        paths.extend(result.paths.into_iter().map(|mut p| {
+            p.file = id;
+            p
+        }));
         diagnostics.extend(result.diagnostics.into_iter().map(|mut d| {
             d.primary.file = id;
             d.related.iter_mut().for_each(|r| r.file = id);
@@ -97,12 +122,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         files.push(result.file);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(Outcome { files, diagnostics })
+    Ok(Outcome { files, diagnostics, paths })
 }
 
 struct FileResult {
     file: SourceFile,
     diagnostics: Vec<Diagnostic>,
+    paths: Vec<FunctionPaths>,
 }
 
 /// `None` for a walked file that turns out not to be a template.
@@ -123,7 +149,16 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
     let file = FileId(0);
     let loaded = source::load_bytes(file, path, bytes, &options.limits);
     let text = loaded.tree.source.clone();
+    if options.parse_only {
+        let line_index = LineIndex::new(&text);
+        let file = SourceFile { path: path.to_path_buf(), text, line_index };
+        return FileResult { file, diagnostics: loaded.diagnostics, paths: Vec::new() };
+    }
     let template = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree));
+    let paths = match (&template, options.collect_paths) {
+        (Some(template), true) => collect_paths(file, template, options),
+        _ => Vec::new(),
+    };
     let diagnostics = match &template {
         None => {
             let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
@@ -136,7 +171,21 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
         }
     };
     let line_index = LineIndex::new(&text);
-    FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics }
+    FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics, paths }
+}
+
+fn collect_paths(file: FileId, template: &Template, options: &Options) -> Vec<FunctionPaths> {
+    let facts = Facts::build(template, &options.parameters, &BTreeMap::new());
+    facts
+        .functions()
+        .map(|(f, ff)| FunctionPaths {
+            file,
+            function: f.clone(),
+            secrets_manager: ff.secrets_manager.clone(),
+            target: ff.target.clone(),
+            target_path: ff.target_path.clone(),
+        })
+        .collect()
 }
 
 enum Read {
@@ -205,5 +254,9 @@ fn unreadable(candidate: &Candidate, message: String) -> FileResult {
 fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
     let text: Arc<str> = Arc::from("");
     let line_index = LineIndex::new(&text);
-    FileResult { file: SourceFile { path: candidate.path.clone(), text, line_index }, diagnostics: vec![diagnostic] }
+    FileResult {
+        file: SourceFile { path: candidate.path.clone(), text, line_index },
+        diagnostics: vec![diagnostic],
+        paths: Vec::new(),
+    }
 }

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Color, Command, FailLevel, Format, LintArgs};
+use cli::{Cli, Color, Command, FailLevel, Format, LintArgs, PathsArgs, PathsFormat};
 use rotlint::diagnostic::Level;
 use rotlint::{lint, report, rules};
 
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules) => list_rules(),
+        Some(Command::Paths(args)) => run_paths(&args),
         None => run_lint(&cli.lint),
     }
 }
@@ -49,14 +50,15 @@ fn list_rules() -> ExitCode {
 
 fn run_lint(args: &LintArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
-    let parameters = match collect_parameters(args) {
+    let parameters = match collect_parameters(args.parameters.as_deref(), &args.parameter) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("rotlint: {e}");
             return ExitCode::from(2);
         }
     };
-    let options = lint::Options { threads: args.threads, parameters, ..lint::Options::default() };
+    let options =
+        lint::Options { threads: args.threads, parameters, parse_only: args.parse_only, ..lint::Options::default() };
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -76,6 +78,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     let rendered = match args.format {
         Format::Text => report::text::render(&outcome, report::text::TextOptions { color, ..Default::default() }),
         Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome),
+        Format::Github => report::github::render(&outcome),
+        Format::Compact => report::compact::render(&outcome),
     };
     if let Err(e) = write_output(args.output.as_deref(), &rendered) {
         eprintln!("rotlint: cannot write report: {e}");
@@ -92,14 +97,47 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
 }
 
+fn run_paths(args: &PathsArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
+    let parameters = match collect_parameters(args.parameters.as_deref(), &args.parameter) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rotlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = lint::Options { parameters, collect_paths: true, ..lint::Options::default() };
+    let outcome = match lint::lint_paths(&paths, &options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("rotlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match args.format {
+        PathsFormat::Text => report::paths::Format::Text,
+        PathsFormat::Json => report::paths::Format::Json,
+        PathsFormat::Mermaid => report::paths::Format::Mermaid,
+        PathsFormat::Dot => report::paths::Format::Dot,
+    };
+    match write_output(args.output.as_deref(), &report::paths::render(&outcome, format)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rotlint: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn collect_parameters(
-    args: &LintArgs,
+    file: Option<&std::path::Path>,
+    pairs: &[String],
 ) -> Result<std::collections::BTreeMap<String, String>, rotlint::parameters::ParameterError> {
-    let mut values = match &args.parameters {
+    let mut values = match file {
         Some(path) => rotlint::parameters::read_file(path)?,
         None => Default::default(),
     };
-    for pair in &args.parameter {
+    for pair in pairs {
         let (k, v) = rotlint::parameters::parse_pair(pair)?;
         values.insert(k, v);
     }

@@ -1,7 +1,11 @@
 //! Output formats. This is the only layer that turns byte spans into lines and columns, and the
 //! only code that formats text for users.
 
+pub mod compact;
+pub mod github;
 pub mod json;
+pub mod paths;
+pub mod sarif;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Location};
