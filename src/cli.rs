@@ -71,9 +71,14 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Exit with 1 when an unsuppressed finding at or above this level exists.
-    #[arg(long, value_enum, default_value_t = FailLevel::Error)]
-    pub fail_level: FailLevel,
+    /// Exit with 1 when an unsuppressed finding at or above this level exists [default: error,
+    /// or `fail-level` from .rotlint.toml].
+    #[arg(long, value_enum)]
+    pub fail_level: Option<FailLevel>,
+
+    /// Configuration file (default: the nearest .rotlint.toml from the working directory up).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Colour in text output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -95,6 +100,10 @@ pub struct LintArgs {
     /// Worker threads (default: one per core). Output is identical whatever the count.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Skip named files that do not look like CloudFormation templates (for pre-commit hooks).
+    #[arg(long)]
+    pub only_templates: bool,
 
     /// Only load the files and report load findings (RL001-RL005): the parsing floor that
     /// benchmarks compare against.

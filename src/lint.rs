@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
 use crate::facts::Facts;
@@ -52,6 +53,11 @@ pub struct Options {
     pub parse_only: bool,
     /// Keep every rotation function's verdicts and paths (`rotlint paths`).
     pub collect_paths: bool,
+    /// `.rotlint.toml`: excludes, rule levels, parameter values per template.
+    pub config: Config,
+    /// Skip named files that do not look like CloudFormation, as walked files are (for hooks
+    /// that pass every YAML/JSON file of a commit).
+    pub only_templates: bool,
 }
 
 pub struct Outcome {
@@ -94,7 +100,11 @@ pub enum LintError {
 
 /// Lint every template under `paths`.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintError> {
-    let candidates = discover::discover(paths)?;
+    let mut candidates = discover::discover(paths)?;
+    candidates.retain(|c| c.explicit || !options.config.excludes(&c.path));
+    if options.only_templates {
+        candidates.iter_mut().for_each(|c| c.explicit = false);
+    }
     // Deep templates are capped at 512 levels by the loader, but evaluation and rules walk them
     // recursively: give workers a stack that comfortably covers that cap.
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(32 * 1024 * 1024);
@@ -155,17 +165,21 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
         return FileResult { file, diagnostics: loaded.diagnostics, paths: Vec::new() };
     }
     let template = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree));
+    let parameters = parameters_for(path, options);
     let paths = match (&template, options.collect_paths) {
-        (Some(template), true) => collect_paths(file, template, options),
+        (Some(template), true) => collect_paths(file, template, &parameters),
         _ => Vec::new(),
     };
     let diagnostics = match &template {
         None => {
             let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
-            run_rules(&cx)
+            let mut found = run_rules(&cx);
+            options.config.apply_levels(&mut found);
+            found
         }
         Some(template) => {
-            let mut found = lint_template(file, template, &loaded.diagnostics, options);
+            let mut found = lint_template(file, template, &loaded.diagnostics, &parameters);
+            options.config.apply_levels(&mut found);
             suppress::apply(file, template, &mut found);
             found
         }
@@ -174,8 +188,8 @@ fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileRe
     FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics, paths }
 }
 
-fn collect_paths(file: FileId, template: &Template, options: &Options) -> Vec<FunctionPaths> {
-    let facts = Facts::build(template, &options.parameters, &BTreeMap::new());
+fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String, String>) -> Vec<FunctionPaths> {
+    let facts = Facts::build(template, parameters, &BTreeMap::new());
     facts
         .functions()
         .map(|(f, ff)| FunctionPaths {
@@ -195,13 +209,25 @@ enum Read {
 }
 
 /// Run the rules once per condition scenario (once when no condition matters) and merge.
-fn lint_template(file: FileId, template: &Template, load: &[Diagnostic], options: &Options) -> Vec<Diagnostic> {
+/// Parameter values for one template: the config's for its path, then the command line's.
+fn parameters_for(path: &std::path::Path, options: &Options) -> BTreeMap<String, String> {
+    let mut values = options.config.parameters_for(path);
+    values.extend(options.parameters.iter().map(|(k, v)| (k.clone(), v.clone())));
+    values
+}
+
+fn lint_template(
+    file: FileId,
+    template: &Template,
+    load: &[Diagnostic],
+    parameters: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
     let none = BTreeMap::new();
-    let base = Facts::build(template, &options.parameters, &none);
+    let base = Facts::build(template, parameters, &none);
     let varied = if base.rotations.functions.is_empty() {
         Vec::new()
     } else {
-        scenarios::varied_conditions(template, &base.evaluator, !options.parameters.is_empty())
+        scenarios::varied_conditions(template, &base.evaluator, !parameters.is_empty())
     };
     if varied.is_empty() {
         let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&base) };
@@ -210,7 +236,7 @@ fn lint_template(file: FileId, template: &Template, load: &[Diagnostic], options
     let runs = scenarios::assignments(&varied)
         .into_iter()
         .map(|assignment| {
-            let facts = Facts::build(template, &options.parameters, &assignment);
+            let facts = Facts::build(template, parameters, &assignment);
             let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&facts) };
             (assignment, run_rules(&cx))
         })

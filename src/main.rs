@@ -57,8 +57,19 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options =
-        lint::Options { threads: args.threads, parameters, parse_only: args.parse_only, ..lint::Options::default() };
+    let config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let config_fail_level = config.fail_level;
+    let options = lint::Options {
+        threads: args.threads,
+        parameters,
+        parse_only: args.parse_only,
+        only_templates: args.only_templates,
+        config,
+        ..lint::Options::default()
+    };
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -87,14 +98,24 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let threshold = match args.fail_level {
-        FailLevel::Error => Level::Error,
-        FailLevel::Warning => Level::Warning,
-        FailLevel::Note => Level::Note,
+        Some(FailLevel::Error) => Level::Error,
+        Some(FailLevel::Warning) => Level::Warning,
+        Some(FailLevel::Note) => Level::Note,
+        None => config_fail_level.unwrap_or(Level::Error),
     };
     match outcome.worst_unsuppressed() {
         Some(level) if level >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// `.rotlint.toml` from `--config` or found upwards from the working directory; exit 2 on error.
+fn load_config(explicit: Option<&std::path::Path>) -> Result<rotlint::config::Config, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    rotlint::config::Config::discover(explicit, &cwd).map_err(|e| {
+        eprintln!("rotlint: {e}");
+        ExitCode::from(2)
+    })
 }
 
 fn run_paths(args: &PathsArgs) -> ExitCode {
@@ -106,7 +127,11 @@ fn run_paths(args: &PathsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = lint::Options { parameters, collect_paths: true, ..lint::Options::default() };
+    let config = match load_config(None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let options = lint::Options { parameters, collect_paths: true, config, ..lint::Options::default() };
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {

@@ -178,3 +178,42 @@ fn parameter_flags_are_validated() {
     std::fs::write(&params, "[{\"ParameterKey\": \"A\", \"ParameterValue\": \"b\"}]").expect("write");
     assert_eq!(rotlint(&["--parameters", params.to_str().expect("utf8"), path]).0, 0);
 }
+
+#[test]
+fn config_file_levels_fail_level_and_unknown_keys() {
+    let dir = temp_dir("config");
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, NO_PERMISSION).expect("write");
+    let path = file.to_str().expect("utf8");
+    let config = dir.join("rotlint.toml");
+    let config_path = config.to_str().expect("utf8");
+    std::fs::write(&config, "[rules]\nmissing-invoke-permission = \"off\"\n").expect("write");
+    let (code, stdout, _) = rotlint(&["--config", config_path, "--format", "json", path]);
+    assert_eq!(code, 0, "RL303 is off, nothing else is an error: {stdout}");
+    assert!(!stdout.contains("RL303"));
+    // Only a warning (RL304) below: exit 0 by default, 1 with the config's fail-level.
+    let warning_only = dir.join("warning.yaml");
+    let text = NO_PERMISSION.replace("Timeout: 30", "Timeout: 10")
+        + "  Permission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: !Ref Fn\n      Principal: secretsmanager.amazonaws.com\n";
+    std::fs::write(&warning_only, text).expect("write");
+    let warning_path = warning_only.to_str().expect("utf8");
+    std::fs::write(&config, "\n").expect("write");
+    assert_eq!(rotlint(&["--config", config_path, warning_path]).0, 0);
+    std::fs::write(&config, "fail-level = \"warning\"\n").expect("write");
+    assert_eq!(rotlint(&["--config", config_path, warning_path]).0, 1);
+    assert_eq!(rotlint(&["--config", config_path, "--fail-level", "error", warning_path]).0, 0, "the flag wins");
+    std::fs::write(&config, "fail_levle = \"note\"\n").expect("write");
+    let (code, _, stderr) = rotlint(&["--config", config_path, path]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("fail_levle") && stderr.contains("rotlint.toml"), "{stderr}");
+}
+
+#[test]
+fn only_templates_skips_named_non_templates() {
+    let dir = temp_dir("only-templates");
+    let compose = dir.join("docker-compose.yml");
+    std::fs::write(&compose, "services:\n  web:\n    image: nginx\n").expect("write");
+    let (code, stdout, _) = rotlint(&["--only-templates", "--format", "json", compose.to_str().expect("utf8")]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"files_scanned\": 0"), "{stdout}");
+}

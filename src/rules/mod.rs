@@ -34,7 +34,7 @@ mod nat_without_internet;
 mod no_secrets_manager_path;
 mod parse_error;
 mod partial_subnet_path;
-mod paths;
+pub mod paths;
 mod private_target_function_outside_vpc;
 mod public_target_not_reachable;
 mod rotation_function_conflict;

@@ -1,0 +1,226 @@
+//! `.rotlint.toml`: rule levels, path excludes, the fail level and parameter values per template
+//! glob. Found by walking up from the working directory, or given with `--config`. Unknown keys
+//! are errors that name the key and the file.
+//!
+//! ```toml
+//! fail-level = "warning"
+//! exclude = ["cdk.out/**", "**/node_modules/**"]
+//!
+//! [rules]
+//! RL110 = "off"          # by id
+//! nat-exposure = "note"  # or by name
+//!
+//! [[parameters]]
+//! templates = "stacks/db-*.yaml"
+//! values = { VpcId = "vpc-123", PrivateSubnets = "SubnetA,SubnetB" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Level};
+
+pub const FILE_NAME: &str = ".rotlint.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A rule's configured level; `off` drops its findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    Note,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    fail_level: Option<RuleLevel>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, RuleLevel>,
+    #[serde(default)]
+    parameters: Vec<RawParameters>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameters {
+    templates: String,
+    values: BTreeMap<String, String>,
+}
+
+/// The loaded configuration.
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    /// Where it was read from (`None`: no file, defaults).
+    pub path: Option<PathBuf>,
+    pub fail_level: Option<Level>,
+    /// Globs relative to the config file's directory, matched against walked files.
+    excludes: Vec<GlobMatcher>,
+    /// Rule id → level (names are resolved to ids when loading).
+    levels: BTreeMap<&'static str, RuleLevel>,
+    parameters: Vec<(GlobMatcher, BTreeMap<String, String>)>,
+    base: PathBuf,
+}
+
+impl Config {
+    /// `--config PATH`, or the nearest `.rotlint.toml` from `start` upwards, or defaults.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+            dir = d.parent();
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+        let raw: Raw = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
+        let glob = |pattern: &str| {
+            Glob::new(pattern).map(|g| g.compile_matcher()).map_err(|e| invalid(format!("bad glob `{pattern}`: {e}")))
+        };
+        let mut levels = BTreeMap::new();
+        for (key, level) in raw.rules {
+            let rule = crate::rules::lookup(&key)
+                .ok_or_else(|| invalid(format!("unknown rule `{key}` in [rules] (see `rotlint rules`)")))?;
+            levels.insert(rule.meta().id, level);
+        }
+        let fail_level = match raw.fail_level {
+            Some(RuleLevel::Off) => return Err(invalid("fail-level cannot be `off`".to_owned())),
+            other => other.and_then(to_level),
+        };
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            fail_level,
+            excludes: raw.exclude.iter().map(|p| glob(p)).collect::<Result<_, _>>()?,
+            levels,
+            parameters: raw
+                .parameters
+                .into_iter()
+                .map(|p| glob(&p.templates).map(|g| (g, p.values)))
+                .collect::<Result<_, _>>()?,
+            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        })
+    }
+
+    /// Is a walked file excluded? Globs match the path relative to the config's directory (and
+    /// the path as given, so `cdk.out/**` works from the repository root either way).
+    pub fn excludes(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(&self.base).unwrap_or(path);
+        let relative = relative.strip_prefix("./").unwrap_or(relative);
+        self.excludes.iter().any(|g| g.is_match(relative) || g.is_match(path))
+    }
+
+    /// Parameter values for one template from every matching `[[parameters]]` block, later
+    /// blocks winning.
+    pub fn parameters_for(&self, path: &Path) -> BTreeMap<String, String> {
+        let relative = path.strip_prefix(&self.base).unwrap_or(path);
+        let relative = relative.strip_prefix("./").unwrap_or(relative);
+        let mut out = BTreeMap::new();
+        for (glob, values) in &self.parameters {
+            if glob.is_match(relative) || glob.is_match(path) {
+                out.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        out
+    }
+
+    /// Apply configured levels: drop `off` rules, re-level the rest.
+    pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.levels.is_empty() {
+            return;
+        }
+        diagnostics.retain(|d| self.levels.get(d.rule) != Some(&RuleLevel::Off));
+        for d in diagnostics.iter_mut() {
+            if let Some(level) = self.levels.get(d.rule).copied().and_then(to_level) {
+                d.level = level;
+            }
+        }
+    }
+}
+
+fn to_level(level: RuleLevel) -> Option<Level> {
+    match level {
+        RuleLevel::Off => None,
+        RuleLevel::Note => Some(Level::Note),
+        RuleLevel::Warning => Some(Level::Warning),
+        RuleLevel::Error => Some(Level::Error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::FileId;
+    use crate::source::tree::Span;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/repo/.rotlint.toml"), text)
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let c = parse(
+            "fail-level = \"warning\"\nexclude = [\"cdk.out/**\"]\n[rules]\nRL110 = \"off\"\nno-secrets-manager-path = \"warning\"\n[[parameters]]\ntemplates = \"stacks/*.yaml\"\nvalues = { A = \"1\" }\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(c.fail_level, Some(Level::Warning));
+        assert!(c.excludes(Path::new("/repo/cdk.out/x.template.json")));
+        assert!(!c.excludes(Path::new("/repo/stacks/a.yaml")));
+        assert_eq!(c.parameters_for(Path::new("/repo/stacks/a.yaml")).get("A").map(String::as_str), Some("1"));
+        let mut ds = vec![
+            Diagnostic::new("RL110", Level::Warning, FileId(0), Span::default(), "x"),
+            Diagnostic::new("RL101", Level::Error, FileId(0), Span::default(), "y"),
+        ];
+        c.apply_levels(&mut ds);
+        assert_eq!(ds.len(), 1);
+        assert_eq!((ds[0].rule, ds[0].level), ("RL101", Level::Warning));
+    }
+
+    #[test]
+    fn unknown_keys_and_rules_are_errors_naming_them() {
+        let e = parse("fail_levle = \"error\"\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("fail_levle") && e.contains(".rotlint.toml"), "{e}");
+        let e = parse("[rules]\nRL999 = \"off\"\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("RL999"), "{e}");
+        let e = parse("[rules]\nRL101 = \"loud\"\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("loud"), "{e}");
+    }
+
+    #[test]
+    fn discovery_walks_up() {
+        let dir = std::env::temp_dir().join(format!("rotlint-config-{}", std::process::id()));
+        let nested = dir.join("a/b");
+        let _ = std::fs::create_dir_all(&nested);
+        let _ = std::fs::write(dir.join(FILE_NAME), "fail-level = \"note\"\n");
+        let c = Config::discover(None, &nested).unwrap_or_default();
+        assert_eq!(c.fail_level, Some(Level::Note));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
