@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
 use crate::rotation::{self, Host, RotationFunction, Rotations, Target, TargetFamily, VpcAttachment};
-use crate::template::{Evaluator, Template};
+use crate::template::{Evaluator, Template, Value};
 
 /// What is known about one rotation function beyond its declaration.
 pub struct FunctionFacts {
@@ -17,6 +17,8 @@ pub struct FunctionFacts {
     pub target: Option<Target>,
     /// The path from the function to that database on its port.
     pub target_path: Option<TargetReport>,
+    /// The database named by a SecretTargetAttachment that this template does not define.
+    pub unseen_target: Option<Value>,
 }
 
 pub struct Facts<'t> {
@@ -66,7 +68,12 @@ fn function_facts(ev: &Evaluator<'_>, rotations: &Rotations, net: &Network, f: &
         (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
         _ => None,
     };
-    FunctionFacts { secrets_manager, target, target_path }
+    let unseen_target = rotations
+        .schedules
+        .iter()
+        .filter(|s| s.function.as_deref() == Some(f.id.as_str()))
+        .find_map(|s| rotation::unseen_target(ev, s));
+    FunctionFacts { secrets_manager, target, target_path, unseen_target }
 }
 
 /// The network layer's view of where the function runs; `None` when undecided.

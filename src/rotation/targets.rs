@@ -92,6 +92,24 @@ pub fn target_of(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Target> {
     read_target(ev, template.resource(&host)?, Link::HostInSecret)
 }
 
+/// The `TargetId` of the schedule's SecretTargetAttachment when it names no resource of this
+/// template (a parameter, an import, a literal identifier): the database exists but cannot be
+/// seen, which RL901 says.
+pub fn unseen_target(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Value> {
+    let template = ev.template();
+    let secret = secret_id(template, ev, schedule.secret.as_ref()?)?;
+    template.resources_of_type(ATTACHMENT).find_map(|a| {
+        if !ev.property(a, "SecretId").is_some_and(|v| mentions(&v, &secret)) {
+            return None;
+        }
+        let target = ev.property(a, "TargetId")?;
+        match &target.kind {
+            ValueKind::Ref(id) if template.resource(id).is_some() => None,
+            _ => Some(target),
+        }
+    })
+}
+
 /// The logical id of the secret: a `Ref` to the secret, or to a SecretTargetAttachment (whose
 /// `Ref` returns the secret's ARN, as CDK writes it).
 fn secret_id(template: &Template, ev: &Evaluator<'_>, value: &Value) -> Option<String> {

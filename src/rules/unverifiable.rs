@@ -6,6 +6,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Outcome, Unverifiable};
 use crate::rotation::VpcAttachment;
+use crate::template::ValueKind;
 
 pub struct UnverifiableNetwork;
 pub struct UnverifiableEgress;
@@ -34,7 +35,25 @@ impl Rule for UnverifiableNetwork {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = notes(cx, &NETWORK, |u| !matches!(u, Unverifiable::Egress { .. }));
         let Some(facts) = cx.facts else { return out };
-        for f in &facts.rotations.functions {
+        for (f, ff) in facts.functions() {
+            if let Some(target) = &ff.unseen_target {
+                let how = match &target.kind {
+                    ValueKind::Parameter(p) => format!("parameter `{p}`; pass its value with `--parameter {p}=...`"),
+                    ValueKind::Import(_) => "an import; lint the stack that exports it in the same run".to_owned(),
+                    _ => "not defined in this template".to_owned(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        NETWORK.id,
+                        NETWORK.level,
+                        cx.file,
+                        target.span,
+                        format!("cannot verify that rotation function `{}` reaches its database `{}`: it is {how}", f.id, target.display()),
+                    )
+                    .resource(&f.id)
+                    .label("database not visible in the linted templates"),
+                );
+            }
             let VpcAttachment::Undecided(value) = &f.vpc else { continue };
             out.push(
                 Diagnostic::new(
