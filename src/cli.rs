@@ -101,6 +101,14 @@ pub struct LintArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the fingerprints of today's findings to FILE (then use it with --baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Skip named files that do not look like CloudFormation templates (for pre-commit hooks).
     #[arg(long)]
     pub only_templates: bool,

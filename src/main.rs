@@ -77,6 +77,25 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut outcome = outcome;
+    if let Some(path) = &args.write_baseline {
+        return match rotlint::baseline::write(path, &outcome) {
+            Ok(n) => {
+                eprintln!("rotlint: wrote {n} fingerprints to {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("rotlint: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let Some(path) = &args.baseline
+        && let Err(e) = rotlint::baseline::apply(path, &mut outcome)
+    {
+        eprintln!("rotlint: {e}");
+        return ExitCode::from(2);
+    }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

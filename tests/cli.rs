@@ -217,3 +217,29 @@ fn only_templates_skips_named_non_templates() {
     assert_eq!(code, 0);
     assert!(stdout.contains("\"files_scanned\": 0"), "{stdout}");
 }
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let dir = temp_dir("baseline");
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, NO_PERMISSION).expect("write");
+    let path = file.to_str().expect("utf8");
+    let baseline = dir.join("baseline.json");
+    let baseline_path = baseline.to_str().expect("utf8");
+    assert_eq!(rotlint(&["--write-baseline", baseline_path, path]).0, 0);
+    // Unrelated lines above the finding do not change its fingerprint.
+    std::fs::write(&file, format!("# a comment\n# another\n{NO_PERMISSION}")).expect("write");
+    let (code, stdout, _) = rotlint(&["--baseline", baseline_path, "--format", "json", path]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("RL303"));
+    // A new finding (a second function without permission) is reported.
+    let extra = NO_PERMISSION
+        .replace("  Fn:\n", "  Fn2:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 30\n  Fn:\n")
+        + "  Schedule2:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret2\n      RotationLambdaARN: !GetAtt Fn2.Arn\n  Secret2:\n    Type: AWS::SecretsManager::Secret\n";
+    std::fs::write(&file, extra).expect("write");
+    let (code, stdout, _) = rotlint(&["--baseline", baseline_path, "--format", "json", path]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("`Fn2`") && !stdout.contains("function `Fn` has no"), "{stdout}");
+    std::fs::write(&baseline, "{\"nope\": 1}").expect("write");
+    assert_eq!(rotlint(&["--baseline", baseline_path, path]).0, 2);
+}
