@@ -4,7 +4,7 @@
 
 use super::functions::Schedule;
 use crate::source::tree::Span;
-use crate::template::{Evaluator, Resource, Template, Value, ValueKind};
+use crate::template::{Evaluator, Resource, Template, Value, ValueKind, attributes};
 
 const ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
 
@@ -187,7 +187,7 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
     let port = ev
         .property(net, "Port")
         .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
-        .or_else(|| default_port(family, engine.as_deref()));
+        .or_else(|| attributes::default_db_port(&net.type_name, engine.as_deref()));
     let (group_property, sg_property) = match TargetFamily::of(&net.type_name).unwrap_or(family) {
         TargetFamily::RdsInstance => ("DBSubnetGroupName", "VPCSecurityGroups"),
         TargetFamily::Redshift => ("ClusterSubnetGroupName", "VpcSecurityGroupIds"),
@@ -224,24 +224,6 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
         security_groups_span,
         publicly_accessible,
         managed_password,
-    })
-}
-
-/// Default ports (DOMAIN.md §2.1–2.4); aurora-postgresql follows the API (5432), see §10.
-fn default_port(family: TargetFamily, engine: Option<&str>) -> Option<u16> {
-    match family {
-        TargetFamily::Redshift => return Some(5439),
-        TargetFamily::DocDbCluster | TargetFamily::DocDbInstance => return Some(27017),
-        _ => {}
-    }
-    let engine = engine?.to_ascii_lowercase();
-    Some(match engine.as_str() {
-        e if e.contains("postgres") => 5432,
-        e if e.contains("mysql") || e.contains("mariadb") || e == "aurora" => 3306,
-        e if e.starts_with("oracle") => 1521,
-        e if e.starts_with("sqlserver") => 1433,
-        e if e.starts_with("db2") => 50000,
-        _ => return None,
     })
 }
 
@@ -308,14 +290,5 @@ mod tests {
             .replace("${Secret}", "${Other}")
             .replace("  Sg:", "  Other: {Type: AWS::SecretsManager::Secret}\n  Sg:");
         assert!(target(&yaml).is_none());
-    }
-
-    #[test]
-    fn default_ports() {
-        assert_eq!(default_port(TargetFamily::RdsCluster, Some("aurora-postgresql")), Some(5432));
-        assert_eq!(default_port(TargetFamily::RdsCluster, Some("aurora-mysql")), Some(3306));
-        assert_eq!(default_port(TargetFamily::RdsInstance, Some("sqlserver-ex")), Some(1433));
-        assert_eq!(default_port(TargetFamily::Redshift, None), Some(5439));
-        assert_eq!(default_port(TargetFamily::DocDbCluster, None), Some(27017));
     }
 }

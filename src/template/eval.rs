@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span};
 
+use super::attributes;
 use super::conditions::Solver;
 use super::model::{Parameter, Resource, Template, is_pseudo_parameter};
 use super::sam;
@@ -283,7 +284,25 @@ impl<'t> Evaluator<'t> {
         if self.template.resource(&resource).is_none() && !self.template.is_sam() {
             return Value::unknown(format!("unresolved reference `{resource}`"), span);
         }
+        if let Some(port) = self.database_port(&resource, &attribute, span, depth) {
+            return port;
+        }
         Value::new(ValueKind::GetAtt { resource, attribute }, span)
+    }
+
+    /// `GetAtt Db.Endpoint.Port` of a database in this template: its `Port`, or the engine's
+    /// default port (see [`attributes`]).
+    fn database_port(&self, resource: &str, attribute: &str, span: Span, depth: usize) -> Option<Value> {
+        let res = self.template.resource(resource)?;
+        if !attributes::is_db_port_attribute(&res.type_name, attribute) {
+            return None;
+        }
+        if let Some(port) = self.template.property(res, "Port").map(|n| self.eval_at(n, depth + 1)) {
+            return port.as_str().is_some().then_some(Value::new(port.kind, span));
+        }
+        let engine = self.template.property(res, "Engine").map(|n| self.eval_at(n, depth + 1));
+        let default = attributes::default_db_port(&res.type_name, engine.as_ref().and_then(Value::as_str))?;
+        Some(Value::new(ValueKind::Number(default.to_string()), span))
     }
 
     fn sub(&self, arg: NodeId, span: Span, depth: usize) -> Value {
@@ -691,6 +710,24 @@ pub(crate) fn sub_pieces(text: &str) -> Vec<SubPiece<'_>> {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "a failed lookup is a failed test")]
 mod tests {
+
+    #[test]
+    fn database_port_attribute_resolves_to_port_or_engine_default() {
+        let yaml = "Resources:\n  Pg: {Type: AWS::RDS::DBInstance, Properties: {Engine: postgres}}\n  My: {Type: AWS::RDS::DBCluster, Properties: {Engine: aurora-mysql, Port: 3307}}\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      A: !GetAtt Pg.Endpoint.Port\n      B: !GetAtt My.Endpoint.Port\n      C: !GetAtt Pg.Endpoint.Address\n";
+        let template = Template::from_tree(crate::diagnostic::FileId(0), crate::source::parse_str(yaml).tree);
+        let ev = Evaluator::new(&template);
+        let sg = template.resource("Sg").expect("Sg");
+        let get = |p: &str| ev.property(sg, p).map(|v| v.kind);
+        assert_eq!(get("A"), Some(ValueKind::Number("5432".into())));
+        assert_eq!(
+            get("B").and_then(|k| match k {
+                ValueKind::Number(n) | ValueKind::Str(n) => Some(n),
+                _ => None,
+            }),
+            Some("3307".into())
+        );
+        assert!(matches!(get("C"), Some(ValueKind::GetAtt { .. })));
+    }
     use super::*;
     use crate::template::parse;
 

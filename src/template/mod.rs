@@ -4,6 +4,7 @@
 //! turns property nodes into symbolic [`Value`]s (parameters, conditions, SAM `Globals` applied);
 //! unresolved names are reported as RL003 while the template is built.
 
+pub mod attributes;
 mod conditions;
 mod eval;
 mod model;

@@ -1,0 +1,10 @@
+//! `rotlint paths --format json`: the [`super::model::Report`] as one pretty-printed document
+//! (schema in the `model` module docs and testdata/paths/README.md).
+
+use super::model::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}

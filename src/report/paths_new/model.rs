@@ -1,0 +1,406 @@
+//! The `paths` report as plain data: every rotation function with its Secrets Manager and
+//! database verdicts, hops resolved to lines and columns. Serialised as-is for `--format json`,
+//! and read by the text and diagram renderers, so all formats say the same thing.
+//!
+//! # JSON schema (stable; additions only)
+//!
+//! Every key below is always present; "or null" values are `null` when they do not apply.
+//! Arrays keep the template's order (functions by file, then position; subnets as listed on the
+//! function; hops in path order).
+//!
+//! ```text
+//! {
+//!   "tool": {"name": "rotlint", "version": "0.1.0"},
+//!   "functions": [{
+//!     "file": "stacks/db.yaml", "line": 120, "column": 3,     // the function's logical id
+//!     "function": "RotationFunction",                          // logical id (RotationSchedule
+//!                                                              //  for hosted rotation, the
+//!                                                              //  Serverless::Application for SAR)
+//!     "kind": "lambda" | "serverless" | "hosted" | "sar",
+//!     "type": "AWS::Lambda::Function",
+//!     "in_vpc": true | false | null,                           // null: attachment undecided
+//!     "secrets_manager": Verdict,
+//!     "target": null | {
+//!       "id": "Database", "type": "AWS::RDS::DBInstance",
+//!       "line": 60, "column": 3, "engine": "postgres" or null, "port": 5432 or null,
+//!       ...Verdict
+//!     }
+//!   }]
+//! }
+//! Verdict = {
+//!   "verdict":  Secrets Manager: "endpoint" | "nat" | "public-endpoint" | "blocked" | "unknown"
+//!               database:        "local" | "internet" | "nat" | "blocked" | "unknown",
+//!   "via":      logical id of the endpoint or NAT gateway, or null,
+//!   "coverage": "all" | "some" | "none" | "unknown",          // which subnets get through
+//!   "reason":   why there is no per-subnet answer (e.g. VPC attachment undecided), or null,
+//!   "subnets":  [Subnet],
+//!   "endpoint_issues": [{"subnet", "endpoint", "blocker", "hops": [Hop]}]   // Secrets Manager only
+//! }
+//! Subnet = {
+//!   "subnet":  logical id or value as written, or null when the function is not in a VPC,
+//!   "verdict": as above, for this subnet only,
+//!   "via":     as above,
+//!   "blocker": one sentence naming the check that fails (verdict "blocked"), or null,
+//!   "reason":  one sentence naming the input the template cannot show (verdict "unknown"), or null,
+//!   "reason_line", "reason_column": where that input is written, or null,
+//!   "hops":    [Hop]   // starts at the function; a blocked path ends at the breaking resource
+//! }
+//! Hop = {"resource": logical id, "type": CloudFormation type or null, "line", "column",
+//!        "note": one sentence, "condition": condition name the resource depends on, or null}
+//! ```
+//!
+//! The verdict of a whole function prefers a working path: "endpoint" if any subnet reaches
+//! Secrets Manager through an endpoint, else "nat", else "public-endpoint"; with no working path,
+//! "blocked" if any subnet is definitely blocked, else "unknown". `coverage` tells whether that
+//! holds for every subnet.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::FileId;
+use crate::lint::{FunctionPaths, Outcome as LintOutcome, SourceFile};
+use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
+use crate::rotation::{FunctionKind, VpcAttachment};
+use crate::rules::paths::{blocker_text, unverifiable_text};
+use crate::source::tree::Span;
+
+#[derive(Serialize, Debug)]
+pub struct Report {
+    pub tool: Tool,
+    pub functions: Vec<Function>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Function {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub function: String,
+    pub kind: &'static str,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub in_vpc: Option<bool>,
+    pub secrets_manager: Verdict,
+    pub target: Option<Target>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Target {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub line: u32,
+    pub column: u32,
+    pub engine: Option<String>,
+    pub port: Option<u16>,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Verdict {
+    pub verdict: Kind,
+    pub via: Option<String>,
+    pub coverage: &'static str,
+    pub reason: Option<String>,
+    pub subnets: Vec<Subnet>,
+    /// Always empty for the database.
+    pub endpoint_issues: Vec<EndpointIssue>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Subnet {
+    pub subnet: Option<String>,
+    pub verdict: Kind,
+    pub via: Option<String>,
+    pub blocker: Option<String>,
+    pub reason: Option<String>,
+    pub reason_line: Option<u32>,
+    pub reason_column: Option<u32>,
+    pub hops: Vec<Hop>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct EndpointIssue {
+    pub subnet: String,
+    pub endpoint: String,
+    pub blocker: String,
+    pub hops: Vec<Hop>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Hop {
+    pub resource: String,
+    #[serde(rename = "type")]
+    pub type_name: Option<String>,
+    pub line: u32,
+    pub column: u32,
+    pub note: String,
+    pub condition: Option<String>,
+}
+
+/// One verdict word; serialised in kebab case.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Endpoint,
+    Nat,
+    PublicEndpoint,
+    Local,
+    Internet,
+    Blocked,
+    Unknown,
+}
+
+impl Kind {
+    pub fn is_reachable(self) -> bool {
+        !matches!(self, Kind::Blocked | Kind::Unknown)
+    }
+}
+
+/// Build the report from the engine's outcome (which must have been run with `collect_paths`).
+pub fn build(outcome: &LintOutcome) -> Report {
+    let mut types: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+    let functions = outcome
+        .paths
+        .iter()
+        .filter_map(|p| {
+            let file = outcome.file(p.file)?;
+            let types = types.entry(p.file.0).or_insert_with(|| resource_types(file));
+            Some(Resolver { file, types }.function(p))
+        })
+        .collect();
+    Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions }
+}
+
+/// Logical id → CloudFormation type. Hops carry only logical ids, so the report reads the types
+/// back from the file it already holds.
+fn resource_types(file: &SourceFile) -> BTreeMap<String, String> {
+    let limits = crate::source::Limits::default();
+    let loaded = crate::source::load_bytes(FileId(0), &file.path, file.text.as_bytes(), &limits);
+    if loaded.tree.root.is_none() {
+        return BTreeMap::new();
+    }
+    let template = crate::template::Template::from_tree(FileId(0), loaded.tree);
+    template.resources.into_iter().filter(|r| !r.type_name.is_empty()).map(|r| (r.logical_id, r.type_name)).collect()
+}
+
+struct Resolver<'a> {
+    file: &'a SourceFile,
+    types: &'a BTreeMap<String, String>,
+}
+
+impl Resolver<'_> {
+    fn function(&self, p: &FunctionPaths) -> Function {
+        let f = &p.function;
+        let (line, column) = self.file.line_col(f.key_span.start);
+        let in_vpc = match f.vpc {
+            VpcAttachment::NotInVpc => Some(false),
+            VpcAttachment::InVpc { .. } => Some(true),
+            VpcAttachment::Undecided(_) => None,
+        };
+        Function {
+            file: self.file.display_path(),
+            line,
+            column,
+            function: f.id.clone(),
+            kind: kind_word(&f.kind),
+            type_name: f.type_name.clone(),
+            in_vpc,
+            secrets_manager: self.secrets_manager(p),
+            target: self.target(p),
+        }
+    }
+
+    fn secrets_manager(&self, p: &FunctionPaths) -> Verdict {
+        let f = &p.function;
+        let Some(report) = &p.secrets_manager else {
+            return match &f.vpc {
+                VpcAttachment::NotInVpc => self.public_endpoint(p),
+                VpcAttachment::Undecided(value) => undecided_vpc(&f.id, &value.display()),
+                VpcAttachment::InVpc { .. } => {
+                    unknown_without_subnets("the Secrets Manager path was not computed".to_owned())
+                }
+            };
+        };
+        let subnets: Vec<Subnet> = report.per_subnet.iter().map(|(s, o)| self.subnet(p, s, o)).collect();
+        let endpoint_issues = report
+            .endpoint_issues
+            .iter()
+            .map(|i| EndpointIssue {
+                subnet: i.subnet.clone(),
+                endpoint: i.endpoint.clone(),
+                blocker: blocker_text(&i.blocker),
+                hops: self.hops(p, &i.hops),
+            })
+            .collect();
+        let mut verdict = summarise(subnets, report.overall);
+        verdict.endpoint_issues = endpoint_issues;
+        verdict
+    }
+
+    /// Outside a VPC Lambda has internet access, so the public regional endpoint is used.
+    fn public_endpoint(&self, p: &FunctionPaths) -> Verdict {
+        let subnet = Subnet {
+            subnet: None,
+            verdict: Kind::PublicEndpoint,
+            via: None,
+            blocker: None,
+            reason: None,
+            reason_line: None,
+            reason_column: None,
+            hops: self.hops(p, &[]),
+        };
+        summarise(vec![subnet], Overall::All)
+    }
+
+    fn target(&self, p: &FunctionPaths) -> Option<Target> {
+        let t = p.target.as_ref()?;
+        let (line, column) = self.file.line_col(t.key_span.start);
+        let verdict = match (&p.target_path, &p.function.vpc) {
+            (Some(report), _) => {
+                summarise(report.per_subnet.iter().map(|(s, o)| self.subnet(p, s, o)).collect(), report.overall)
+            }
+            (None, VpcAttachment::Undecided(value)) => undecided_vpc(&p.function.id, &value.display()),
+            (None, _) if t.port.is_none() => unknown_without_subnets(format!(
+                "the port of `{}` is not known (no `Port` and no engine default); pass it with `--parameter`",
+                t.id
+            )),
+            (None, _) => unknown_without_subnets("the path to the database was not computed".to_owned()),
+        };
+        Some(Target {
+            id: t.id.clone(),
+            type_name: t.type_name.clone(),
+            line,
+            column,
+            engine: t.engine.clone(),
+            port: t.port,
+            verdict,
+        })
+    }
+
+    fn subnet(&self, p: &FunctionPaths, subnet: &SubnetRef, outcome: &Outcome) -> Subnet {
+        let name = match subnet {
+            SubnetRef::Subnet(s) => Some(s.clone()),
+            SubnetRef::Unseen(u) => Some(u.value.display()),
+            SubnetRef::OutsideVpc => None,
+        };
+        let mut out = Subnet {
+            subnet: name,
+            verdict: Kind::Unknown,
+            via: None,
+            blocker: None,
+            reason: None,
+            reason_line: None,
+            reason_column: None,
+            hops: self.hops(p, outcome.hops()),
+        };
+        match outcome {
+            Outcome::Reachable { via, .. } => (out.verdict, out.via) = via_kind(via),
+            Outcome::Blocked { blocker, .. } => {
+                out.verdict = Kind::Blocked;
+                out.blocker = Some(blocker_text(blocker));
+            }
+            Outcome::Unverifiable { reason, span, .. } => {
+                let (line, column) = self.line_col(*span);
+                out.reason = Some(unverifiable_text(reason));
+                (out.reason_line, out.reason_column) = (Some(line), Some(column));
+            }
+        }
+        out
+    }
+
+    /// The path as the rules show it: the function first, then the network's hops.
+    fn hops(&self, p: &FunctionPaths, hops: &[NetHop]) -> Vec<Hop> {
+        let f = &p.function;
+        let (line, column) = self.line_col(f.key_span);
+        let first = Hop {
+            resource: f.id.clone(),
+            type_name: Some(f.type_name.clone()),
+            line,
+            column,
+            note: format!("rotation function `{}`", f.id),
+            condition: None,
+        };
+        let rest = hops.iter().map(|h| {
+            let (line, column) = self.line_col(h.span);
+            Hop {
+                resource: h.resource.clone(),
+                type_name: self.types.get(&h.resource).cloned(),
+                line,
+                column,
+                note: h.note.clone(),
+                condition: h.condition.clone(),
+            }
+        });
+        std::iter::once(first).chain(rest).collect()
+    }
+
+    fn line_col(&self, span: Span) -> (u32, u32) {
+        self.file.line_col(span.start)
+    }
+}
+
+fn kind_word(kind: &FunctionKind) -> &'static str {
+    match kind {
+        FunctionKind::Lambda => "lambda",
+        FunctionKind::Serverless => "serverless",
+        FunctionKind::Hosted { .. } => "hosted",
+        FunctionKind::Sar => "sar",
+    }
+}
+
+fn via_kind(via: &Via) -> (Kind, Option<String>) {
+    match via {
+        Via::Endpoint(e) => (Kind::Endpoint, Some(e.clone())),
+        Via::Nat(n) => (Kind::Nat, Some(n.clone())),
+        Via::PublicEndpoint => (Kind::PublicEndpoint, None),
+        Via::Local => (Kind::Local, None),
+        Via::Internet => (Kind::Internet, None),
+    }
+}
+
+fn coverage(overall: Overall) -> &'static str {
+    match overall {
+        Overall::All => "all",
+        Overall::Some => "some",
+        Overall::None => "none",
+        Overall::Unknown => "unknown",
+    }
+}
+
+/// The function-level verdict: a working path wins, then a definite block (see the module doc).
+fn summarise(subnets: Vec<Subnet>, overall: Overall) -> Verdict {
+    const PREFERENCE: [Kind; 5] = [Kind::Endpoint, Kind::Nat, Kind::PublicEndpoint, Kind::Local, Kind::Internet];
+    let reachable = PREFERENCE.iter().find_map(|k| subnets.iter().find(|s| s.verdict == *k));
+    let (verdict, via) = match reachable {
+        Some(s) => (s.verdict, s.via.clone()),
+        None if subnets.iter().any(|s| s.verdict == Kind::Blocked) => (Kind::Blocked, None),
+        None => (Kind::Unknown, None),
+    };
+    Verdict { verdict, via, coverage: coverage(overall), reason: None, subnets, endpoint_issues: Vec::new() }
+}
+
+fn undecided_vpc(function: &str, value: &str) -> Verdict {
+    unknown_without_subnets(format!(
+        "whether `{function}` runs in a VPC depends on `{value}`, which the template does not decide; pass the parameter or condition value with `--parameter`"
+    ))
+}
+
+fn unknown_without_subnets(reason: String) -> Verdict {
+    Verdict {
+        verdict: Kind::Unknown,
+        via: None,
+        coverage: "unknown",
+        reason: Some(reason),
+        subnets: Vec::new(),
+        endpoint_issues: Vec::new(),
+    }
+}

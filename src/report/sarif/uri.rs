@@ -1,0 +1,148 @@
+//! Paths to SARIF URIs: relative to `%SRCROOT%` (the current directory) when the file lies under
+//! it, an absolute `file://` URI otherwise; forward slashes, percent-encoded segments.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The uri base id every relative artifact URI is resolved against.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// Where a file is, as SARIF wants it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileUri {
+    pub uri: String,
+    /// `Some(SRCROOT)` when `uri` is relative to the current directory.
+    pub base: Option<&'static str>,
+}
+
+/// `path` as given on the command line, seen from `cwd`.
+pub fn file_uri(path: &Path, cwd: Option<&Path>) -> FileUri {
+    let Some(cwd) = cwd else {
+        return FileUri { uri: encode_segments(&lexical_segments(path)), base: Some(SRCROOT) };
+    };
+    let absolute = lexical_segments(&cwd.join(path));
+    let root = lexical_segments(cwd);
+    match absolute.strip_prefix(root.as_slice()) {
+        Some(rest) if !rest.is_empty() => FileUri { uri: encode_segments(rest), base: Some(SRCROOT) },
+        _ => FileUri { uri: absolute_file_uri(&absolute, false), base: None },
+    }
+}
+
+/// The `file://` URI of a directory, with the trailing slash `originalUriBaseIds` requires.
+pub fn directory_uri(dir: &Path) -> String {
+    absolute_file_uri(&lexical_segments(dir), true)
+}
+
+/// `path` relative to `cwd` with forward slashes, not encoded (for GitHub annotations, which
+/// want workspace-relative paths); the path as given when it lies outside `cwd`.
+pub fn relative_display(path: &Path, cwd: Option<&Path>) -> String {
+    let Some(cwd) = cwd else {
+        return lexical_segments(path).join("/");
+    };
+    let absolute = lexical_segments(&cwd.join(path));
+    let root = lexical_segments(cwd);
+    match absolute.strip_prefix(root.as_slice()) {
+        Some(rest) if !rest.is_empty() => rest.join("/"),
+        _ => path.display().to_string(),
+    }
+}
+
+/// Path components with `.` dropped and `..` applied lexically (symlinks are not resolved: the
+/// user's spelling is what a reader of the report recognises). The root is an empty segment.
+fn lexical_segments(path: &Path) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(prefix) => out.push(prefix.as_os_str().to_string_lossy().replace('\\', "/")),
+            Component::RootDir => {
+                if out.is_empty() {
+                    out.push(String::new());
+                }
+            }
+            Component::CurDir => {}
+            Component::ParentDir => match out.last().map(String::as_str) {
+                Some("..") | None => out.push("..".to_owned()),
+                Some("") => {}
+                Some(_) => {
+                    out.pop();
+                }
+            },
+            Component::Normal(part) => out.push(part.to_string_lossy().into_owned()),
+        }
+    }
+    out
+}
+
+fn absolute_file_uri(segments: &[String], directory: bool) -> String {
+    // Segments of an absolute path start with the root's empty segment (or a Windows prefix).
+    let mut uri = String::from("file://");
+    let body: Vec<String> = segments.iter().filter(|s| !s.is_empty()).map(|s| encode(s)).collect();
+    uri.push('/');
+    uri.push_str(&body.join("/"));
+    if directory && !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+fn encode_segments(segments: &[String]) -> String {
+    segments.iter().map(|s| encode(s)).collect::<Vec<_>>().join("/")
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (and `:` of a drive prefix,
+/// which a Windows `file:` URI keeps literal).
+fn encode(segment: &str) -> String {
+    let drive = segment.len() == 2 && segment.ends_with(':') && segment.starts_with(|c: char| c.is_ascii_alphabetic());
+    if drive {
+        return segment.to_owned();
+    }
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `PathBuf` of the current directory, when the process can tell.
+pub fn current_dir() -> Option<PathBuf> {
+    std::env::current_dir().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_stay_relative_and_are_normalised() {
+        let cwd = Path::new("/work/repo");
+        let u = file_uri(Path::new("./stacks/../stacks/db.yaml"), Some(cwd));
+        assert_eq!(u, FileUri { uri: "stacks/db.yaml".into(), base: Some(SRCROOT) });
+        let u = file_uri(Path::new("/work/repo/a b/ü.yaml"), Some(cwd));
+        assert_eq!(u.uri, "a%20b/%C3%BC.yaml");
+    }
+
+    #[test]
+    fn files_outside_the_current_directory_get_absolute_uris() {
+        let cwd = Path::new("/work/repo");
+        let u = file_uri(Path::new("../shared/x y.yaml"), Some(cwd));
+        assert_eq!(u, FileUri { uri: "file:///work/shared/x%20y.yaml".into(), base: None });
+        assert_eq!(file_uri(Path::new("/dev/null"), Some(cwd)).uri, "file:///dev/null");
+    }
+
+    #[test]
+    fn directory_uri_ends_with_a_slash() {
+        assert_eq!(directory_uri(Path::new("/work/my repo")), "file:///work/my%20repo/");
+        assert_eq!(directory_uri(Path::new("/")), "file:///");
+    }
+
+    #[test]
+    fn display_is_relative_with_forward_slashes() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(relative_display(Path::new("./a/b.yaml"), Some(cwd)), "a/b.yaml");
+        assert_eq!(relative_display(Path::new("/work/repo/a,b.yaml"), Some(cwd)), "a,b.yaml");
+        assert_eq!(relative_display(Path::new("/elsewhere/x.yaml"), Some(cwd)), "/elsewhere/x.yaml");
+    }
+}
