@@ -49,7 +49,9 @@ fn walk(root: &Path, out: &mut Vec<Candidate>) {
         .build();
     for entry in walker {
         let Ok(entry) = entry else { continue };
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        // Symlinks are not followed into directories (no loops), but a symlinked template is
+        // linted, and a dangling or looping one is reported when it cannot be read.
+        let is_file = entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
         if is_file && has_template_extension(entry.path()) {
             out.push(Candidate { path: entry.path().to_path_buf(), explicit: false });
         }
@@ -65,11 +67,15 @@ fn has_template_extension(path: &Path) -> bool {
 /// Cheap sniff for walked files: a CloudFormation template names `AWSTemplateFormatVersion` or has
 /// a `Resources` section. Package manifests, tsconfig files and the like are skipped.
 pub fn looks_like_cloudformation(bytes: &[u8]) -> bool {
+    // A UTF-16 file cannot be sniffed byte-wise; let the loader say what it is.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
     let hay = &bytes[..bytes.len().min(4 * 1024 * 1024)];
     contains(hay, b"AWSTemplateFormatVersion") || contains(hay, b"Resources")
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
@@ -82,6 +88,7 @@ mod tests {
         assert!(looks_like_cloudformation(b"AWSTemplateFormatVersion: '2010-09-09'"));
         assert!(looks_like_cloudformation(b"{\"Resources\": {}}"));
         assert!(!looks_like_cloudformation(b"{\"name\": \"pkg\", \"version\": \"1.0.0\"}"));
+        assert!(looks_like_cloudformation(b"\xFF\xFEx\x00"));
     }
 
     #[test]

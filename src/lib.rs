@@ -20,3 +20,4 @@ pub mod scenarios;
 pub mod source;
 pub mod suppress;
 pub mod template;
+pub mod world;

@@ -21,7 +21,8 @@ use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
 use crate::suppress;
-use crate::template::Template;
+use crate::template::{Graft, Template};
+use crate::world::{self, Export};
 
 /// One linted file as the report layer needs it.
 pub struct SourceFile {
@@ -112,23 +113,27 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         pool = pool.num_threads(n);
     }
     let pool = pool.build()?;
-    let per_file: Vec<Option<FileResult>> =
-        pool.install(|| candidates.par_iter().map(|c| read_and_lint(c, options)).collect());
-
+    let results: Vec<FileResult> = pool.install(|| {
+        // Pass 1: which files are templates, and what they export.
+        let scanned: Vec<Option<Scanned>> = candidates.par_iter().map(|c| scan(c, options)).collect();
+        let kept: Vec<(&Candidate, Scanned)> =
+            candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).collect();
+        let world: Vec<Export> = kept
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, s))| s.exports.iter().cloned().map(move |e| Export { file: i, ..e }))
+            .collect();
+        let files: Vec<&Candidate> = kept.iter().map(|(c, _)| *c).collect();
+        // Pass 2: lint each file, with the stacks it imports from grafted in.
+        let run = Run { files: &files, world: &world, options };
+        files.par_iter().enumerate().map(|(i, c)| run.lint(i, c)).collect()
+    });
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let mut paths = Vec::new();
-    for result in per_file.into_iter().flatten() {
-        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
-        paths.extend(result.paths.into_iter().map(|mut p| {
-            p.file = id;
-            p
-        }));
-        diagnostics.extend(result.diagnostics.into_iter().map(|mut d| {
-            d.primary.file = id;
-            d.related.iter_mut().for_each(|r| r.file = id);
-            d
-        }));
+    for result in results {
+        paths.extend(result.paths);
+        diagnostics.extend(result.diagnostics);
         files.push(result.file);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -141,51 +146,134 @@ struct FileResult {
     paths: Vec<FunctionPaths>,
 }
 
-/// `None` for a walked file that turns out not to be a template.
-fn read_and_lint(candidate: &Candidate, options: &Options) -> Option<FileResult> {
-    let bytes = match read_regular_file(candidate, options.limits.max_bytes) {
-        Ok(Read::Bytes(bytes)) => bytes,
-        Ok(Read::TooLarge(size)) => return Some(too_large(candidate, size, options.limits.max_bytes)),
-        Err(message) => return Some(unreadable(candidate, message)),
+/// What the first pass learns about a file.
+struct Scanned {
+    exports: Vec<Export>,
+}
+
+/// `None` for a walked file that is not a template. Only files that mention `Export` are parsed
+/// here; the rest cost one read.
+fn scan(candidate: &Candidate, options: &Options) -> Option<Scanned> {
+    let none = Scanned { exports: Vec::new() };
+    let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, options.limits.max_bytes) else {
+        return Some(none);
     };
     if !candidate.explicit && !discover::looks_like_cloudformation(&bytes) {
         return None;
     }
-    Some(lint_bytes(&candidate.path, &bytes, options))
+    if options.parse_only || !discover::contains(&bytes, b"Export") {
+        return Some(none);
+    }
+    // The file index is not known yet; `world::Export::file` is fixed up by the caller's order.
+    let exports = load_template(&candidate.path, &bytes, options).map(|t| world::exports_of(usize::MAX, &t));
+    Some(Scanned { exports: exports.unwrap_or_default() })
 }
 
-/// Lint one file's bytes. Ids are provisional (`FileId(0)`); the engine renumbers them.
-fn lint_bytes(path: &std::path::Path, bytes: &[u8], options: &Options) -> FileResult {
-    let file = FileId(0);
-    let loaded = source::load_bytes(file, path, bytes, &options.limits);
-    let text = loaded.tree.source.clone();
-    if options.parse_only {
-        let line_index = LineIndex::new(&text);
-        let file = SourceFile { path: path.to_path_buf(), text, line_index };
-        return FileResult { file, diagnostics: loaded.diagnostics, paths: Vec::new() };
+fn load_template(path: &std::path::Path, bytes: &[u8], options: &Options) -> Option<Template> {
+    let loaded = source::load_bytes(FileId(0), path, bytes, &options.limits);
+    loaded.tree.root.map(|_| Template::from_tree(FileId(0), loaded.tree))
+}
+
+/// The second pass's view of the whole run.
+struct Run<'a> {
+    files: &'a [&'a Candidate],
+    world: &'a [Export],
+    options: &'a Options,
+}
+
+impl Run<'_> {
+    fn lint(&self, index: usize, candidate: &Candidate) -> FileResult {
+        let id = FileId(u32::try_from(index).unwrap_or(u32::MAX));
+        let mut result = match read_regular_file(candidate, self.options.limits.max_bytes) {
+            Ok(Read::Bytes(bytes)) => self.lint_bytes(index, &candidate.path, &bytes),
+            Ok(Read::TooLarge(size)) => too_large(candidate, size, self.options.limits.max_bytes),
+            Err(message) => unreadable(candidate, message),
+        };
+        // Everything was built with a provisional id; spans inside grafted stacks already point
+        // at their own files (see `map_grafts`).
+        let own = |f: &mut FileId| {
+            if *f == PROVISIONAL {
+                *f = id;
+            }
+        };
+        for d in &mut result.diagnostics {
+            own(&mut d.primary.file);
+            d.related.iter_mut().for_each(|r| own(&mut r.file));
+        }
+        result.paths.iter_mut().for_each(|p| p.file = id);
+        result
     }
-    let template = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree));
-    let parameters = parameters_for(path, options);
-    let paths = match (&template, options.collect_paths) {
-        (Some(template), true) => collect_paths(file, template, &parameters),
-        _ => Vec::new(),
-    };
-    let diagnostics = match &template {
-        None => {
+
+    /// Lint one file's bytes, with the stacks it imports from grafted in.
+    fn lint_bytes(&self, index: usize, path: &std::path::Path, bytes: &[u8]) -> FileResult {
+        let options = self.options;
+        let file = PROVISIONAL;
+        let loaded = source::load_bytes(file, path, bytes, &options.limits);
+        let text = loaded.tree.source.clone();
+        let line_index = LineIndex::new(&text);
+        let source_file = SourceFile { path: path.to_path_buf(), text, line_index };
+        if options.parse_only {
+            return FileResult { file: source_file, diagnostics: loaded.diagnostics, paths: Vec::new() };
+        }
+        let Some(mut template) = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree)) else {
             let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
             let mut found = run_rules(&cx);
             options.config.apply_levels(&mut found);
-            found
+            return FileResult { file: source_file, diagnostics: found, paths: Vec::new() };
+        };
+        let grafts = self.graft_exporters(index, &mut template);
+        let parameters = parameters_for(path, options);
+        let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
+        paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
+        let mut found = lint_template(file, &template, &loaded.diagnostics, &parameters);
+        options.config.apply_levels(&mut found);
+        suppress::apply(file, &template, &mut found);
+        map_grafts(&grafts, &mut found);
+        FileResult { file: source_file, diagnostics: found, paths }
+    }
+
+    /// Graft every stack whose exports this template imports (each import must match exactly
+    /// one export). Returns the grafts with the file each came from.
+    fn graft_exporters(&self, index: usize, template: &mut Template) -> Vec<(Graft, FileId)> {
+        if self.world.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
+            return Vec::new();
         }
-        Some(template) => {
-            let mut found = lint_template(file, template, &loaded.diagnostics, &parameters);
-            options.config.apply_levels(&mut found);
-            suppress::apply(file, template, &mut found);
-            found
+        let mut grafts = Vec::new();
+        for j in world::exporters_for(index, template, self.world) {
+            let Some(candidate) = self.files.get(j) else { continue };
+            let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { continue };
+            let Some(exporter) = load_template(&candidate.path, &bytes, self.options) else { continue };
+            let Some((graft, shift)) = template.graft(&exporter) else { continue };
+            let exports: Vec<Export> = self.world.iter().filter(|e| e.file == j).cloned().collect();
+            template.imports.extend(world::import_table(&exporter, &exports, shift));
+            grafts.push((graft, FileId(u32::try_from(j).unwrap_or(u32::MAX))));
         }
-    };
-    let line_index = LineIndex::new(&text);
-    FileResult { file: SourceFile { path: path.to_path_buf(), text, line_index }, diagnostics, paths }
+        grafts
+    }
+}
+
+/// Provisional file id of everything built while linting one file; replaced by its real id.
+const PROVISIONAL: FileId = FileId(u32::MAX);
+
+fn in_graft(graft: &Graft, span: Span) -> bool {
+    span.start >= graft.offset && span.start <= graft.offset + graft.len
+}
+
+/// Findings located in a grafted stack belong to that stack's own run, which reports them:
+/// drop them here. Path hops through a grafted stack point into its file.
+fn map_grafts(grafts: &[(Graft, FileId)], found: &mut Vec<Diagnostic>) {
+    if grafts.is_empty() {
+        return;
+    }
+    found.retain(|d| !grafts.iter().any(|(g, _)| in_graft(g, d.primary.span)));
+    for d in found.iter_mut() {
+        for r in &mut d.related {
+            if let Some((g, file)) = grafts.iter().find(|(g, _)| in_graft(g, r.span)) {
+                r.file = *file;
+                r.span = Span { start: r.span.start - g.offset, end: r.span.end.saturating_sub(g.offset) };
+            }
+        }
+    }
 }
 
 fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String, String>) -> Vec<FunctionPaths> {
@@ -268,12 +356,12 @@ fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Read, St
 
 fn too_large(candidate: &Candidate, size: u64, max_bytes: usize) -> FileResult {
     let message = format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed");
-    file_error(candidate, Diagnostic::new("RL004", Level::Error, FileId(0), Span::default(), message))
+    file_error(candidate, Diagnostic::new("RL004", Level::Error, PROVISIONAL, Span::default(), message))
 }
 
 fn unreadable(candidate: &Candidate, message: String) -> FileResult {
     let message = format!("cannot read `{}`: {message}", candidate.path.display());
-    file_error(candidate, Diagnostic::new("RL001", Level::Error, FileId(0), Span::default(), message))
+    file_error(candidate, Diagnostic::new("RL001", Level::Error, PROVISIONAL, Span::default(), message))
 }
 
 /// A file that produced no text: the finding sits at 1:1 of an empty source.

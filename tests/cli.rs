@@ -243,3 +243,31 @@ fn baseline_reports_only_new_findings() {
     std::fs::write(&baseline, "{\"nope\": 1}").expect("write");
     assert_eq!(rotlint(&["--baseline", baseline_path, path]).0, 2);
 }
+
+/// Cross-stack: the application stack imports its subnets from the network stack. Alone, the
+/// network is invisible (RL901 notes); linted together, the imports resolve to real verdicts.
+#[test]
+fn cross_stack_imports_resolve_when_the_exporting_stack_is_linted_too() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/cross-stack");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (_, stdout, _) = rotlint(args);
+        serde_json::from_str(&stdout).expect("json")
+    };
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"].as_array().expect("array").iter().map(|f| f["rule"].as_str().unwrap_or("").to_owned()).collect()
+    };
+    let alone = json(&["--format", "json", &format!("{dir}/good/app.yaml")]);
+    assert!(rules(&alone).iter().all(|r| r == "RL901") && !rules(&alone).is_empty(), "{alone}");
+    let together = json(&["--format", "json", &format!("{dir}/good")]);
+    assert!(rules(&together).is_empty(), "{together}");
+    let broken = json(&["--format", "json", &format!("{dir}/broken")]);
+    let finding = &broken["findings"][0];
+    assert_eq!(rules(&broken), vec!["RL101"]);
+    assert!(finding["file"].as_str().is_some_and(|f| f.ends_with("app.yaml")));
+    let hops: Vec<&str> =
+        finding["related"].as_array().expect("related").iter().filter_map(|r| r["file"].as_str()).collect();
+    assert!(hops.iter().any(|f| f.ends_with("network.yaml")), "path leads into the network stack: {hops:?}");
+    let subnet_hop =
+        finding["related"].as_array().and_then(|r| r.iter().find(|h| h["resource"] == "SubnetA")).expect("hop");
+    assert_eq!((subnet_hop["line"].as_u64(), subnet_hop["column"].as_u64()), (Some(11), Some(3)));
+}

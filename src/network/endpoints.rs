@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::template::glob::glob;
 use crate::template::{Resource, Value, ValueKind};
 
 use super::graph::Ctx;
@@ -283,35 +284,6 @@ fn principal_is_anyone(principal: Option<&Pv>) -> Applies {
         Some(false) => Applies::Maybe,
         None => Applies::Maybe,
     }
-}
-
-/// IAM action globbing: `*` any run, `?` one character, case-insensitive. Iterative.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi.min(p.len())..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ mod security_groups;
 mod tests;
 
 pub use cidr::Cidr;
-pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, glob, policy_allows_rotation};
+pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, policy_allows_rotation};
 pub use graph::Network;
 pub use model::{
     AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, Meta, Nacl,

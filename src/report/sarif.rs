@@ -1,7 +1,445 @@
-//! `--format sarif`: SARIF 2.1.0 (being replaced by the typed implementation of issue 5).
+//! `--format sarif`: SARIF 2.1.0 for code scanning and IDEs, built from serde-sarif's typed model.
+//!
+//! One run: the rule registry as `tool.driver.rules`, every finding as a result with a 1-based
+//! region and snippet, the explaining path as related locations (linked from the message) and as
+//! one code flow, a fingerprint that survives edits elsewhere in the file, suppressions, and
+//! fixes where the replacement is exact. Output is deterministic: no timestamps, registry and file
+//! order throughout, maps sorted.
 
+mod fingerprint;
+mod fix;
+pub mod uri;
+mod vcs;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::json;
+use serde_sarif::sarif as s;
+
+use super::resolve;
+use crate::diagnostic::{Diagnostic, FileId, Level, Location, Suppression, SuppressionKind};
 use crate::lint::Outcome;
+use crate::rules::{self, RuleMeta};
 
+pub use vcs::Provenance;
+
+const INFORMATION_URI: &str = "https://github.com/rotlint/rotlint";
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The report for the current directory (relative URIs, `%SRCROOT%`, git provenance).
 pub fn render(outcome: &Outcome) -> String {
-    super::json::render(outcome)
+    let cwd = uri::current_dir();
+    let provenance = cwd.as_deref().and_then(vcs::provenance);
+    let log = build(outcome, cwd.as_deref(), provenance.as_ref());
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// The SARIF log of `outcome` as seen from `cwd`.
+pub fn build(outcome: &Outcome, cwd: Option<&Path>, provenance: Option<&Provenance>) -> s::Sarif {
+    let uris: Vec<uri::FileUri> = outcome.files.iter().map(|f| uri::file_uri(&f.path, cwd)).collect();
+    let cx = Cx { outcome, uris: &uris };
+    let fingerprints = fingerprint::partial_fingerprints(&outcome.diagnostics, |file| cx.uri(file));
+    let results = outcome.diagnostics.iter().zip(fingerprints).map(|(d, print)| cx.result(d, print)).collect();
+    // Types with required fields have no `Default`: their builders fill the rest with `None`.
+    let mut run = s::Run::builder().tool(s::Tool::builder().driver(driver()).build()).build();
+    run.invocations = Some(vec![cx.invocation()]);
+    run.original_uri_base_ids = cwd.map(original_uri_base_ids);
+    run.artifacts = Some(cx.artifacts());
+    run.results = Some(results);
+    run.column_kind = Some(json!("unicodeCodePoints"));
+    run.version_control_provenance = provenance.map(|p| vec![version_control(p)]);
+    s::Sarif::builder().schema(SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build()
+}
+
+fn driver() -> s::ToolComponent {
+    s::ToolComponent::builder()
+        .name("rotlint")
+        .full_name(format!("rotlint {}", env!("CARGO_PKG_VERSION")))
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(rules::ALL.iter().map(|r| descriptor(r.meta())).collect::<Vec<_>>())
+        .build()
+}
+
+fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
+    let what = doc_section(meta.docs, "What it does");
+    let mut properties = BTreeMap::new();
+    properties.insert("precision".to_owned(), json!(precision(meta.id)));
+    let tags = tags(meta.id);
+    if tags.contains(&"security") {
+        properties.insert("security-severity".to_owned(), json!(security_severity(meta.level)));
+    }
+    s::ReportingDescriptor::builder()
+        .id(meta.id)
+        .name(meta.name)
+        .short_description(multiformat(meta.summary, None))
+        .full_description(multiformat(&plain(&what), Some(&what)))
+        .help(multiformat(meta.docs, Some(meta.docs)))
+        .help_uri(format!("{INFORMATION_URI}/blob/main/rules/{}.md", meta.id))
+        .default_configuration(s::ReportingConfiguration {
+            level: Some(json!(meta.level.as_str())),
+            ..Default::default()
+        })
+        .properties(s::PropertyBag {
+            tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
+            additional_properties: properties,
+        })
+        .build()
+}
+
+/// GitHub sorts alerts tagged `security` by this CVSS-like score: a rotation that will fail is
+/// medium (credentials stop rotating, nothing is exposed), a fragile setup low.
+fn security_severity(level: Level) -> &'static str {
+    match level {
+        Level::Error => "5.5",
+        Level::Warning => "3.0",
+        Level::Note => "1.0",
+    }
+}
+
+/// Tags by rule family (the hundreds digit of the id).
+fn tags(id: &str) -> &'static [&'static str] {
+    match id.get(..3) {
+        Some("RL0") => &["correctness", "cloudformation"],
+        Some("RL1") => &["security", "rotation", "network", "secrets-manager"],
+        Some("RL2") => &["security", "rotation", "network", "database"],
+        Some("RL3") => &["security", "rotation", "configuration"],
+        _ if id == "RL904" => &["maintainability", "suppression"],
+        _ => &["rotation", "analysis"],
+    }
+}
+
+/// How often a finding of the rule is a true problem: loading and suppression facts are
+/// certain; network verdicts rest on a model of AWS; notes say the tool could not decide.
+fn precision(id: &str) -> &'static str {
+    match id.get(..3) {
+        Some("RL0") => "very-high",
+        _ if id == "RL904" => "very-high",
+        Some("RL9") => "medium",
+        _ => "high",
+    }
+}
+
+/// The body of `## heading` in a rule document.
+fn doc_section(docs: &str, heading: &str) -> String {
+    let marker = format!("## {heading}");
+    let mut lines = docs.lines().skip_while(|l| l.trim_end() != marker);
+    lines.next();
+    let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
+    body.join("\n").trim().to_owned()
+}
+
+/// Markdown lightly turned into text: paragraphs unwrapped, code spans unquoted.
+fn plain(markdown: &str) -> String {
+    let mut out = String::new();
+    for line in markdown.lines() {
+        let trimmed = line.trim();
+        let starts_block = trimmed.is_empty() || trimmed.starts_with("- ") || out.is_empty() || out.ends_with('\n');
+        if !starts_block {
+            out.push(' ');
+        } else if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(trimmed);
+        if trimmed.is_empty() {
+            out.push('\n');
+        }
+    }
+    out.replace('`', "")
+}
+
+fn multiformat(text: &str, markdown: Option<&str>) -> s::MultiformatMessageString {
+    let mut out = s::MultiformatMessageString::builder().text(text).build();
+    out.markdown = markdown.map(str::to_owned);
+    out
+}
+
+fn message(text: impl Into<String>) -> s::Message {
+    s::Message { text: Some(text.into()), ..Default::default() }
+}
+
+fn original_uri_base_ids(cwd: &Path) -> BTreeMap<String, s::ArtifactLocation> {
+    let root = s::ArtifactLocation {
+        uri: Some(uri::directory_uri(cwd)),
+        description: Some(message("The directory rotlint ran in; file paths on the command line are relative to it.")),
+        ..Default::default()
+    };
+    BTreeMap::from([(uri::SRCROOT.to_owned(), root)])
+}
+
+fn version_control(p: &Provenance) -> s::VersionControlDetails {
+    let mut out = s::VersionControlDetails::builder()
+        .repository_uri(p.repository_uri.as_str())
+        .revision_id(p.revision_id.as_str())
+        .build();
+    out.mapped_to = p.srcroot_is_top_level.then(|| s::ArtifactLocation {
+        uri_base_id: Some(uri::SRCROOT.to_owned()),
+        ..Default::default()
+    });
+    out
+}
+
+fn level(level: Level) -> s::ResultLevel {
+    match level {
+        Level::Error => s::ResultLevel::Error,
+        Level::Warning => s::ResultLevel::Warning,
+        Level::Note => s::ResultLevel::Note,
+    }
+}
+
+fn index(i: usize) -> i64 {
+    i64::try_from(i).unwrap_or(i64::MAX)
+}
+
+fn rule_index(id: &str) -> Option<i64> {
+    rules::ALL.iter().position(|r| r.meta().id == id).map(index)
+}
+
+/// SARIF message text treats `[text](id)` as a link: brackets of our own text are escaped.
+fn escape(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
+}
+
+/// RL001 findings for files that could not be read at all, and RL004 for files never read
+/// because of their size: the tool did not analyse them, which `invocations` reports.
+fn not_analysed(d: &Diagnostic) -> bool {
+    (d.rule == "RL001" && d.message.starts_with("cannot read "))
+        || (d.rule == "RL004" && d.message.ends_with("it was not parsed"))
+}
+
+/// Everything a result needs to find its files.
+struct Cx<'a> {
+    outcome: &'a Outcome,
+    uris: &'a [uri::FileUri],
+}
+
+impl Cx<'_> {
+    fn uri(&self, file: FileId) -> &str {
+        self.uris.get(file.0 as usize).map_or("", |u| u.uri.as_str())
+    }
+
+    fn artifact_location(&self, file: FileId) -> s::ArtifactLocation {
+        let found = self.uris.get(file.0 as usize);
+        s::ArtifactLocation {
+            uri: found.map(|u| u.uri.clone()),
+            uri_base_id: found.and_then(|u| u.base).map(str::to_owned),
+            index: found.map(|_| i64::from(file.0)),
+            ..Default::default()
+        }
+    }
+
+    fn artifacts(&self) -> Vec<s::Artifact> {
+        self.uris
+            .iter()
+            .map(|u| s::Artifact {
+                location: Some(s::ArtifactLocation {
+                    uri: Some(u.uri.clone()),
+                    uri_base_id: u.base.map(str::to_owned),
+                    ..Default::default()
+                }),
+                roles: Some(vec![json!("analysisTarget")]),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn region(&self, location: &Location) -> s::Region {
+        let at = resolve(self.outcome, location);
+        let snippet = self
+            .outcome
+            .file(location.file)
+            .and_then(|f| f.text.get(location.span.start as usize..location.span.end as usize))
+            .map(|text| s::ArtifactContent { text: Some(text.to_owned()), ..Default::default() });
+        s::Region {
+            start_line: Some(i64::from(at.line)),
+            start_column: Some(i64::from(at.column)),
+            end_line: Some(i64::from(at.end_line)),
+            end_column: Some(i64::from(at.end_column)),
+            snippet,
+            ..Default::default()
+        }
+    }
+
+    /// Whole lines around `location`, one more on each side, so a viewer without the sources
+    /// still sees the context of the finding.
+    fn context_region(&self, location: &Location) -> Option<s::Region> {
+        let file = self.outcome.file(location.file)?;
+        let at = resolve(self.outcome, location);
+        let count = u32::try_from(file.line_index.line_count()).unwrap_or(u32::MAX);
+        let (first, last) = (at.line.saturating_sub(1).max(1), at.end_line.saturating_add(1).min(count));
+        let start = file.line_index.line_start(first)? as usize;
+        let end = file.line_index.line_start(last.saturating_add(1)).map_or(file.text.len(), |next| next as usize);
+        let text = file.text.get(start..end)?;
+        let text = text.strip_suffix('\n').map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+        Some(s::Region {
+            start_line: Some(i64::from(first)),
+            end_line: Some(i64::from(last)),
+            snippet: Some(s::ArtifactContent { text: Some(text.to_owned()), ..Default::default() }),
+            ..Default::default()
+        })
+    }
+
+    fn location(&self, location: &Location, label: Option<&str>) -> s::Location {
+        s::Location {
+            physical_location: Some(s::PhysicalLocation {
+                artifact_location: Some(self.artifact_location(location.file)),
+                region: Some(self.region(location)),
+                ..Default::default()
+            }),
+            logical_locations: location.resource.as_ref().map(|id| {
+                vec![s::LogicalLocation {
+                    name: Some(id.clone()),
+                    fully_qualified_name: Some(format!("Resources.{id}")),
+                    kind: Some("resource".to_owned()),
+                    ..Default::default()
+                }]
+            }),
+            message: label.filter(|l| !l.is_empty()).map(message),
+            ..Default::default()
+        }
+    }
+
+    fn result(&self, d: &Diagnostic, fingerprint: String) -> s::Result {
+        let related: Vec<s::Location> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, hop)| s::Location { id: Some(index(i + 1)), ..self.location(hop, Some(&hop.message)) })
+            .collect();
+        let mut primary = self.location(&d.primary, Some(&d.primary.message));
+        if let Some(physical) = primary.physical_location.as_mut() {
+            physical.context_region = self.context_region(&d.primary);
+        }
+        let mut result = s::Result::builder()
+            .rule_id(d.rule)
+            .level(level(d.level))
+            .message(message(result_text(d)))
+            .locations(vec![primary])
+            .partial_fingerprints(BTreeMap::from([(fingerprint::KEY.to_owned(), fingerprint)]))
+            .build();
+        result.rule_index = rule_index(d.rule);
+        result.related_locations = (!related.is_empty()).then_some(related);
+        result.code_flows = self.code_flow(d).map(|flow| vec![flow]);
+        result.suppressions = d.suppressed.as_ref().map(|s| vec![suppression(s)]);
+        result.fixes = self.fix(d).map(|f| vec![f]);
+        result
+    }
+
+    /// The hops in path order, ending with the primary location unless the path already
+    /// contains it; the primary is marked essential.
+    fn code_flow(&self, d: &Diagnostic) -> Option<s::CodeFlow> {
+        if d.related.is_empty() {
+            return None;
+        }
+        let is_primary = |l: &Location| l.file == d.primary.file && l.span == d.primary.span;
+        let mut hops: Vec<(&Location, &str)> = d.related.iter().map(|l| (l, l.message.as_str())).collect();
+        if !d.related.iter().any(is_primary) {
+            let label = if d.primary.message.is_empty() { "the value to change" } else { &d.primary.message };
+            hops.push((&d.primary, label));
+        }
+        let locations: Vec<s::ThreadFlowLocation> = hops
+            .into_iter()
+            .enumerate()
+            .map(|(i, (hop, label))| s::ThreadFlowLocation {
+                location: Some(self.location(hop, Some(label))),
+                execution_order: Some(index(i + 1)),
+                importance: Some(json!(if is_primary(hop) { "essential" } else { "important" })),
+                ..Default::default()
+            })
+            .collect();
+        Some(
+            s::CodeFlow::builder()
+                .message(message("The path rotlint followed, from the rotation function to the problem."))
+                .thread_flows(vec![s::ThreadFlow::builder().locations(locations).build()])
+                .build(),
+        )
+    }
+
+    fn fix(&self, d: &Diagnostic) -> Option<s::Fix> {
+        let file = self.outcome.file(d.primary.file)?;
+        let found = fix::safe_fix(&file.text, d)?;
+        let at = Location { span: found.span, ..d.primary.clone() };
+        let mut deleted = self.region(&at);
+        deleted.snippet = None;
+        let replacement = s::Replacement::builder()
+            .deleted_region(deleted)
+            .inserted_content(s::ArtifactContent { text: Some(found.text), ..Default::default() })
+            .build();
+        let change = s::ArtifactChange::builder()
+            .artifact_location(self.artifact_location(d.primary.file))
+            .replacements(vec![replacement])
+            .build();
+        Some(s::Fix::builder().description(message(found.description)).artifact_changes(vec![change]).build())
+    }
+
+    fn invocation(&self) -> s::Invocation {
+        let notifications: Vec<s::Notification> = self
+            .outcome
+            .diagnostics
+            .iter()
+            .filter(|d| not_analysed(d))
+            .map(|d| {
+                let file = s::Location {
+                    physical_location: Some(s::PhysicalLocation {
+                        artifact_location: Some(self.artifact_location(d.primary.file)),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                let rule = s::ReportingDescriptorReference {
+                    id: Some(d.rule.to_owned()),
+                    index: rule_index(d.rule),
+                    ..Default::default()
+                };
+                s::Notification::builder()
+                    .level(json!("error"))
+                    .message(message(d.message.clone()))
+                    .locations(vec![file])
+                    .associated_rule(rule)
+                    .build()
+            })
+            .collect();
+        let mut invocation = s::Invocation::builder().execution_successful(true).build();
+        invocation.tool_execution_notifications = (!notifications.is_empty()).then_some(notifications);
+        invocation
+    }
+}
+
+/// The message, then the explaining path as links to the related locations (`[text](id)`), then
+/// the finding's own advice. The first sentence alone still reads as the whole problem.
+fn result_text(d: &Diagnostic) -> String {
+    let mut text = escape(&d.message);
+    if !d.related.is_empty() {
+        let hops: Vec<String> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, hop)| {
+                let label = if hop.message.is_empty() { hop.resource.as_deref().unwrap_or("here") } else { &hop.message };
+                format!("[{}]({})", escape(label), i + 1)
+            })
+            .collect();
+        text.push_str(". Path: ");
+        text.push_str(&hops.join(" → "));
+    }
+    if let Some(help) = &d.help {
+        text.push_str(". Fix: ");
+        text.push_str(&escape(help));
+    }
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
+fn suppression(s: &Suppression) -> s::Suppression {
+    let kind = match s.kind {
+        SuppressionKind::Metadata | SuppressionKind::Comment => "inSource",
+        SuppressionKind::Config => "external",
+    };
+    s::Suppression::builder().kind(json!(kind)).status(json!("accepted")).justification(s.reason.as_str()).build()
 }

@@ -4,6 +4,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level, Location};
 use crate::facts::Facts;
 use crate::rotation::{FunctionKind, RotationFunction};
+use crate::template::glob::glob;
 use crate::template::{Value, ValueKind};
 
 pub struct MissingVpcExecutionPermissions;
@@ -145,38 +146,13 @@ pub(crate) fn document_allows(document: &Value, action: &str) -> bool {
             Some(v) => v.as_list().map_or_else(|| vec![v], |items| items.iter().collect()),
             None => Vec::new(),
         };
-        allow && actions.iter().filter_map(|a| a.as_str()).any(|a| action_matches(a, action))
+        allow && actions.iter().filter_map(|a| a.as_str()).any(|a| glob(a, action))
     })
-}
-
-/// IAM action glob: `*` and `?` wildcards, case-insensitive.
-pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let a: Vec<char> = action.to_ascii_lowercase().chars().collect();
-    // Iterative wildcard match with backtracking to the last `*`.
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < a.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == a[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|c| *c == '*')
 }
 
 #[cfg(test)]
 mod tests {
-    use super::action_matches;
+    use crate::template::glob::glob as action_matches;
 
     #[test]
     fn fixtures() {

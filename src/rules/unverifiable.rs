@@ -48,7 +48,11 @@ impl Rule for UnverifiableNetwork {
                         NETWORK.level,
                         cx.file,
                         target.span,
-                        format!("cannot verify that rotation function `{}` reaches its database `{}`: it is {how}", f.id, target.display()),
+                        format!(
+                            "cannot verify that rotation function `{}` reaches its database `{}`: it is {how}",
+                            f.id,
+                            target.display()
+                        ),
                     )
                     .resource(&f.id)
                     .label("database not visible in the linted templates"),

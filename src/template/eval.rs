@@ -200,7 +200,7 @@ impl<'t> Evaluator<'t> {
             "Fn::FindInMap" => self.find_in_map(arg, span, depth),
             "Fn::If" => self.if_(arg, span, depth),
             "Fn::Base64" => self.eval_at(arg, depth),
-            "Fn::ImportValue" => Value::new(ValueKind::Import(Box::new(self.eval_at(arg, depth))), span),
+            "Fn::ImportValue" => self.import_value(arg, span, depth),
             "Fn::GetAZs" => Value::unknown("Fn::GetAZs", span),
             "Fn::Cidr" => Value::unknown("Fn::Cidr", span),
             "Fn::ToJsonString" => to_json_string(self.eval_at(arg, depth), span),
@@ -288,6 +288,23 @@ impl<'t> Evaluator<'t> {
             return port;
         }
         Value::new(ValueKind::GetAtt { resource, attribute }, span)
+    }
+
+    /// `Fn::ImportValue`: the exported value when exactly one grafted stack exports the name
+    /// (see [`Template::graft`]), else a symbolic import.
+    fn import_value(&self, arg: NodeId, span: Span, depth: usize) -> Value {
+        let name = self.eval_at(arg, depth);
+        let exported = name.wildcard_text().and_then(|pattern| {
+            let mut hits = self.template.imports.iter().filter(|(export, _)| names_match(export, &pattern));
+            match (hits.next(), hits.next()) {
+                (Some((_, node)), None) => Some(*node),
+                _ => None,
+            }
+        });
+        match exported {
+            Some(node) => self.eval_at(node, depth + 1),
+            None => Value::new(ValueKind::Import(Box::new(name)), span),
+        }
     }
 
     /// `GetAtt Db.Endpoint.Port` of a database in this template: its `Port`, or the engine's
@@ -705,6 +722,14 @@ pub(crate) fn sub_pieces(text: &str) -> Vec<SubPiece<'_>> {
         pieces.push(SubPiece::Text(&text[rest..]));
     }
     pieces
+}
+
+/// Do an export name and an import name (unknown parts as `*`) denote the same export? Equal
+/// patterns, or one matches the other's literal text.
+pub fn names_match(export: &str, import: &str) -> bool {
+    export == import
+        || (!import.contains('*') && super::glob::glob_case_sensitive(export, import))
+        || (!export.contains('*') && super::glob::glob_case_sensitive(import, export))
 }
 
 #[cfg(test)]

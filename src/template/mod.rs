@@ -7,12 +7,15 @@
 pub mod attributes;
 mod conditions;
 mod eval;
+pub mod glob;
+mod graft;
 mod model;
 mod refs;
 mod sam;
 mod value;
 
-pub use eval::Evaluator;
+pub use eval::{Evaluator, names_match as eval_names_match};
+pub use graft::{Graft, NodeShift};
 pub use model::{
     ConditionDef, Output, PSEUDO_PARAMETERS, Parameter, Resource, SAM_TRANSFORM, Template, is_pseudo_parameter,
 };

@@ -93,6 +93,9 @@ pub struct Template {
     pub globals_function: Option<NodeId>,
     /// RL003 unresolved-reference findings, and RL001 when the root is not a mapping.
     pub diagnostics: Vec<Diagnostic>,
+    /// Exports of grafted stacks this template may import: export-name pattern (unknown parts
+    /// as `*`) and the exported value's node. Empty unless the engine grafted stacks.
+    pub imports: Vec<(String, NodeId)>,
     resource_index: BTreeMap<String, usize>,
     parameter_index: BTreeMap<String, usize>,
     condition_index: BTreeMap<String, usize>,
@@ -112,6 +115,7 @@ impl Template {
             mappings: None,
             globals_function: None,
             diagnostics: Vec::new(),
+            imports: Vec::new(),
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),
             condition_index: BTreeMap::new(),
@@ -154,7 +158,7 @@ impl Template {
     }
 
     /// First definition wins, like [`Tree::get`]; the loader reports the duplicate.
-    fn build_indexes(&mut self) {
+    pub(super) fn build_indexes(&mut self) {
         for (i, r) in self.resources.iter().enumerate() {
             self.resource_index.entry(r.logical_id.clone()).or_insert(i);
         }

@@ -142,6 +142,27 @@ impl Value {
         texts.iter().all(|t| re.is_match(t) == first).then_some(first)
     }
 
+    /// The string with every deploy-time part (pseudo parameter, parameter without value,
+    /// reference) as `*`, for matching export names across stacks; `None` when not string-like
+    /// or undecided.
+    pub fn wildcard_text(&self) -> Option<String> {
+        let mut out = String::new();
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match &v.kind {
+                ValueKind::Str(s) | ValueKind::Number(s) => out.push_str(s),
+                ValueKind::Concat(parts) => stack.extend(parts.iter().rev()),
+                ValueKind::Pseudo(_) | ValueKind::Parameter(_) | ValueKind::Ref(_) | ValueKind::GetAtt { .. } => {
+                    if !out.ends_with('*') {
+                        out.push('*');
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
     /// Human text for messages: literal text, or `${AWS::Region}`-style placeholders for unknown
     /// parts.
     pub fn display(&self) -> String {

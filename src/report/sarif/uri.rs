@@ -1,5 +1,7 @@
-//! Paths to SARIF URIs: relative to `%SRCROOT%` (the current directory) when the file lies under
-//! it, an absolute `file://` URI otherwise; forward slashes, percent-encoded segments.
+//! Paths to SARIF URIs: relative references resolved against `%SRCROOT%` (the current
+//! directory), climbing out of it with `..` for files elsewhere on the same root, and absolute
+//! `file://` URIs only when no relative reference exists (another Windows drive). Forward
+//! slashes, percent-encoded segments.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -10,7 +12,7 @@ pub const SRCROOT: &str = "%SRCROOT%";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileUri {
     pub uri: String,
-    /// `Some(SRCROOT)` when `uri` is relative to the current directory.
+    /// `Some(SRCROOT)` when `uri` is a relative reference resolved against the current directory.
     pub base: Option<&'static str>,
 }
 
@@ -21,10 +23,14 @@ pub fn file_uri(path: &Path, cwd: Option<&Path>) -> FileUri {
     };
     let absolute = lexical_segments(&cwd.join(path));
     let root = lexical_segments(cwd);
-    match absolute.strip_prefix(root.as_slice()) {
-        Some(rest) if !rest.is_empty() => FileUri { uri: encode_segments(rest), base: Some(SRCROOT) },
-        _ => FileUri { uri: absolute_file_uri(&absolute, false), base: None },
+    let shared = absolute.iter().zip(&root).take_while(|(a, b)| a == b).count();
+    // Without a shared root (another drive) or with nothing left to name, no relative reference.
+    if shared == 0 || shared == absolute.len() {
+        return FileUri { uri: absolute_file_uri(&absolute, false), base: None };
     }
+    let mut relative: Vec<String> = vec!["..".to_owned(); root.len() - shared];
+    relative.extend(absolute.iter().skip(shared).cloned());
+    FileUri { uri: encode_segments(&relative), base: Some(SRCROOT) }
 }
 
 /// The `file://` URI of a directory, with the trailing slash `originalUriBaseIds` requires.
@@ -125,11 +131,13 @@ mod tests {
     }
 
     #[test]
-    fn files_outside_the_current_directory_get_absolute_uris() {
+    fn files_outside_the_current_directory_climb_out_of_it() {
         let cwd = Path::new("/work/repo");
         let u = file_uri(Path::new("../shared/x y.yaml"), Some(cwd));
-        assert_eq!(u, FileUri { uri: "file:///work/shared/x%20y.yaml".into(), base: None });
-        assert_eq!(file_uri(Path::new("/dev/null"), Some(cwd)).uri, "file:///dev/null");
+        assert_eq!(u, FileUri { uri: "../shared/x%20y.yaml".into(), base: Some(SRCROOT) });
+        assert_eq!(file_uri(Path::new("/dev/null"), Some(cwd)).uri, "../../dev/null");
+        let u = file_uri(Path::new("D:/x.yaml"), Some(Path::new("C:/work")));
+        assert_eq!(u.base, if cfg!(windows) { None } else { Some(SRCROOT) });
     }
 
     #[test]

@@ -66,10 +66,11 @@ pub fn remote_uri(remote: &str, cwd: &Path) -> Option<String> {
         let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         return Some(format!("{}://{host}/{path}", scheme.to_ascii_lowercase()));
     }
-    // scp-like syntax `user@host:path` (a colon before any slash); the user is dropped.
+    // scp-like syntax `user@host:path` (a colon before any slash, and not a drive letter); the
+    // user is dropped.
     if let Some((authority, path)) = remote.split_once(':')
         && !authority.contains('/')
-        && !authority.is_empty()
+        && authority.len() > 1
     {
         let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         return Some(format!("ssh://{host}/{}", path.trim_start_matches('/')));

@@ -18,6 +18,7 @@
 //!                                                              //  Serverless::Application for SAR)
 //!     "kind": "lambda" | "serverless" | "hosted" | "sar",
 //!     "type": "AWS::Lambda::Function",
+//!     "rotation_type": "PostgreSQLSingleUser" or null,        // hosted rotation only
 //!     "in_vpc": true | false | null,                           // null: attachment undecided
 //!     "secrets_manager": Verdict,
 //!     "target": null | {
@@ -86,6 +87,7 @@ pub struct Function {
     pub kind: &'static str,
     #[serde(rename = "type")]
     pub type_name: String,
+    pub rotation_type: Option<String>,
     pub in_vpc: Option<bool>,
     pub secrets_manager: Verdict,
     pub target: Option<Target>,
@@ -213,6 +215,10 @@ impl Resolver<'_> {
             function: f.id.clone(),
             kind: kind_word(&f.kind),
             type_name: f.type_name.clone(),
+            rotation_type: match &f.kind {
+                FunctionKind::Hosted { rotation_type } => rotation_type.clone(),
+                _ => None,
+            },
             in_vpc,
             secrets_manager: self.secrets_manager(p),
             target: self.target(p),

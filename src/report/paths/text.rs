@@ -26,17 +26,16 @@ fn function(out: &mut String, f: &Function) {
         Some(false) => "not in a VPC",
         None => "VPC attachment undecided",
     };
+    let kind = match &f.rotation_type {
+        Some(t) => format!("{} {t}", kind_phrase(f.kind)),
+        None => kind_phrase(f.kind).to_owned(),
+    };
     let _ = writeln!(
         out,
-        "{}:{}:{}: rotation function `{}` ({}, {}, {placement})",
-        f.file,
-        f.line,
-        f.column,
-        f.function,
-        kind_phrase(f.kind),
-        f.type_name
+        "{}:{}:{}: rotation function `{}` ({kind}, {}, {placement})",
+        f.file, f.line, f.column, f.function, f.type_name
     );
-    let _ = writeln!(out, "  Secrets Manager: {}", headline(&f.secrets_manager, "Secrets Manager"));
+    let _ = writeln!(out, "  Secrets Manager: {}", headline(&f.secrets_manager));
     verdict_body(out, &f.secrets_manager);
     match &f.target {
         Some(t) => target(out, t),
@@ -50,12 +49,12 @@ fn target(out: &mut String, t: &Target) {
     facts.push(t.port.map_or_else(|| "port unknown".to_owned(), |p| format!("tcp/{p}")));
     let _ = writeln!(
         out,
-        "  Database: `{}` ({}) at {}:{}: {}",
+        "  Database: `{}` ({}, {}:{}): {}",
         t.id,
         facts.join(", "),
         t.line,
         t.column,
-        headline(&t.verdict, "the database")
+        headline(&t.verdict)
     );
     verdict_body(out, &t.verdict);
 }
@@ -70,39 +69,40 @@ fn kind_phrase(kind: &str) -> &'static str {
     }
 }
 
-/// The verdict of the whole function, e.g. "reachable via NAT gateway `Nat` (every subnet)".
-fn headline(v: &Verdict, what: &str) -> String {
-    let first = match v.verdict {
-        Kind::Blocked => v.subnets.iter().find(|s| s.verdict == Kind::Blocked),
-        Kind::Unknown => v.subnets.iter().find(|s| s.verdict == Kind::Unknown),
-        _ => None,
-    };
-    let phrase = match first {
-        Some(s) => subnet_phrase(s),
-        None => match &v.reason {
-            Some(reason) => format!("cannot verify: {reason}"),
-            None => reachable_phrase(v.verdict, v.via.as_deref(), what),
-        },
-    };
-    let scope = match (v.coverage, v.subnets.len()) {
-        ("all", n) if n > 1 => " (every subnet)".to_owned(),
-        ("some", _) => {
-            let n = v.subnets.iter().filter(|s| s.verdict.is_reachable()).count();
-            format!(" (only {n} of {} subnets)", v.subnets.len())
-        }
+/// The verdict of the whole function, e.g. "reachable via NAT gateway `Nat` from every subnet";
+/// for a broken path, the first subnet's break.
+fn headline(v: &Verdict) -> String {
+    let n = v.subnets.len();
+    let reached = v.subnets.iter().filter(|s| s.verdict.is_reachable()).count();
+    let scope = match v.coverage {
+        "all" if n > 1 => " from every subnet".to_owned(),
+        "none" if n > 1 => format!(" from any of the {n} subnets"),
+        "some" => format!(" from only {reached} of {n} subnets"),
         _ => String::new(),
     };
-    format!("{phrase}{scope}")
+    let first = |kind: Kind| v.subnets.iter().find(|s| s.verdict == kind);
+    match (v.verdict, &v.reason) {
+        (Kind::Unknown, Some(reason)) => format!("cannot verify: {reason}"),
+        (Kind::Blocked, _) => {
+            format!(
+                "not reachable{scope}: {}",
+                first(Kind::Blocked).and_then(|s| s.blocker.as_deref()).unwrap_or_default()
+            )
+        }
+        (Kind::Unknown, _) => first(Kind::Unknown).map(subnet_phrase).unwrap_or_else(|| "cannot verify".to_owned()),
+        (kind, _) => format!("{}{scope}", reachable_phrase(kind, v.via.as_deref())),
+    }
 }
 
-fn reachable_phrase(kind: Kind, via: Option<&str>, what: &str) -> String {
+fn reachable_phrase(kind: Kind, via: Option<&str>) -> String {
     let via = via.unwrap_or_default();
     match kind {
         Kind::Endpoint => format!("reachable via interface endpoint `{via}`"),
         Kind::Nat => format!("reachable via NAT gateway `{via}` and the internet"),
-        Kind::PublicEndpoint => format!(
-            "reachable via the public regional endpoint (the function is not in a VPC, so Lambda gives it internet access to {what})"
-        ),
+        Kind::PublicEndpoint => {
+            "reachable via the public regional endpoint (outside a VPC, Lambda gives functions internet access)"
+                .to_owned()
+        }
         Kind::Local => "reachable inside the shared VPC (local route)".to_owned(),
         Kind::Internet => "reachable over the internet (the database is public)".to_owned(),
         Kind::Blocked => "not reachable".to_owned(),
@@ -120,17 +120,16 @@ fn subnet_phrase(s: &Subnet) -> String {
             };
             format!("cannot verify: {}{at}", s.reason.as_deref().unwrap_or_default())
         }
-        kind => reachable_phrase(kind, s.via.as_deref(), "it"),
+        kind => reachable_phrase(kind, s.via.as_deref()),
     }
 }
 
 fn verdict_body(out: &mut String, v: &Verdict) {
     for s in &v.subnets {
-        let from = match &s.subnet {
-            Some(name) => format!("from subnet `{name}`"),
-            None => "from outside any VPC".to_owned(),
-        };
-        let _ = writeln!(out, "    {from}: {}", subnet_phrase(s));
+        // Outside a VPC there is one path, and the headline already gave its verdict.
+        if let Some(name) = &s.subnet {
+            let _ = writeln!(out, "    from subnet `{name}`: {}", subnet_phrase(s));
+        }
         hops(out, &s.hops, s.verdict);
     }
     for issue in &v.endpoint_issues {
@@ -151,6 +150,7 @@ fn endpoint_issue(out: &mut String, issue: &EndpointIssue) {
 /// `?` (cannot verify).
 fn hops(out: &mut String, hops: &[Hop], verdict: Kind) {
     let last = hops.len().saturating_sub(1);
+    let width = hops.iter().map(|h| format!("{}:{}", h.line, h.column).len()).max().unwrap_or(0);
     for (i, h) in hops.iter().enumerate() {
         let marker = match (i, verdict) {
             (0, _) => ' ',
@@ -159,6 +159,7 @@ fn hops(out: &mut String, hops: &[Hop], verdict: Kind) {
             _ => '→',
         };
         let condition = h.condition.as_ref().map(|c| format!(" (exists only when `{c}` is true)")).unwrap_or_default();
-        let _ = writeln!(out, "      {marker} {}:{}  {}{condition}", h.line, h.column, h.note);
+        let at = format!("{}:{}", h.line, h.column);
+        let _ = writeln!(out, "      {marker} {at:<width$}  `{}`: {}{condition}", h.resource, h.note);
     }
 }

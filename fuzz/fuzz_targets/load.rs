@@ -1,0 +1,33 @@
+//! Fuzz target: arbitrary bytes through the loader as a `.yaml` and as a `.json` file.
+//!
+//! Besides "never panics", it checks the loader's promise that every span slices its text: a span
+//! past the end or inside a UTF-8 sequence would make a report point at the wrong place.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use rotlint::diagnostic::FileId;
+use rotlint::source::{Limits, Loaded, load_bytes};
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits::default();
+    for name in ["fuzz.yaml", "fuzz.json"] {
+        let loaded = load_bytes(FileId(0), Path::new(name), data, &limits);
+        check_spans(&loaded);
+    }
+});
+
+fn check_spans(loaded: &Loaded) {
+    let text: &str = &loaded.tree.source;
+    let node_spans = loaded.tree.nodes.iter().map(|n| n.span);
+    let diagnostic_spans = loaded.diagnostics.iter().map(|d| d.primary.span);
+    for span in node_spans.chain(diagnostic_spans) {
+        let range = span.range();
+        assert!(range.start <= range.end && range.end <= text.len(), "span {range:?} outside {} bytes", text.len());
+        assert!(
+            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+            "span {range:?} splits a character"
+        );
+    }
+}

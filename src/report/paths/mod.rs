@@ -1,0 +1,30 @@
+//! `rotlint paths`: every rotation function's verdicts for Secrets Manager and its database, with
+//! the hops that explain them, as text, JSON (schema in [`model`]) or a diagram (Mermaid, DOT).
+
+mod dot;
+mod graph;
+mod json;
+mod mermaid;
+pub mod model;
+mod text;
+
+use crate::lint::Outcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Mermaid,
+    Dot,
+}
+
+/// Render the paths the engine collected (`lint::Options::collect_paths`).
+pub fn render(outcome: &Outcome, format: Format) -> String {
+    let report = model::build(outcome);
+    match format {
+        Format::Text => text::render(&report),
+        Format::Json => json::render(&report),
+        Format::Mermaid => mermaid::render(&graph::build(&report)),
+        Format::Dot => dot::render(&graph::build(&report)),
+    }
+}

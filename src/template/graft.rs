@@ -1,0 +1,137 @@
+//! Cross-stack composition: graft another template (the stack that exports what this one imports)
+//! into this one, so imported subnets, security groups and endpoints become ordinary resources
+//! of one network.
+//!
+//! The other template's arena is appended to this tree with every node id and span shifted; its
+//! text is appended to this source after a newline. A span at or beyond [`Graft::offset`]
+//! therefore points into the other file at `span - offset`, which the engine maps back when it
+//! reports. Grafting is refused when resource ids collide, because references would then bind to
+//! the wrong resource; parameters and conditions of the same name keep this template's.
+
+use std::sync::Arc;
+
+use super::model::{Resource, Template};
+use crate::source::tree::{Node, NodeId, NodeKind, Pair, ScalarText, Span};
+
+/// Where a grafted template's text starts in the combined source, and how long it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Graft {
+    pub offset: u32,
+    pub len: u32,
+}
+
+/// Node id shift of a graft, for translating the other template's node ids.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeShift(u32);
+
+impl NodeShift {
+    pub fn apply(self, id: NodeId) -> NodeId {
+        NodeId(id.0 + self.0)
+    }
+}
+
+impl Template {
+    /// Append `other` to this template. `None` (and nothing changed) when a resource id of
+    /// `other` already exists here or the combined text would not fit 32-bit offsets.
+    pub fn graft(&mut self, other: &Template) -> Option<(Graft, NodeShift)> {
+        if other.resources.iter().any(|r| self.resource(&r.logical_id).is_some()) {
+            return None;
+        }
+        let offset = u32::try_from(self.tree.source.len() + 1).ok()?;
+        let len = u32::try_from(other.tree.source.len()).ok()?;
+        offset.checked_add(len)?;
+        let node_base = u32::try_from(self.tree.nodes.len()).ok()?;
+        let item_base = u32::try_from(self.tree.items.len()).ok()?;
+        let pair_base = u32::try_from(self.tree.pairs.len()).ok()?;
+        let shift_span = |s: Span| Span { start: s.start + offset, end: s.end + offset };
+        let shift_text = |t: &ScalarText| match t {
+            ScalarText::Source(s) => ScalarText::Source(shift_span(*s)),
+            ScalarText::Owned(o) => ScalarText::Owned(o.clone()),
+        };
+        let tree = &mut self.tree;
+        tree.source = Arc::from(format!("{}\n{}", tree.source, other.tree.source));
+        tree.nodes.extend(other.tree.nodes.iter().map(|n| Node {
+            span: shift_span(n.span),
+            kind: match &n.kind {
+                NodeKind::Scalar { text, style } => NodeKind::Scalar { text: shift_text(text), style: *style },
+                NodeKind::Seq { first, len } => NodeKind::Seq { first: first + item_base, len: *len },
+                NodeKind::Map { first, len } => NodeKind::Map { first: first + pair_base, len: *len },
+            },
+            tag_span: n.tag_span.map(shift_span),
+            from_short_form: n.from_short_form,
+        }));
+        tree.items.extend(other.tree.items.iter().map(|id| NodeId(id.0 + node_base)));
+        tree.pairs.extend(other.tree.pairs.iter().map(|p| Pair {
+            key: shift_text(&p.key),
+            key_span: shift_span(p.key_span),
+            value: NodeId(p.value.0 + node_base),
+        }));
+        let node = |id: NodeId| NodeId(id.0 + node_base);
+        let named = |(name, span): &(String, Span)| (name.clone(), shift_span(*span));
+        self.resources.extend(other.resources.iter().map(|r| Resource {
+            logical_id: r.logical_id.clone(),
+            key_span: shift_span(r.key_span),
+            node: node(r.node),
+            type_name: r.type_name.clone(),
+            type_span: shift_span(r.type_span),
+            properties: r.properties.map(node),
+            condition: r.condition.as_ref().map(named),
+            depends_on: r.depends_on.iter().map(named).collect(),
+            metadata: r.metadata.map(node),
+        }));
+        let new_parameters: Vec<_> =
+            other.parameters.iter().filter(|p| self.parameter(&p.name).is_none()).cloned().collect();
+        for mut p in new_parameters {
+            p.key_span = shift_span(p.key_span);
+            p.default = p.default.map(node);
+            p.allowed_values = p.allowed_values.iter().copied().map(node).collect();
+            p.node = node(p.node);
+            self.parameters.push(p);
+        }
+        let new_conditions: Vec<_> =
+            other.conditions.iter().filter(|c| self.condition_def(&c.name).is_none()).cloned().collect();
+        for mut c in new_conditions {
+            c.key_span = shift_span(c.key_span);
+            c.node = node(c.node);
+            self.conditions.push(c);
+        }
+        self.build_indexes();
+        Some((Graft { offset, len }, NodeShift(node_base)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::FileId;
+    use crate::source::parse_str;
+    use crate::template::{Evaluator, ValueKind};
+
+    fn template(yaml: &str) -> Template {
+        Template::from_tree(FileId(0), parse_str(yaml).tree)
+    }
+
+    #[test]
+    fn grafted_resources_evaluate_with_their_own_spans() {
+        let mut app = template("Resources:\n  Fn: {Type: AWS::Lambda::Function}\n");
+        let net = template(
+            "Parameters:\n  Cidr: {Type: String, Default: 10.0.1.0/24}\nResources:\n  SubnetA:\n    Type: AWS::EC2::Subnet\n    Properties: {CidrBlock: !Ref Cidr}\n",
+        );
+        let (graft, _) = app.graft(&net).expect("no collision");
+        let subnet = app.resource("SubnetA").expect("grafted");
+        assert_eq!(app.tree.slice(subnet.key_span), "SubnetA");
+        assert!(subnet.key_span.start >= graft.offset);
+        let local = subnet.key_span.start - graft.offset;
+        assert_eq!(&net.tree.source[local as usize..local as usize + 7], "SubnetA");
+        let cidr = Evaluator::new(&app).property(subnet, "CidrBlock").map(|v| v.kind);
+        assert_eq!(cidr, Some(ValueKind::Str("10.0.1.0/24".into())));
+    }
+
+    #[test]
+    fn colliding_resource_ids_refuse_the_graft() {
+        let mut app = template("Resources:\n  Vpc: {Type: AWS::EC2::VPC}\n");
+        let before = app.tree.source.len();
+        assert!(app.graft(&template("Resources:\n  Vpc: {Type: AWS::EC2::VPC}\n")).is_none());
+        assert_eq!(app.tree.source.len(), before);
+    }
+}
