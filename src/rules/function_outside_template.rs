@@ -1,5 +1,6 @@
 //! RL903 `function-outside-template`: the rotation function is defined outside every linted template.
 
+use super::paths::how_to_supply;
 use super::{Context, Rule, RuleMeta, property_key_span};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::template::ValueKind;
@@ -27,11 +28,12 @@ impl Rule for FunctionOutsideTemplate {
             .iter()
             .map(|e| {
                 let how = match &e.value.kind {
-                    ValueKind::Parameter(p) => {
-                        format!("parameter `{p}`; pass its value with --parameter {p}=... to let rotlint find it")
-                    }
-                    ValueKind::Import(name) => {
-                        format!("import `{}`; lint the stack that exports it in the same run", name.display())
+                    ValueKind::Parameter(_) | ValueKind::Import(_) => {
+                        format!(
+                            "`{}`, which no linted template defines; {}",
+                            e.value.display(),
+                            how_to_supply(&e.value)
+                        )
                     }
                     _ => format!("`{}`, which no linted template defines", e.value.display()),
                 };

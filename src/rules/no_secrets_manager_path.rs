@@ -1,9 +1,9 @@
 //! RL101 `no-secrets-manager-path`: a rotation function in a VPC reaches Secrets Manager from none of its subnets.
 
-use super::paths::{blocker_text, function_path, function_span};
+use super::paths::{blocker_text, function_path, function_span, subnet_names};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::network::{Overall, SubnetRef};
+use crate::network::Overall;
 
 pub struct NoSecretsManagerPath;
 
@@ -29,14 +29,7 @@ impl Rule for NoSecretsManagerPath {
                 continue;
             }
             let Some((blocker, hops)) = report.first_blocker() else { continue };
-            let subnets: Vec<String> = report
-                .per_subnet
-                .iter()
-                .filter_map(|(s, _)| match s {
-                    SubnetRef::Subnet(id) => Some(format!("`{id}`")),
-                    _ => None,
-                })
-                .collect();
+            let subnets = subnet_names(report, false);
             out.push(
                 Diagnostic::new(
                     META.id,
@@ -46,7 +39,7 @@ impl Rule for NoSecretsManagerPath {
                     format!(
                         "rotation function `{}` cannot reach Secrets Manager from any of its subnets ({}): {}",
                         f.id,
-                        subnets.join(", "),
+                        subnets,
                         blocker_text(blocker)
                     ),
                 )

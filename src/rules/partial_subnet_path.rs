@@ -1,9 +1,9 @@
 //! RL109 `partial-subnet-path`: only some of the function's subnets reach Secrets Manager.
 
-use super::paths::{blocker_text, function_path, function_span};
+use super::paths::{blocker_text, function_path, function_span, subnet_names};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::network::{Overall, SubnetRef};
+use crate::network::Overall;
 
 pub struct PartialSubnetPath;
 
@@ -29,15 +29,7 @@ impl Rule for PartialSubnetPath {
                 continue;
             }
             let Some((blocker, hops)) = report.first_blocker() else { continue };
-            let blocked: Vec<String> = report
-                .per_subnet
-                .iter()
-                .filter(|(_, o)| o.blocker().is_some())
-                .filter_map(|(s, _)| match s {
-                    SubnetRef::Subnet(id) => Some(format!("`{id}`")),
-                    _ => None,
-                })
-                .collect();
+            let blocked = subnet_names(report, true);
             out.push(
                 Diagnostic::new(
                     META.id,
@@ -47,7 +39,7 @@ impl Rule for PartialSubnetPath {
                     format!(
                         "rotation function `{}` reaches Secrets Manager from some subnets but not from {}: {}; rotations that start there time out",
                         f.id,
-                        blocked.join(", "),
+                        blocked,
                         blocker_text(blocker)
                     ),
                 )

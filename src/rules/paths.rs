@@ -131,19 +131,37 @@ fn nat_text(why: &NatProblem) -> String {
     }
 }
 
+/// How a user lets rotlint see a value it cannot: the advice every RL9xx note ends with.
+pub fn how_to_supply(value: &crate::template::Value) -> String {
+    match &value.kind {
+        crate::template::ValueKind::Parameter(p) => {
+            format!("pass its value with `--parameter {p}=...` or `--parameters FILE`")
+        }
+        crate::template::ValueKind::Import(_) => "lint the stack that exports it in the same run".to_owned(),
+        _ => "define it in a linted template, or suppress with a reason".to_owned(),
+    }
+}
+
+/// The function's subnets as a list for messages (`` `A`, `B` ``), all or only the blocked ones.
+pub fn subnet_names(report: &crate::network::SmReport, only_blocked: bool) -> String {
+    report
+        .per_subnet
+        .iter()
+        .filter(|(_, o)| !only_blocked || o.blocker().is_some())
+        .filter_map(|(s, _)| match s {
+            crate::network::SubnetRef::Subnet(id) => Some(format!("`{id}`")),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One sentence naming the input that cannot be seen and how to supply it.
 pub fn unverifiable_text(u: &Unverifiable) -> String {
     match u {
         Unverifiable::Input(unseen) => {
             let value = unseen.value.display();
-            let how = match &unseen.value.kind {
-                crate::template::ValueKind::Parameter(p) => {
-                    format!("pass its value with `--parameter {p}=...` or `--parameters FILE`")
-                }
-                crate::template::ValueKind::Import(_) => "lint the stack that exports it in the same run".to_owned(),
-                _ => "define it in a linted template, or suppress with a reason".to_owned(),
-            };
-            format!("the {} `{value}` is not defined in this template; {how}", unseen.what)
+            format!("the {} `{value}` is not defined in this template; {}", unseen.what, how_to_supply(&unseen.value))
         }
         Unverifiable::Egress { route, target } => format!(
             "route `{route}` sends 0.0.0.0/0 to {} `{}`, whose onward path a template cannot show",

@@ -1,12 +1,11 @@
 //! RL901 `unverifiable-network` and RL902 `unverifiable-egress`: the notes that say exactly which
 //! input the analysis could not see, so nothing unknown turns into a pass or an error silently.
 
-use super::paths::{function_span, locations, unverifiable_text};
+use super::paths::{function_span, how_to_supply, locations, unverifiable_text};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Outcome, Unverifiable};
 use crate::rotation::VpcAttachment;
-use crate::template::ValueKind;
 
 pub struct UnverifiableNetwork;
 pub struct UnverifiableEgress;
@@ -37,11 +36,6 @@ impl Rule for UnverifiableNetwork {
         let Some(facts) = cx.facts else { return out };
         for (f, ff) in facts.functions() {
             if let Some(target) = &ff.unseen_target {
-                let how = match &target.kind {
-                    ValueKind::Parameter(p) => format!("parameter `{p}`; pass its value with `--parameter {p}=...`"),
-                    ValueKind::Import(_) => "an import; lint the stack that exports it in the same run".to_owned(),
-                    _ => "not defined in this template".to_owned(),
-                };
                 out.push(
                     Diagnostic::new(
                         NETWORK.id,
@@ -49,9 +43,10 @@ impl Rule for UnverifiableNetwork {
                         cx.file,
                         target.span,
                         format!(
-                            "cannot verify that rotation function `{}` reaches its database `{}`: it is {how}",
+                            "cannot verify that rotation function `{}` reaches its database `{}`: it is not defined in this template; {}",
                             f.id,
-                            target.display()
+                            target.display(),
+                            how_to_supply(target)
                         ),
                     )
                     .resource(&f.id)
