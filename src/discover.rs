@@ -76,7 +76,7 @@ pub fn looks_like_cloudformation(bytes: &[u8]) -> bool {
 }
 
 pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 #[cfg(test)]

@@ -348,7 +348,8 @@ fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Read, St
         return Ok(Read::TooLarge(meta.len()));
     }
     let file = std::fs::File::open(&candidate.path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
+    // Sized up front: growing the buffer while reading copies it again and again.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // The file may grow between stat and read: never read past the cap.
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     Ok(Read::Bytes(bytes))

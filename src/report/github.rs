@@ -17,7 +17,8 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for d in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         let at = resolve(outcome, &d.primary);
-        let file = outcome.file(d.primary.file).map_or(at.file.clone(), |f| uri::relative_display(&f.path, cwd.as_deref()));
+        let file =
+            outcome.file(d.primary.file).map_or(at.file.clone(), |f| uri::relative_display(&f.path, cwd.as_deref()));
         let command = match d.level {
             Level::Error => "error",
             Level::Warning => "warning",

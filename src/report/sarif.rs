@@ -176,10 +176,9 @@ fn version_control(p: &Provenance) -> s::VersionControlDetails {
         .repository_uri(p.repository_uri.as_str())
         .revision_id(p.revision_id.as_str())
         .build();
-    out.mapped_to = p.srcroot_is_top_level.then(|| s::ArtifactLocation {
-        uri_base_id: Some(uri::SRCROOT.to_owned()),
-        ..Default::default()
-    });
+    out.mapped_to = p
+        .srcroot_is_top_level
+        .then(|| s::ArtifactLocation { uri_base_id: Some(uri::SRCROOT.to_owned()), ..Default::default() });
     out
 }
 
@@ -419,7 +418,8 @@ fn result_text(d: &Diagnostic) -> String {
             .iter()
             .enumerate()
             .map(|(i, hop)| {
-                let label = if hop.message.is_empty() { hop.resource.as_deref().unwrap_or("here") } else { &hop.message };
+                let label =
+                    if hop.message.is_empty() { hop.resource.as_deref().unwrap_or("here") } else { &hop.message };
                 format!("[{}]({})", escape(label), i + 1)
             })
             .collect();
@@ -442,4 +442,45 @@ fn suppression(s: &Suppression) -> s::Suppression {
         SuppressionKind::Config => "external",
     };
     s::Suppression::builder().kind(json!(kind)).status(json!("accepted")).justification(s.reason.as_str()).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::tree::Span;
+
+    #[test]
+    fn what_it_does_is_cut_from_the_rule_doc() {
+        let docs = "# RL1 x\n\n## What it does\nFlags `A`\nwhen B.\n\n- one\n  more\n- two\n\n## Why it matters\nno";
+        assert_eq!(doc_section(docs, "What it does"), "Flags `A`\nwhen B.\n\n- one\n  more\n- two");
+        assert_eq!(plain(&doc_section(docs, "What it does")), "Flags A when B.\n\n- one more\n- two");
+    }
+
+    #[test]
+    fn every_rule_has_a_what_it_does_section_tags_and_precision() {
+        for rule in rules::ALL {
+            let meta = rule.meta();
+            assert!(!doc_section(meta.docs, "What it does").is_empty(), "{}", meta.id);
+            assert!(!tags(meta.id).is_empty());
+            assert!(["very-high", "high", "medium", "low"].contains(&precision(meta.id)));
+        }
+    }
+
+    #[test]
+    fn message_links_every_hop_and_escapes_brackets() {
+        let hop = |msg: &str| Location {
+            file: FileId(0),
+            span: Span::new(0, 1),
+            resource: Some("R".into()),
+            message: msg.into(),
+        };
+        let d = Diagnostic::new("RL105", Level::Error, FileId(0), Span::new(0, 1), "value is !If [C, a, b]")
+            .related(hop("function `F`"))
+            .related(hop("endpoint [odd]"))
+            .help("set it");
+        assert_eq!(
+            result_text(&d),
+            "value is !If \\[C, a, b\\]. Path: [function `F`](1) → [endpoint \\[odd\\]](2). Fix: set it."
+        );
+    }
 }
