@@ -1,20 +1,72 @@
-//! Stable finding fingerprints: rule, file path, resource and message, never line numbers, so a
-//! finding keeps its fingerprint when unrelated lines move. Used by baselines and SARIF
-//! `partialFingerprints`.
+//! Finding fingerprints, shared by SARIF (`partialFingerprints["rotlint/v1"]`) and baselines:
+//! identify a finding across runs so code scanning keeps one alert per problem and a baseline
+//! keeps matching. Built from what names the problem (rule, file, resource logical ids,
+//! message) and never from positions, so edits elsewhere in the file leave it unchanged.
 
-use crate::diagnostic::Diagnostic;
-use crate::lint::Outcome;
+use std::collections::BTreeMap;
 
-/// 16 hex digits of FNV-1a over the identifying parts of a finding.
-pub fn fingerprint(outcome: &Outcome, d: &Diagnostic) -> String {
-    let path = outcome.file(d.primary.file).map(|f| f.display_path().replace('\\', "/")).unwrap_or_default();
-    let parts = [d.rule, path.as_str(), d.primary.resource.as_deref().unwrap_or(""), d.message.as_str()];
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+use crate::diagnostic::{Diagnostic, FileId};
+
+pub const KEY: &str = "rotlint/v1";
+
+/// One fingerprint per diagnostic, in order. Findings that would share a fingerprint (the same
+/// problem twice in one resource) are told apart by their rank in file order, which insertions
+/// above them do not change.
+pub fn partial_fingerprints<'a>(diagnostics: &[Diagnostic], uri: impl Fn(FileId) -> &'a str) -> Vec<String> {
+    let mut seen: BTreeMap<u64, u64> = BTreeMap::new();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let base = fnv1a64(identity(d, uri(d.primary.file)).as_bytes());
+            let rank = seen.entry(base).or_insert(0);
+            *rank += 1;
+            let hash = if *rank == 1 { base } else { fnv1a64(format!("{base:016x}#{rank}").as_bytes()) };
+            format!("{hash:016x}")
+        })
+        .collect()
+}
+
+/// The text that names a finding. Digits in the message are blanked: loader messages quote
+/// line and column numbers, and those move when lines are inserted above.
+fn identity(d: &Diagnostic, uri: &str) -> String {
+    let message: String = d.message.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+    let related: Vec<&str> = d.related.iter().map(|l| l.resource.as_deref().unwrap_or("")).collect();
+    [KEY, d.rule, uri, d.primary.resource.as_deref().unwrap_or(""), &d.primary.message, &message, &related.join(",")]
+        .join("\u{0}")
+}
+
+/// FNV-1a, 64 bits: tiny, stable across platforms and releases (unlike `DefaultHasher`).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Level;
+    use crate::source::tree::Span;
+
+    #[test]
+    fn fnv_matches_the_reference_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
     }
-    format!("{hash:016x}")
+
+    #[test]
+    fn positions_do_not_matter_but_duplicates_are_told_apart() {
+        let at = |start: usize, msg: &str| {
+            Diagnostic::new("RL001", Level::Error, FileId(0), Span::new(start, start + 1), msg).resource("Fn")
+        };
+        let moved = partial_fingerprints(&[at(10, "bad at line 3")], |_| "a.yaml");
+        let original = partial_fingerprints(&[at(99, "bad at line 7")], |_| "a.yaml");
+        assert_eq!(moved, original);
+        let twice = partial_fingerprints(&[at(1, "x"), at(5, "x")], |_| "a.yaml");
+        assert_ne!(twice[0], twice[1]);
+        assert_eq!(twice[0].len(), 16);
+        let other_file = partial_fingerprints(&[at(1, "x")], |_| "b.yaml");
+        assert_ne!(other_file[0], twice[0]);
+    }
 }

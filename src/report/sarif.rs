@@ -6,7 +6,6 @@
 //! fixes where the replacement is exact. Output is deterministic: no timestamps, registry and file
 //! order throughout, maps sorted.
 
-mod fingerprint;
 mod fix;
 pub mod uri;
 mod vcs;
@@ -17,6 +16,7 @@ use std::path::Path;
 use serde_json::json;
 use serde_sarif::sarif as s;
 
+use super::fingerprint;
 use super::resolve;
 use crate::diagnostic::{Diagnostic, FileId, Level, Location, Suppression, SuppressionKind};
 use crate::lint::Outcome;
