@@ -30,6 +30,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub line_index: LineIndex,
+    /// Set when the file could not be analysed at all (unreadable, over the size cap); the
+    /// finding saying why is in the diagnostics.
+    pub not_analysed: bool,
 }
 
 impl SourceFile {
@@ -211,7 +214,7 @@ impl Run<'_> {
         let loaded = source::load_bytes(file, path, bytes, &options.limits);
         let text = loaded.tree.source.clone();
         let line_index = LineIndex::new(&text);
-        let source_file = SourceFile { path: path.to_path_buf(), text, line_index };
+        let source_file = SourceFile { path: path.to_path_buf(), text, line_index, not_analysed: false };
         if options.parse_only {
             return FileResult { file: source_file, diagnostics: loaded.diagnostics, paths: Vec::new() };
         }
@@ -370,7 +373,7 @@ fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
     let text: Arc<str> = Arc::from("");
     let line_index = LineIndex::new(&text);
     FileResult {
-        file: SourceFile { path: candidate.path.clone(), text, line_index },
+        file: SourceFile { path: candidate.path.clone(), text, line_index, not_analysed: true },
         diagnostics: vec![diagnostic],
         paths: Vec::new(),
     }

@@ -203,13 +203,6 @@ fn escape(text: &str) -> String {
     text.replace('[', "\\[").replace(']', "\\]")
 }
 
-/// RL001 findings for files that could not be read at all, and RL004 for files never read
-/// because of their size: the tool did not analyse them, which `invocations` reports.
-fn not_analysed(d: &Diagnostic) -> bool {
-    (d.rule == "RL001" && d.message.starts_with("cannot read "))
-        || (d.rule == "RL004" && d.message.ends_with("it was not parsed"))
-}
-
 /// Everything a result needs to find its files.
 struct Cx<'a> {
     outcome: &'a Outcome,
@@ -380,7 +373,8 @@ impl Cx<'_> {
             .outcome
             .diagnostics
             .iter()
-            .filter(|d| not_analysed(d))
+            // The finding that says why a file could not be analysed (unreadable, too large).
+            .filter(|d| self.outcome.file(d.primary.file).is_some_and(|f| f.not_analysed))
             .map(|d| {
                 let file = s::Location {
                     physical_location: Some(s::PhysicalLocation {
