@@ -156,9 +156,9 @@ impl Config {
         if self.levels.is_empty() {
             return;
         }
-        diagnostics.retain(|d| self.levels.get(d.rule) != Some(&RuleLevel::Off));
+        diagnostics.retain(|d| self.levels.get(d.rule.as_ref()) != Some(&RuleLevel::Off));
         for d in diagnostics.iter_mut() {
-            if let Some(level) = self.levels.get(d.rule).copied().and_then(to_level) {
+            if let Some(level) = self.levels.get(d.rule.as_ref()).copied().and_then(to_level) {
                 d.level = level;
             }
         }
@@ -200,7 +200,7 @@ mod tests {
         ];
         c.apply_levels(&mut ds);
         assert_eq!(ds.len(), 1);
-        assert_eq!((ds[0].rule, ds[0].level), ("RL101", Level::Warning));
+        assert_eq!((ds[0].rule.as_ref(), ds[0].level), ("RL101", Level::Warning));
     }
 
     #[test]

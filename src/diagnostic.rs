@@ -1,6 +1,8 @@
 //! Findings as plain data: rule id, level, byte spans and the explaining path. Rendering is the
 //! report layer's job; nothing here knows about lines, columns or colours.
 
+use std::borrow::Cow;
+
 use crate::source::tree::Span;
 
 /// Index of a file in the run (`lint::Outcome::files`).
@@ -51,8 +53,8 @@ pub enum SuppressionKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Rule id, e.g. `RL101`; always one of the registry's ids.
-    pub rule: &'static str,
+    /// Rule id: one of the registry's (`RL101`), or `GUARD:<rule>` for a policy-as-code rule.
+    pub rule: Cow<'static, str>,
     pub level: Level,
     /// The value to change (or the resource key when the problem is an absence).
     pub primary: Location,
@@ -67,7 +69,7 @@ impl Diagnostic {
     /// A finding at `span` of `file`; `label` describes the primary location.
     pub fn new(rule: &'static str, level: Level, file: FileId, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            rule,
+            rule: rule.into(),
             level,
             primary: Location { file, span, resource: None, message: String::new() },
             message: message.into(),
@@ -103,7 +105,7 @@ impl Diagnostic {
     }
 
     /// Sort key for deterministic output: file, position, rule, then message.
-    pub fn sort_key(&self) -> (FileId, u32, u32, &'static str, &str) {
-        (self.primary.file, self.primary.span.start, self.primary.span.end, self.rule, &self.message)
+    pub fn sort_key(&self) -> (FileId, u32, u32, &str, &str) {
+        (self.primary.file, self.primary.span.start, self.primary.span.end, &self.rule, &self.message)
     }
 }

@@ -76,12 +76,12 @@ pub fn assignments(varied: &[String]) -> Vec<BTreeMap<String, bool>> {
 /// location and resource; the message of the first scenario that has it is kept.
 pub fn merge(varied: &[String], runs: Vec<(BTreeMap<String, bool>, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
     let total = runs.len();
-    type Key = (&'static str, u32, u32, Option<String>);
+    type Key = (std::borrow::Cow<'static, str>, u32, u32, Option<String>);
     let mut seen: BTreeMap<Key, (Diagnostic, Vec<BTreeMap<String, bool>>)> = BTreeMap::new();
     let mut order: Vec<Key> = Vec::new();
     for (assignment, diagnostics) in runs {
         for d in diagnostics {
-            let key = (d.rule, d.primary.span.start, d.primary.span.end, d.primary.resource.clone());
+            let key = (d.rule.clone(), d.primary.span.start, d.primary.span.end, d.primary.resource.clone());
             match seen.get_mut(&key) {
                 Some((_, holds)) if !holds.contains(&assignment) => holds.push(assignment.clone()),
                 Some(_) => {}

@@ -55,7 +55,7 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
     }
     entries.retain(|e| !e.reason.is_empty());
     for d in diagnostics.iter_mut().filter(|d| d.rule != UNUSED) {
-        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| r == d.rule) && covers(&e.scope, d))
+        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| *r == d.rule) && covers(&e.scope, d))
         else {
             continue;
         };

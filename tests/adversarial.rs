@@ -75,12 +75,12 @@ fn lint_dir(scratch: &Scratch) -> Outcome {
 }
 
 /// Rule ids reported against the file named `name`.
-fn rules_for(outcome: &Outcome, name: &str) -> BTreeSet<&'static str> {
+fn rules_for<'a>(outcome: &'a Outcome, name: &str) -> BTreeSet<&'a str> {
     outcome
         .diagnostics
         .iter()
         .filter(|d| outcome.file(d.primary.file).is_some_and(|f| f.path.file_name() == Some(name.as_ref())))
-        .map(|d| d.rule)
+        .map(|d| d.rule.as_ref())
         .collect()
 }
 
@@ -242,7 +242,10 @@ fn symlink_loop_given_explicitly_does_not_hang() {
     let paths = vec![scratch.path("good.yaml"), scratch.path("loop.yaml")];
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(lint_paths(&paths, &Options::default()).map(|o| rules_for(&o, "loop.yaml")));
+        let _ = tx.send(
+            lint_paths(&paths, &Options::default())
+                .map(|o| rules_for(&o, "loop.yaml").into_iter().map(str::to_owned).collect::<BTreeSet<String>>()),
+        );
     });
     // Either a per-file finding or a run-level error naming the path is acceptable; not a hang.
     match rx.recv_timeout(BOUND).expect("no hang") {

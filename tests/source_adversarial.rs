@@ -163,7 +163,7 @@ fn corpus_parses_without_panic() {
             let Ok(bytes) = std::fs::read(&path) else { continue };
             let loaded = load_bytes(FileId(0), &path, &bytes, &Limits::default());
             let located = loaded.diagnostics.iter().any(|d| {
-                matches!(d.rule, "RL001" | "RL002" | "RL004")
+                matches!(d.rule.as_ref(), "RL001" | "RL002" | "RL004")
                     && d.level == Level::Error
                     && d.primary.span.end as usize <= loaded.tree.source.len()
             });

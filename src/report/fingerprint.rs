@@ -31,7 +31,7 @@ pub fn partial_fingerprints<'a>(diagnostics: &[Diagnostic], uri: impl Fn(FileId)
 fn identity(d: &Diagnostic, uri: &str) -> String {
     let message: String = d.message.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
     let related: Vec<&str> = d.related.iter().map(|l| l.resource.as_deref().unwrap_or("")).collect();
-    [KEY, d.rule, uri, d.primary.resource.as_deref().unwrap_or(""), &d.primary.message, &message, &related.join(",")]
+    [KEY, &d.rule, uri, d.primary.resource.as_deref().unwrap_or(""), &d.primary.message, &message, &related.join(",")]
         .join("\u{0}")
 }
 

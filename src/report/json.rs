@@ -21,7 +21,7 @@ struct Tool {
 
 #[derive(Serialize)]
 struct Finding<'a> {
-    rule: &'static str,
+    rule: &'a str,
     name: &'static str,
     level: &'static str,
     file: String,
@@ -65,7 +65,7 @@ pub fn render(outcome: &Outcome) -> String {
 fn finding<'a>(outcome: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
     let at = resolve(outcome, &d.primary);
     Finding {
-        rule: d.rule,
+        rule: &d.rule,
         name: rule_name(d),
         level: d.level.as_str(),
         file: at.file,

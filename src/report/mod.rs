@@ -33,5 +33,5 @@ pub fn resolve(outcome: &Outcome, location: &Location) -> Resolved {
 
 /// The registry name of a finding's rule (empty if the id is unknown, which a test forbids).
 pub fn rule_name(diagnostic: &Diagnostic) -> &'static str {
-    crate::rules::by_id(diagnostic.rule).map_or("", |r| r.meta().name)
+    crate::rules::by_id(&diagnostic.rule).map_or("", |r| r.meta().name)
 }

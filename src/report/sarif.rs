@@ -307,13 +307,13 @@ impl Cx<'_> {
             physical.context_region = self.context_region(&d.primary);
         }
         let mut result = s::Result::builder()
-            .rule_id(d.rule)
+            .rule_id(d.rule.to_string())
             .level(level(d.level))
             .message(message(result_text(d)))
             .locations(vec![primary])
             .partial_fingerprints(BTreeMap::from([(fingerprint::KEY.to_owned(), fingerprint)]))
             .build();
-        result.rule_index = rule_index(d.rule);
+        result.rule_index = rule_index(&d.rule);
         result.related_locations = (!related.is_empty()).then_some(related);
         result.code_flows = self.code_flow(d).map(|flow| vec![flow]);
         result.suppressions = d.suppressed.as_ref().map(|s| vec![suppression(s)]);
@@ -384,8 +384,8 @@ impl Cx<'_> {
                     ..Default::default()
                 };
                 let rule = s::ReportingDescriptorReference {
-                    id: Some(d.rule.to_owned()),
-                    index: rule_index(d.rule),
+                    id: Some(d.rule.to_string()),
+                    index: rule_index(&d.rule),
                     ..Default::default()
                 };
                 s::Notification::builder()

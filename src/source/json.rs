@@ -156,8 +156,8 @@ mod tests {
         load_bytes(FileId(3), Path::new("t.json"), text.as_bytes(), &Limits::default())
     }
 
-    fn rules(loaded: &Loaded) -> Vec<(&'static str, Level)> {
-        loaded.diagnostics.iter().map(|d| (d.rule, d.level)).collect()
+    fn rules(loaded: &Loaded) -> Vec<(&str, Level)> {
+        loaded.diagnostics.iter().map(|d| (d.rule.as_ref(), d.level)).collect()
     }
 
     #[test]

@@ -188,7 +188,7 @@ mod tests {
         ] {
             let loaded = load(bytes);
             let d = only(&loaded);
-            assert_eq!((d.rule, d.level), ("RL001", Level::Error));
+            assert_eq!((d.rule.as_ref(), d.level), ("RL001", Level::Error));
             assert!(d.message.contains(name), "{}", d.message);
             assert!(loaded.tree.root.is_none());
         }
@@ -218,7 +218,7 @@ mod tests {
         for text in ["", "   \n\n", "# just a comment\n  # another\n", "---\n", "\u{FEFF}"] {
             let loaded = load(text.as_bytes());
             let d = only(&loaded);
-            assert_eq!((d.rule, d.level, d.message.as_str()), ("RL001", Level::Error, "empty template"));
+            assert_eq!((d.rule.as_ref(), d.level, d.message.as_str()), ("RL001", Level::Error, "empty template"));
             assert!(loaded.tree.root.is_none());
         }
         let loaded = load_bytes(FileId(0), Path::new("x.json"), b" \n", &Limits::default());

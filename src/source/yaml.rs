@@ -482,8 +482,8 @@ mod tests {
         (loaded.tree, root)
     }
 
-    fn rules(loaded: &Loaded) -> Vec<(&'static str, Level)> {
-        loaded.diagnostics.iter().map(|d| (d.rule, d.level)).collect()
+    fn rules(loaded: &Loaded) -> Vec<(&str, Level)> {
+        loaded.diagnostics.iter().map(|d| (d.rule.as_ref(), d.level)).collect()
     }
 
     fn at(tree: &Tree, span: Span) -> &str {
@@ -542,7 +542,7 @@ mod tests {
     fn getatt_without_dot_is_reported() {
         let loaded = parse_str("A: !GetAtt Db\n");
         let d = &loaded.diagnostics[0];
-        assert_eq!((d.rule, d.level), ("RL001", Level::Error));
+        assert_eq!((d.rule.as_ref(), d.level), ("RL001", Level::Error));
         assert!(d.message.contains("GetAtt needs Resource.Attribute"), "{}", d.message);
         assert_eq!(loaded.tree.slice(d.primary.span), "Db");
         let root = loaded.tree.root.expect("tree kept");
