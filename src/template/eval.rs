@@ -231,6 +231,9 @@ impl<'t> Evaluator<'t> {
         if is_pseudo_parameter(name) {
             return Value::new(ValueKind::Pseudo(name.to_owned()), span);
         }
+        if let Some(&bound) = self.template.parameter_bindings.get(name) {
+            return self.eval_at(bound, depth + 1);
+        }
         if let Some(param) = self.template.parameter(name) {
             return self.parameter_value(param, span, depth);
         }
@@ -284,8 +287,19 @@ impl<'t> Evaluator<'t> {
         if self.template.resource(&resource).is_none() && !self.template.is_sam() {
             return Value::unknown(format!("unresolved reference `{resource}`"), span);
         }
+        self.attribute(resource, attribute, span, depth)
+    }
+
+    /// A resource attribute: statically known ones (a database's port, a grafted nested stack's
+    /// output) evaluate to their value, the rest stay symbolic.
+    fn attribute(&self, resource: String, attribute: String, span: Span, depth: usize) -> Value {
         if let Some(port) = self.database_port(&resource, &attribute, span, depth) {
             return port;
+        }
+        if let Some(output) = attribute.strip_prefix("Outputs.")
+            && let Some(&node) = self.template.nested_outputs.get(&(resource.clone(), output.to_owned()))
+        {
+            return self.eval_at(node, depth + 1);
         }
         Value::new(ValueKind::GetAtt { resource, attribute }, span)
     }
@@ -354,8 +368,7 @@ impl<'t> Evaluator<'t> {
                 if self.template.resource(resource).is_none() && !self.template.is_sam() {
                     return Value::unknown(format!("unresolved reference `{resource}`"), span);
                 }
-                let (resource, attribute) = (resource.to_owned(), attribute.to_owned());
-                Value::new(ValueKind::GetAtt { resource, attribute }, span)
+                self.attribute(resource.to_owned(), attribute.to_owned(), span, depth)
             }
             _ => self.resolve_name(name, span, depth + 1),
         }

@@ -96,6 +96,11 @@ pub struct Template {
     /// Exports of grafted stacks this template may import: export-name pattern (unknown parts
     /// as `*`) and the exported value's node. Empty unless the engine grafted stacks.
     pub imports: Vec<(String, NodeId)>,
+    /// Nested stacks grafted in (see `Template::graft`): a nested template's parameter names
+    /// bound to the parent's expressions from the stack resource's `Parameters`.
+    pub parameter_bindings: BTreeMap<String, NodeId>,
+    /// `GetAtt <Stack>.Outputs.<Name>` of a grafted nested stack → the output's value node.
+    pub nested_outputs: BTreeMap<(String, String), NodeId>,
     resource_index: BTreeMap<String, usize>,
     parameter_index: BTreeMap<String, usize>,
     condition_index: BTreeMap<String, usize>,
@@ -116,6 +121,8 @@ impl Template {
             globals_function: None,
             diagnostics: Vec::new(),
             imports: Vec::new(),
+            parameter_bindings: BTreeMap::new(),
+            nested_outputs: BTreeMap::new(),
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),
             condition_index: BTreeMap::new(),
