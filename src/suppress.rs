@@ -206,6 +206,49 @@ mod tests {
         assert_eq!(find_directive("# rotlint-ignored"), None);
     }
 
+    fn template(yaml: &str) -> Template {
+        Template::from_tree(FileId(0), crate::source::parse_str(yaml).tree)
+    }
+
+    fn finding(t: &Template, rule: &'static str, resource: &str, at: &str) -> Diagnostic {
+        let start = t.tree.source.find(at).unwrap_or(0);
+        Diagnostic::new(rule, Level::Warning, FileId(0), Span::new(start, start + at.len()), "m").resource(resource)
+    }
+
+    #[test]
+    fn every_form_suppresses_and_unused_or_reasonless_ones_are_reported() {
+        let t = template(
+            "Metadata:\n  rotlint:\n    ignore:\n      - {rule: RL307, reason: vendored code}\nResources:\n  Fn:  # rotlint-ignore RL110: audited\n    Type: AWS::Lambda::Function\n    Metadata:\n      rotlint:\n        ignore:\n          - {rule: RL304, reason: long-running init}\n          - {rule: RL303}\n    Properties:\n      # rotlint-ignore RL108\n      Timeout: 3\n      MemorySize: 128  # rotlint-ignore RL999: nothing here\n",
+        );
+        let mut ds = vec![
+            finding(&t, "RL110", "Fn", "Fn:"),
+            finding(&t, "RL304", "Fn", "Timeout: 3"),
+            finding(&t, "RL307", "Fn", "Type: AWS::Lambda::Function"),
+            finding(&t, "RL108", "Fn", "Timeout: 3"),
+        ];
+        apply(FileId(0), &t, &mut ds);
+        let kinds: Vec<_> = ds[..4].iter().map(|d| d.suppressed.as_ref().map(|s| s.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Some(SuppressionKind::Comment),
+                Some(SuppressionKind::Metadata),
+                Some(SuppressionKind::Metadata),
+                None
+            ],
+            "a comment without a reason suppresses nothing"
+        );
+        let extra: Vec<_> = ds[4..].iter().map(|d| (d.rule.as_ref(), d.message.as_str())).collect();
+        assert_eq!(
+            extra,
+            vec![
+                ("RL904", "suppression of RL303 has no reason, so it is ignored"),
+                ("RL904", "suppression of RL108 has no reason, so it is ignored"),
+                ("RL904", "suppression of RL999 matches no finding"),
+            ]
+        );
+    }
+
     #[test]
     fn line_spans_skip_crlf() {
         let spans = line_spans("a\r\nbc\n\nd");
