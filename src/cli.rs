@@ -109,6 +109,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 
+    /// AWS CloudFormation Guard rule file, or directory of `*.guard` files, checked against every
+    /// template in the same run (repeatable; adds to `guard-rules` in .rotlint.toml).
+    #[arg(long = "guard-rules", value_name = "PATH")]
+    pub guard_rules: Vec<PathBuf>,
+
     /// Skip named files that do not look like CloudFormation templates (for pre-commit hooks).
     #[arg(long)]
     pub only_templates: bool,

@@ -5,6 +5,8 @@
 //! ```toml
 //! fail-level = "warning"
 //! exclude = ["cdk.out/**", "**/node_modules/**"]
+//! guard-rules = ["policies/"]   # Guard rule files or directories, relative to this file
+//! guard-level = "warning"        # level of Guard findings (default error; `off` skips Guard)
 //!
 //! [rules]
 //! RL110 = "off"          # by id
@@ -53,6 +55,9 @@ struct Raw {
     rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
     parameters: Vec<RawParameters>,
+    #[serde(default)]
+    guard_rules: Vec<PathBuf>,
+    guard_level: Option<RuleLevel>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +79,10 @@ pub struct Config {
     levels: BTreeMap<&'static str, RuleLevel>,
     parameters: Vec<(GlobMatcher, BTreeMap<String, String>)>,
     base: PathBuf,
+    /// `guard-rules`: Guard rule files or directories, resolved against the config's directory.
+    pub guard_rules: Vec<PathBuf>,
+    /// `guard-level`: the level of every Guard finding (`None`: error).
+    pub guard_level: Option<RuleLevel>,
 }
 
 impl Config {
@@ -115,6 +124,7 @@ impl Config {
             Some(RuleLevel::Off) => return Err(invalid("fail-level cannot be `off`".to_owned())),
             other => other.and_then(to_level),
         };
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             path: Some(path.to_path_buf()),
             fail_level,
@@ -125,7 +135,9 @@ impl Config {
                 .into_iter()
                 .map(|p| glob(&p.templates).map(|g| (g, p.values)))
                 .collect::<Result<_, _>>()?,
-            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            guard_rules: raw.guard_rules.iter().map(|p| base.join(p)).collect(),
+            guard_level: raw.guard_level,
+            base,
         })
     }
 
@@ -211,6 +223,15 @@ mod tests {
         assert!(e.contains("RL999"), "{e}");
         let e = parse("[rules]\nRL101 = \"loud\"\n").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("loud"), "{e}");
+    }
+
+    #[test]
+    fn guard_rules_are_relative_to_the_config_file() {
+        let c =
+            parse("guard-rules = [\"policies\", \"/abs/x.guard\"]\nguard-level = \"warning\"\n").unwrap_or_default();
+        assert_eq!(c.guard_rules, vec![PathBuf::from("/repo/policies"), PathBuf::from("/abs/x.guard")]);
+        assert_eq!(c.guard_level, Some(RuleLevel::Warning));
+        assert!(parse("guard-level = \"loud\"\n").is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
+#[cfg(feature = "guard")]
+pub mod guard;
 pub mod lint;
 pub mod network;
 pub mod parameters;

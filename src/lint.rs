@@ -62,6 +62,9 @@ pub struct Options {
     /// Skip named files that do not look like CloudFormation, as walked files are (for hooks
     /// that pass every YAML/JSON file of a commit).
     pub only_templates: bool,
+    /// AWS CloudFormation Guard policies run on every template (`--guard-rules`).
+    #[cfg(feature = "guard")]
+    pub guard: Option<Arc<crate::guard::RuleSet>>,
 }
 
 pub struct Outcome {
@@ -230,6 +233,11 @@ impl Run<'_> {
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
         let mut found = lint_template(file, &template, &loaded.diagnostics, &parameters);
         options.config.apply_levels(&mut found);
+        // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
+        #[cfg(feature = "guard")]
+        if let Some(guard) = &options.guard {
+            found.extend(guard.check(file, &template, &parameters));
+        }
         suppress::apply(file, &template, &mut found);
         map_grafts(&grafts, &mut found);
         FileResult { file: source_file, diagnostics: found, paths }

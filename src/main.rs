@@ -62,12 +62,23 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Err(code) => return code,
     };
     let config_fail_level = config.fail_level;
+    #[cfg(feature = "guard")]
+    let guard = match load_guard(&args.guard_rules, &config) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    #[cfg(not(feature = "guard"))]
+    if let Err(code) = refuse_guard(&args.guard_rules, &config) {
+        return code;
+    }
     let options = lint::Options {
         threads: args.threads,
         parameters,
         parse_only: args.parse_only,
         only_templates: args.only_templates,
         config,
+        #[cfg(feature = "guard")]
+        guard,
         ..lint::Options::default()
     };
     let outcome = match lint::lint_paths(&paths, &options) {
@@ -135,6 +146,42 @@ fn load_config(explicit: Option<&std::path::Path>) -> Result<rotlint::config::Co
         eprintln!("rotlint: {e}");
         ExitCode::from(2)
     })
+}
+
+/// Guard rule files from `--guard-rules` and the config, read and syntax-checked before any
+/// template is linted; exit 2 naming the file (and position) when one is unusable.
+#[cfg(feature = "guard")]
+fn load_guard(
+    cli: &[std::path::PathBuf],
+    config: &rotlint::config::Config,
+) -> Result<Option<std::sync::Arc<rotlint::guard::RuleSet>>, ExitCode> {
+    use rotlint::config::RuleLevel;
+    let level = match config.guard_level {
+        Some(RuleLevel::Off) => return Ok(None),
+        Some(RuleLevel::Note) => Level::Note,
+        Some(RuleLevel::Warning) => Level::Warning,
+        Some(RuleLevel::Error) | None => Level::Error,
+    };
+    let paths: Vec<std::path::PathBuf> = cli.iter().chain(&config.guard_rules).cloned().collect();
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    match rotlint::guard::RuleSet::load(&paths, level) {
+        Ok(rules) => Ok(Some(std::sync::Arc::new(rules))),
+        Err(e) => {
+            eprintln!("rotlint: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+#[cfg(not(feature = "guard"))]
+fn refuse_guard(cli: &[std::path::PathBuf], config: &rotlint::config::Config) -> Result<(), ExitCode> {
+    if cli.is_empty() && config.guard_rules.is_empty() {
+        return Ok(());
+    }
+    eprintln!("rotlint: Guard rules were given, but this rotlint was built without the `guard` feature");
+    Err(ExitCode::from(2))
 }
 
 fn run_paths(args: &PathsArgs) -> ExitCode {

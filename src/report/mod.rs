@@ -31,7 +31,18 @@ pub fn resolve(outcome: &Outcome, location: &Location) -> Resolved {
     Resolved { file: file.display_path(), line, column, end_line, end_column }
 }
 
-/// The registry name of a finding's rule (empty if the id is unknown, which a test forbids).
+/// The registry name of a finding's rule; `guard` for an AWS CloudFormation Guard policy
+/// (`GUARD:<rule>`, whose id already names the rule); empty for an unknown id, which a test forbids.
 pub fn rule_name(diagnostic: &Diagnostic) -> &'static str {
-    crate::rules::by_id(&diagnostic.rule).map_or("", |r| r.meta().name)
+    match crate::rules::by_id(&diagnostic.rule) {
+        Some(rule) => rule.meta().name,
+        None if is_guard(&diagnostic.rule) => "guard",
+        None => "",
+    }
+}
+
+/// `GUARD` (Guard could not run) or `GUARD:<rule>`: ids that come from policy files, not from
+/// the registry.
+pub fn is_guard(id: &str) -> bool {
+    id == "GUARD" || id.starts_with("GUARD:")
 }

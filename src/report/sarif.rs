@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning and IDEs, built from serde-sarif's typed model.
 //!
-//! One run: the rule registry as `tool.driver.rules`, every finding as a result with a 1-based
+//! One run: the rule registry as `tool.driver.rules` (followed by the AWS CloudFormation Guard
+//! rules that have findings, `GUARD:<rule>`), every finding as a result with a 1-based
 //! region and snippet, the explaining path as related locations (linked from the message) and as
 //! one code flow, a fingerprint that survives edits elsewhere in the file, suppressions, and
 //! fixes where the replacement is exact. Output is deterministic: no timestamps, registry and file
@@ -40,11 +41,12 @@ pub fn render(outcome: &Outcome) -> String {
 /// The SARIF log of `outcome` as seen from `cwd`.
 pub fn build(outcome: &Outcome, cwd: Option<&Path>, provenance: Option<&Provenance>) -> s::Sarif {
     let uris: Vec<uri::FileUri> = outcome.files.iter().map(|f| uri::file_uri(&f.path, cwd)).collect();
-    let cx = Cx { outcome, uris: &uris };
+    let policies = policy_rules(&outcome.diagnostics);
+    let cx = Cx { outcome, uris: &uris, policies: &policies };
     let fingerprints = fingerprint::partial_fingerprints(&outcome.diagnostics, |file| cx.uri(file));
     let results = outcome.diagnostics.iter().zip(fingerprints).map(|(d, print)| cx.result(d, print)).collect();
     // Types with required fields have no `Default`: their builders fill the rest with `None`.
-    let mut run = s::Run::builder().tool(s::Tool::builder().driver(driver()).build()).build();
+    let mut run = s::Run::builder().tool(s::Tool::builder().driver(driver(&policies)).build()).build();
     run.invocations = Some(vec![cx.invocation()]);
     run.original_uri_base_ids = cwd.map(original_uri_base_ids);
     run.artifacts = Some(cx.artifacts());
@@ -54,14 +56,16 @@ pub fn build(outcome: &Outcome, cwd: Option<&Path>, provenance: Option<&Provenan
     s::Sarif::builder().schema(SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build()
 }
 
-fn driver() -> s::ToolComponent {
+fn driver(policies: &[(String, Level)]) -> s::ToolComponent {
+    let registry = rules::ALL.iter().map(|r| descriptor(r.meta()));
+    let policies = policies.iter().map(|(id, level)| policy_descriptor(id, *level));
     s::ToolComponent::builder()
         .name("rotlint")
         .full_name(format!("rotlint {}", env!("CARGO_PKG_VERSION")))
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
-        .rules(rules::ALL.iter().map(|r| descriptor(r.meta())).collect::<Vec<_>>())
+        .rules(registry.chain(policies).collect::<Vec<_>>())
         .build()
 }
 
@@ -86,6 +90,41 @@ fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
         })
         .properties(s::PropertyBag {
             tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
+            additional_properties: properties,
+        })
+        .build()
+}
+
+/// Rules that are not in the registry but have findings (Guard policies), sorted by id, each with
+/// the level of its first finding. They follow the registry in `tool.driver.rules`.
+fn policy_rules(diagnostics: &[Diagnostic]) -> Vec<(String, Level)> {
+    let mut found: BTreeMap<&str, Level> = BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| rules::by_id(&d.rule).is_none() && super::is_guard(&d.rule)) {
+        found.entry(&d.rule).or_insert(d.level);
+    }
+    found.into_iter().map(|(id, level)| (id.to_owned(), level)).collect()
+}
+
+/// A Guard rule is known only by its id (the policy file is the user's): name, level, tags.
+fn policy_descriptor(id: &str, level: Level) -> s::ReportingDescriptor {
+    let (name, summary) = match id.strip_prefix("GUARD:") {
+        Some(name) => (name.to_owned(), format!("AWS CloudFormation Guard rule `{name}`")),
+        None => {
+            ("guard-not-evaluated".to_owned(), "AWS CloudFormation Guard could not evaluate a rule file".to_owned())
+        }
+    };
+    let properties = BTreeMap::from([("precision".to_owned(), json!("high"))]);
+    let help = "Reported by an AWS CloudFormation Guard policy given with `--guard-rules` or `guard-rules` in \
+                .rotlint.toml; the rule file says what it checks.";
+    s::ReportingDescriptor::builder()
+        .id(id)
+        .name(name)
+        .short_description(multiformat(&summary, None))
+        .full_description(multiformat(&summary, None))
+        .help(multiformat(&help.replace('`', ""), Some(help)))
+        .default_configuration(s::ReportingConfiguration { level: Some(json!(level.as_str())), ..Default::default() })
+        .properties(s::PropertyBag {
+            tags: Some(vec!["policy".to_owned(), "guard".to_owned()]),
             additional_properties: properties,
         })
         .build()
@@ -194,8 +233,11 @@ fn index(i: usize) -> i64 {
     i64::try_from(i).unwrap_or(i64::MAX)
 }
 
-fn rule_index(id: &str) -> Option<i64> {
-    rules::ALL.iter().position(|r| r.meta().id == id).map(index)
+/// Position in `tool.driver.rules`: the registry, then `policies`.
+fn rule_index(id: &str, policies: &[(String, Level)]) -> Option<i64> {
+    let registry = rules::ALL.iter().position(|r| r.meta().id == id);
+    let policy = || policies.iter().position(|(p, _)| p == id).map(|i| rules::ALL.len() + i);
+    registry.or_else(policy).map(index)
 }
 
 /// SARIF message text treats `[text](id)` as a link: brackets of our own text are escaped.
@@ -207,6 +249,8 @@ fn escape(text: &str) -> String {
 struct Cx<'a> {
     outcome: &'a Outcome,
     uris: &'a [uri::FileUri],
+    /// Guard rules listed after the registry.
+    policies: &'a [(String, Level)],
 }
 
 impl Cx<'_> {
@@ -313,7 +357,7 @@ impl Cx<'_> {
             .locations(vec![primary])
             .partial_fingerprints(BTreeMap::from([(fingerprint::KEY.to_owned(), fingerprint)]))
             .build();
-        result.rule_index = rule_index(&d.rule);
+        result.rule_index = rule_index(&d.rule, self.policies);
         result.related_locations = (!related.is_empty()).then_some(related);
         result.code_flows = self.code_flow(d).map(|flow| vec![flow]);
         result.suppressions = d.suppressed.as_ref().map(|s| vec![suppression(s)]);
@@ -385,7 +429,7 @@ impl Cx<'_> {
                 };
                 let rule = s::ReportingDescriptorReference {
                     id: Some(d.rule.to_string()),
-                    index: rule_index(&d.rule),
+                    index: rule_index(&d.rule, self.policies),
                     ..Default::default()
                 };
                 s::Notification::builder()
