@@ -134,9 +134,10 @@ fn comment_entries(template: &Template) -> Vec<Entry> {
     for (i, line) in lines.iter().enumerate() {
         let content = &text[line.range()];
         let Some((hash, directive)) = find_directive(content) else { continue };
-        let (rules, reason) = match directive.split_once(':') {
+        // The reason follows `: `; Guard ids (`GUARD:name`) contain a bare colon themselves.
+        let (rules, reason) = match directive.split_once(": ") {
             Some((rules, reason)) => (rules, reason.trim()),
-            None => (directive, ""),
+            None => (directive.strip_suffix(':').unwrap_or(directive), ""),
         };
         let rules: Vec<String> =
             rules.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).collect();
@@ -204,6 +205,10 @@ mod tests {
         assert_eq!(find_directive("# RL110 fires, see `# rotlint-ignore RL110: x`"), None);
         assert_eq!(find_directive("  Url: http://x#rotlint-ignore RL1: y"), None);
         assert_eq!(find_directive("# rotlint-ignored"), None);
+        assert_eq!(
+            find_directive("x: 1  # rotlint-ignore GUARD:no_nat: accepted"),
+            Some((6, "GUARD:no_nat: accepted"))
+        );
     }
 
     fn template(yaml: &str) -> Template {
@@ -247,6 +252,17 @@ mod tests {
                 ("RL904", "suppression of RL999 matches no finding"),
             ]
         );
+    }
+
+    #[test]
+    fn guard_ids_keep_their_colon() {
+        let t = template(
+            "Resources:\n  Fn:  # rotlint-ignore GUARD:no_nat, RL110: accepted risk\n    Type: AWS::Lambda::Function\n",
+        );
+        let entries = comment_entries(&t);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].rules, vec!["GUARD:no_nat".to_owned(), "RL110".to_owned()]);
+        assert_eq!(entries[0].reason, "accepted risk");
     }
 
     #[test]
