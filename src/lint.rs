@@ -85,6 +85,9 @@ pub struct FunctionPaths {
     pub secrets_manager: Option<SmReport>,
     pub target: Option<Target>,
     pub target_path: Option<TargetReport>,
+    /// Stacks grafted into this template (cross-stack imports, nested stacks): hop spans at or
+    /// beyond a graft's offset point into that file.
+    pub grafts: Vec<(Graft, FileId)>,
 }
 
 impl Outcome {
@@ -231,6 +234,7 @@ impl Run<'_> {
         let parameters = parameters_for(path, options);
         let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
+        paths.iter_mut().for_each(|p| p.grafts.clone_from(&grafts));
         let mut found = lint_template(file, &template, &loaded.diagnostics, &parameters);
         options.config.apply_levels(&mut found);
         // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
@@ -246,10 +250,10 @@ impl Run<'_> {
     /// Graft every stack whose exports this template imports (each import must match exactly
     /// one export). Returns the grafts with the file each came from.
     fn graft_exporters(&self, index: usize, template: &mut Template) -> Vec<(Graft, FileId)> {
+        let mut grafts = self.graft_nested(index, template);
         if self.world.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
-            return Vec::new();
+            return grafts;
         }
-        let mut grafts = Vec::new();
         for j in world::exporters_for(index, template, self.world) {
             let Some(candidate) = self.files.get(j) else { continue };
             let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { continue };
@@ -261,12 +265,33 @@ impl Run<'_> {
         }
         grafts
     }
+
+    /// Graft nested stacks whose templates are local files linted in this run (their findings
+    /// are reported by their own run; only the parent's paths lead into them), binding the
+    /// stack resource's `Parameters` and `GetAtt <Stack>.Outputs.<Name>`.
+    fn graft_nested(&self, index: usize, template: &mut Template) -> Vec<(Graft, FileId)> {
+        let Some(parent) = self.files.get(index) else { return Vec::new() };
+        let mut grafts = Vec::new();
+        for nested in world::nested_stacks(template, &parent.path) {
+            let Ok(wanted) = std::fs::canonicalize(&nested.path) else { continue };
+            let found = self.files.iter().position(|c| std::fs::canonicalize(&c.path).is_ok_and(|p| p == wanted));
+            let Some(j) = found.filter(|&j| j != index) else { continue };
+            let Ok(Read::Bytes(bytes)) = read_regular_file(self.files[j], self.options.limits.max_bytes) else {
+                continue;
+            };
+            let Some(child) = load_template(&self.files[j].path, &bytes, self.options) else { continue };
+            let Some((graft, shift)) = template.graft(&child) else { continue };
+            world::bind_nested(template, &nested, &child, graft, shift);
+            grafts.push((graft, FileId(u32::try_from(j).unwrap_or(u32::MAX))));
+        }
+        grafts
+    }
 }
 
 /// Provisional file id of everything built while linting one file; replaced by its real id.
 const PROVISIONAL: FileId = FileId(u32::MAX);
 
-fn in_graft(graft: &Graft, span: Span) -> bool {
+pub(crate) fn in_graft(graft: &Graft, span: Span) -> bool {
     span.start >= graft.offset && span.start <= graft.offset + graft.len
 }
 
@@ -297,6 +322,7 @@ fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String
             secrets_manager: ff.secrets_manager.clone(),
             target: ff.target.clone(),
             target_path: ff.target_path.clone(),
+            grafts: Vec::new(),
         })
         .collect()
 }

@@ -271,3 +271,27 @@ fn cross_stack_imports_resolve_when_the_exporting_stack_is_linted_too() {
         finding["related"].as_array().and_then(|r| r.iter().find(|h| h["resource"] == "SubnetA")).expect("hop");
     assert_eq!((subnet_hop["line"].as_u64(), subnet_hop["column"].as_u64()), (Some(11), Some(3)));
 }
+
+/// Nested stacks from local templates: the parent reads `GetAtt Network.Outputs.*` of a child
+/// template linted in the same run, and passes it `Parameters`.
+#[test]
+fn nested_stack_outputs_and_parameters_are_followed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/nested-stack");
+    let json = |path: &str| -> serde_json::Value {
+        let (_, stdout, _) = rotlint(&["--format", "json", path]);
+        serde_json::from_str(&stdout).expect("json")
+    };
+    let good = json(&format!("{dir}/good"));
+    assert_eq!(good["findings"].as_array().map(Vec::len), Some(0), "{good}");
+    let broken = json(&format!("{dir}/broken"));
+    let findings = broken["findings"].as_array().expect("array");
+    assert_eq!(findings.len(), 1, "{broken}");
+    assert_eq!(findings[0]["rule"], "RL101");
+    assert!(findings[0]["file"].as_str().is_some_and(|f| f.ends_with("broken/app.yaml")));
+    let into_child = findings[0]["related"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|h| h["file"].as_str().is_some_and(|f| f.ends_with("broken/network.yaml"))));
+    assert!(into_child, "the path leads into the nested template: {broken}");
+    let (_, paths, _) = rotlint(&["paths", "--format", "json", &format!("{dir}/broken")]);
+    assert!(paths.contains("broken/network.yaml"), "{paths}");
+}

@@ -299,7 +299,7 @@ impl<'t> Evaluator<'t> {
         if let Some(output) = attribute.strip_prefix("Outputs.")
             && let Some(&node) = self.template.nested_outputs.get(&(resource.clone(), output.to_owned()))
         {
-            return self.eval_at(node, depth + 1);
+            return Value { span, ..self.eval_at(node, depth + 1) };
         }
         Value::new(ValueKind::GetAtt { resource, attribute }, span)
     }
@@ -316,7 +316,8 @@ impl<'t> Evaluator<'t> {
             }
         });
         match exported {
-            Some(node) => self.eval_at(node, depth + 1),
+            // The value keeps the span of the import: it is what this template's reader sees.
+            Some(node) => Value { span, ..self.eval_at(node, depth + 1) },
             None => Value::new(ValueKind::Import(Box::new(name)), span),
         }
     }

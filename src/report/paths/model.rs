@@ -139,6 +139,9 @@ pub struct EndpointIssue {
 
 #[derive(Serialize, Debug, Clone)]
 pub struct Hop {
+    /// The file the hop is in: the function's own, or a stack grafted in for cross-stack or
+    /// nested-stack analysis.
+    pub file: String,
     pub resource: String,
     #[serde(rename = "type")]
     pub type_name: Option<String>,
@@ -176,7 +179,16 @@ pub fn build(outcome: &LintOutcome) -> Report {
         .filter_map(|p| {
             let file = outcome.file(p.file)?;
             let types = types.entry(p.file.0).or_insert_with(|| resource_types(file));
-            Some(Resolver { file, types }.function(p))
+            let grafted = p
+                .grafts
+                .iter()
+                .filter_map(|(g, id)| {
+                    let other = outcome.file(*id)?;
+                    let types = resource_types(other);
+                    Some((*g, other, types))
+                })
+                .collect();
+            Some(Resolver { file, types, grafted }.function(p))
         })
         .collect();
     Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions }
@@ -197,6 +209,8 @@ fn resource_types(file: &SourceFile) -> BTreeMap<String, String> {
 struct Resolver<'a> {
     file: &'a SourceFile,
     types: &'a BTreeMap<String, String>,
+    /// Stacks grafted into this template, with their files and resource types.
+    grafted: Vec<(crate::template::Graft, &'a SourceFile, BTreeMap<String, String>)>,
 }
 
 impl Resolver<'_> {
@@ -328,6 +342,7 @@ impl Resolver<'_> {
         let f = &p.function;
         let (line, column) = self.line_col(f.key_span);
         let first = Hop {
+            file: self.file.display_path(),
             resource: f.id.clone(),
             type_name: Some(f.type_name.clone()),
             line,
@@ -336,10 +351,11 @@ impl Resolver<'_> {
             condition: None,
         };
         let rest = hops.iter().map(|h| {
-            let (line, column) = self.line_col(h.span);
+            let (file, line, column, types) = self.locate(h.span);
             Hop {
+                file,
                 resource: h.resource.clone(),
-                type_name: self.types.get(&h.resource).cloned(),
+                type_name: types.get(&h.resource).cloned(),
                 line,
                 column,
                 note: h.note.clone(),
@@ -351,6 +367,18 @@ impl Resolver<'_> {
 
     fn line_col(&self, span: Span) -> (u32, u32) {
         self.file.line_col(span.start)
+    }
+
+    /// File, line and column of a hop, and the resource types of that file.
+    fn locate(&self, span: Span) -> (String, u32, u32, &BTreeMap<String, String>) {
+        for (graft, file, types) in &self.grafted {
+            if crate::lint::in_graft(graft, span) {
+                let (line, column) = file.line_col(span.start - graft.offset);
+                return (file.display_path(), line, column, types);
+            }
+        }
+        let (line, column) = self.line_col(span);
+        (self.file.display_path(), line, column, self.types)
     }
 }
 

@@ -150,7 +150,12 @@ fn endpoint_issue(out: &mut String, issue: &EndpointIssue) {
 /// `?` (cannot verify).
 fn hops(out: &mut String, hops: &[Hop], verdict: Kind) {
     let last = hops.len().saturating_sub(1);
-    let width = hops.iter().map(|h| format!("{}:{}", h.line, h.column).len()).max().unwrap_or(0);
+    // Hops in another file (a grafted stack) carry its path; the rest are in the function's file.
+    let home = hops.first().map(|h| h.file.as_str()).unwrap_or_default();
+    let at = |h: &Hop| {
+        if h.file == home { format!("{}:{}", h.line, h.column) } else { format!("{}:{}:{}", h.file, h.line, h.column) }
+    };
+    let width = hops.iter().map(|h| at(h).len()).max().unwrap_or(0);
     for (i, h) in hops.iter().enumerate() {
         let marker = match (i, verdict) {
             (0, _) => ' ',
@@ -159,7 +164,7 @@ fn hops(out: &mut String, hops: &[Hop], verdict: Kind) {
             _ => '→',
         };
         let condition = h.condition.as_ref().map(|c| format!(" (exists only when `{c}` is true)")).unwrap_or_default();
-        let at = format!("{}:{}", h.line, h.column);
+        let at = at(h);
         let _ = writeln!(out, "      {marker} {at:<width$}  `{}`: {}{condition}", h.resource, h.note);
     }
 }
