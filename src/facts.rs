@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
-use crate::rotation::{self, Host, RotationFunction, Rotations, Target, TargetFamily, VpcAttachment};
+use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, TargetFamily, VpcAttachment};
 use crate::template::{Evaluator, Template, Value};
 
 /// What is known about one rotation function beyond its declaration.
@@ -41,8 +41,9 @@ impl<'t> Facts<'t> {
             Evaluator::new(template).with_parameters(parameters.clone()).with_conditions(conditions.clone());
         let rotations = rotation::discover(&evaluator);
         let network = Network::build(&evaluator);
+        let links = SecretLinks::build(&evaluator);
         let functions =
-            rotations.functions.iter().map(|f| function_facts(&evaluator, &rotations, &network, f)).collect();
+            rotations.functions.iter().map(|f| function_facts(&evaluator, &rotations, &links, &network, f)).collect();
         Facts { template, evaluator, rotations, network, functions }
     }
 
@@ -52,27 +53,26 @@ impl<'t> Facts<'t> {
     }
 }
 
-fn function_facts(ev: &Evaluator<'_>, rotations: &Rotations, net: &Network, f: &RotationFunction) -> FunctionFacts {
+fn function_facts(
+    ev: &Evaluator<'_>,
+    rotations: &Rotations,
+    links: &SecretLinks,
+    net: &Network,
+    f: &RotationFunction,
+) -> FunctionFacts {
     let placement = placement(f);
     let secrets_manager = match (&placement, &f.vpc) {
         (Some(p), VpcAttachment::InVpc { .. }) => Some(network::secrets_manager(net, p)),
         _ => None,
     };
-    let target = rotations
-        .schedules
-        .iter()
-        .filter(|s| s.function.as_deref() == Some(f.id.as_str()))
-        .find_map(|s| rotation::target_of(ev, s))
-        .filter(|t| !t.managed_password);
+    let schedules: Vec<_> =
+        rotations.schedules.iter().filter(|s| s.function.as_deref() == Some(f.id.as_str())).collect();
+    let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s)).filter(|t| !t.managed_password);
     let target_path = match (&placement, &target) {
         (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
         _ => None,
     };
-    let unseen_target = rotations
-        .schedules
-        .iter()
-        .filter(|s| s.function.as_deref() == Some(f.id.as_str()))
-        .find_map(|s| rotation::unseen_target(ev, s));
+    let unseen_target = schedules.iter().find_map(|s| rotation::unseen_target(ev, links, s));
     FunctionFacts { secrets_manager, target, target_path, unseen_target }
 }
 

@@ -2,6 +2,8 @@
 //! on the network (§2.2–2.4): subnets through its subnet group, security groups, port and the
 //! explicit `PubliclyAccessible`.
 
+use std::collections::BTreeMap;
+
 use super::functions::Schedule;
 use crate::source::tree::Span;
 use crate::template::{Evaluator, Resource, Template, Value, ValueKind, attributes};
@@ -69,21 +71,59 @@ pub struct Target {
     pub managed_password: bool,
 }
 
+/// Which resources name each secret, read once per template: evaluating every attachment and
+/// database for every schedule made linking quadratic in template size.
+#[derive(Debug, Default)]
+pub struct SecretLinks {
+    /// Secret logical id → `TargetId` values of the attachments naming it, in source order.
+    attachments: BTreeMap<String, Vec<Value>>,
+    /// Secret logical id → the first database whose master username or password resolves it.
+    dynamic: BTreeMap<String, String>,
+}
+
+impl SecretLinks {
+    pub fn build(ev: &Evaluator<'_>) -> SecretLinks {
+        let template = ev.template();
+        let mut links = SecretLinks::default();
+        for a in template.resources_of_type(ATTACHMENT) {
+            let (Some(secret), Some(target)) = (ev.property(a, "SecretId"), ev.property(a, "TargetId")) else {
+                continue;
+            };
+            for id in mentioned(&secret) {
+                links.attachments.entry(id).or_default().push(target.clone());
+            }
+        }
+        for db in template.resources.iter().filter(|r| TargetFamily::of(&r.type_name).is_some()) {
+            for property in ["MasterUserPassword", "MasterUsername"] {
+                let Some(v) = ev.property(db, property) else { continue };
+                if !v.display().contains("{{resolve:secretsmanager:") {
+                    continue;
+                }
+                for id in mentioned(&v) {
+                    links.dynamic.entry(id).or_insert_with(|| db.logical_id.clone());
+                }
+            }
+        }
+        links
+    }
+
+    fn targets(&self, secret: &str) -> &[Value] {
+        self.attachments.get(secret).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The database a schedule's secret belongs to, if the template says.
-pub fn target_of(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Target> {
+pub fn target_of(ev: &Evaluator<'_>, links: &SecretLinks, schedule: &Schedule) -> Option<Target> {
     let template = ev.template();
     let secret = secret_id(template, ev, schedule.secret.as_ref()?)?;
-    if let Some(db) = via_attachment(ev, &secret) {
+    let attached = links.targets(&secret).iter().find_map(|t| match &t.kind {
+        ValueKind::Ref(db) => template.resource(db),
+        _ => None,
+    });
+    if let Some(db) = attached {
         return read_target(ev, db, Link::Attachment);
     }
-    let by_reference = template.resources.iter().find(|r| {
-        TargetFamily::of(&r.type_name).is_some()
-            && ["MasterUserPassword", "MasterUsername"].iter().any(|p| {
-                ev.property(r, p)
-                    .is_some_and(|v| v.display().contains("{{resolve:secretsmanager:") && mentions(&v, &secret))
-            })
-    });
-    if let Some(db) = by_reference {
+    if let Some(db) = links.dynamic.get(&secret).and_then(|id| template.resource(id)) {
         return read_target(ev, db, Link::DynamicReference);
     }
     let secret_res = template.resource(&secret)?;
@@ -95,19 +135,14 @@ pub fn target_of(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Target> {
 /// The `TargetId` of the schedule's SecretTargetAttachment when it names no resource of this
 /// template (a parameter, an import, a literal identifier): the database exists but cannot be
 /// seen, which RL901 says.
-pub fn unseen_target(ev: &Evaluator<'_>, schedule: &Schedule) -> Option<Value> {
+pub fn unseen_target(ev: &Evaluator<'_>, links: &SecretLinks, schedule: &Schedule) -> Option<Value> {
     let template = ev.template();
     let secret = secret_id(template, ev, schedule.secret.as_ref()?)?;
-    template.resources_of_type(ATTACHMENT).find_map(|a| {
-        if !ev.property(a, "SecretId").is_some_and(|v| mentions(&v, &secret)) {
-            return None;
-        }
-        let target = ev.property(a, "TargetId")?;
-        match &target.kind {
-            ValueKind::Ref(id) if template.resource(id).is_some() => None,
-            _ => Some(target),
-        }
-    })
+    let target = links.targets(&secret).first()?;
+    match &target.kind {
+        ValueKind::Ref(id) if template.resource(id).is_some() => None,
+        _ => Some(target.clone()),
+    }
 }
 
 /// The logical id of the secret: a `Ref` to the secret, or to a SecretTargetAttachment (whose
@@ -123,31 +158,19 @@ fn secret_id(template: &Template, ev: &Evaluator<'_>, value: &Value) -> Option<S
     Some(id.clone())
 }
 
-fn via_attachment<'t>(ev: &Evaluator<'t>, secret: &str) -> Option<&'t Resource> {
-    let template = ev.template();
-    template.resources_of_type(ATTACHMENT).find_map(|a| {
-        let secret_matches = ev.property(a, "SecretId").is_some_and(|v| mentions(&v, secret));
-        if !secret_matches {
-            return None;
-        }
-        match ev.property(a, "TargetId")?.kind {
-            ValueKind::Ref(db) => template.resource(&db),
-            _ => None,
-        }
-    })
-}
-
-fn mentions(value: &Value, id: &str) -> bool {
+/// Logical ids a value refers to (`Ref`, `GetAtt`), anywhere inside it.
+fn mentioned(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
     let mut stack = vec![value];
     while let Some(v) = stack.pop() {
         match &v.kind {
-            ValueKind::Ref(r) | ValueKind::GetAtt { resource: r, .. } if r == id => return true,
+            ValueKind::Ref(r) | ValueKind::GetAtt { resource: r, .. } if !out.contains(r) => out.push(r.clone()),
             ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
             ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),
             _ => {}
         }
     }
-    false
+    out
 }
 
 fn first_database_reference(template: &Template, value: &Value) -> Option<String> {
@@ -238,7 +261,7 @@ mod tests {
         let template = Template::from_tree(FileId(0), parse_str(yaml).tree);
         let ev = Evaluator::new(&template);
         let rotations = discover(&ev);
-        target_of(&ev, rotations.schedules.first()?)
+        target_of(&ev, &SecretLinks::build(&ev), rotations.schedules.first()?)
     }
 
     const BASE: &str = "Resources:
