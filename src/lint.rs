@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -21,7 +22,7 @@ use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
 use crate::suppress;
-use crate::template::{Graft, Template};
+use crate::template::{Graft, Template, eval_names_match};
 use crate::world::{self, Export};
 
 /// One linted file as the report layer needs it.
@@ -123,19 +124,18 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
     }
     let pool = pool.build()?;
     let results: Vec<FileResult> = pool.install(|| {
-        // Pass 1: which files are templates, and what they export.
+        // Pass 1, bytes only: which files are templates, and which mention imports or exports.
         let scanned: Vec<Option<Scanned>> = candidates.par_iter().map(|c| scan(c, options)).collect();
-        let kept: Vec<(&Candidate, Scanned)> =
-            candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).collect();
-        let world: Vec<Export> = kept
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, s))| s.exports.iter().cloned().map(move |e| Export { file: i, ..e }))
-            .collect();
-        let files: Vec<&Candidate> = kept.iter().map(|(c, _)| *c).collect();
-        // Pass 2: lint each file, with the stacks it imports from grafted in.
-        let run = Run { files: &files, world: &world, options };
-        files.par_iter().enumerate().map(|(i, c)| run.lint(i, c)).collect()
+        let (files, marks): (Vec<&Candidate>, Vec<Scanned>) =
+            candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).unzip();
+        let run = Run { files: &files, options, by_canonical_path: OnceLock::new() };
+        let cross_stack = marks.iter().any(|m| m.imports) && marks.iter().any(|m| m.exports);
+        if cross_stack {
+            run.lint_cross_stack(&marks)
+        } else {
+            let world = World::default();
+            files.par_iter().enumerate().map(|(i, c)| run.lint(i, c, &world)).collect()
+        }
     });
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -155,87 +155,214 @@ struct FileResult {
     paths: Vec<FunctionPaths>,
 }
 
-/// What the first pass learns about a file.
+/// What the first pass learns about a file from its bytes alone: nothing is parsed twice just
+/// to find the exports.
+#[derive(Clone, Copy, Default)]
 struct Scanned {
-    exports: Vec<Export>,
+    /// Mentions `ImportValue`: linted last, once every export of the run is known.
+    imports: bool,
+    /// Mentions `Export`: its exports are collected while it is linted.
+    exports: bool,
 }
 
-/// `None` for a walked file that is not a template. Only files that mention `Export` are parsed
-/// here; the rest cost one read.
+/// `None` for a walked file that is not a template.
 fn scan(candidate: &Candidate, options: &Options) -> Option<Scanned> {
-    let none = Scanned { exports: Vec::new() };
     let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, options.limits.max_bytes) else {
-        return Some(none);
+        return Some(Scanned::default());
     };
     if !candidate.explicit && !discover::looks_like_cloudformation(&bytes) {
         return None;
     }
-    if options.parse_only || !discover::contains(&bytes, b"Export") {
-        return Some(none);
+    if options.parse_only {
+        return Some(Scanned::default());
     }
-    // The file index is not known yet; `world::Export::file` is fixed up by the caller's order.
-    let exports = load_template(&candidate.path, &bytes, options).map(|t| world::exports_of(usize::MAX, &t));
-    Some(Scanned { exports: exports.unwrap_or_default() })
+    Some(Scanned {
+        imports: discover::contains(&bytes, b"ImportValue"),
+        exports: discover::contains(&bytes, b"Export"),
+    })
 }
 
-fn load_template(path: &std::path::Path, bytes: &[u8], options: &Options) -> Option<Template> {
-    let loaded = source::load_bytes(FileId(0), path, bytes, &options.limits);
-    loaded.tree.root.map(|_| Template::from_tree(FileId(0), loaded.tree))
+/// A file loaded and modelled, not yet linted.
+struct Prepared {
+    file: SourceFile,
+    load: Vec<Diagnostic>,
+    /// `None` when the file has no mapping root, or in parse-only mode.
+    template: Option<Template>,
+}
+
+fn prepare(path: &std::path::Path, bytes: &[u8], options: &Options) -> Prepared {
+    let loaded = source::load_bytes(PROVISIONAL, path, bytes, &options.limits);
+    let text = loaded.tree.source.clone();
+    let line_index = LineIndex::new(&text);
+    let file = SourceFile { path: path.to_path_buf(), text, line_index, not_analysed: false };
+    let modelled = loaded.tree.root.is_some() && !options.parse_only;
+    let template = modelled.then(|| Template::from_tree(PROVISIONAL, loaded.tree));
+    Prepared { file, load: loaded.diagnostics, template }
+}
+
+/// What importers need from the rest of the run.
+#[derive(Default)]
+struct World {
+    /// Every export of the run, in file order.
+    exports: Vec<Export>,
+    /// Templates already parsed by their own lint, by file index, so grafting them costs no
+    /// second parse.
+    parsed: BTreeMap<usize, Arc<Template>>,
+}
+
+/// Parsed templates kept for importers are capped by their total source size, so a run over a
+/// large monorepo cannot hold them all in memory; past the cap they are parsed again instead.
+/// Which ones are kept may vary between runs, the output does not.
+struct KeepBudget(AtomicUsize);
+
+impl KeepBudget {
+    const BYTES: usize = 8 * 1024 * 1024;
+
+    fn take(&self, bytes: usize) -> bool {
+        self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes)).is_ok()
+    }
+}
+
+/// An importing file after its first look: parsed (when the budget allowed) and what it imports
+/// and exports.
+struct Importer {
+    index: usize,
+    prepared: Option<Result<Prepared, Box<FileResult>>>,
+    exports: Vec<Export>,
+    patterns: Vec<String>,
+}
+
+/// One linted non-importing file and what it offers importers.
+struct Linted {
+    index: usize,
+    result: FileResult,
+    exports: Vec<Export>,
+    kept: Option<Arc<Template>>,
 }
 
 /// The second pass's view of the whole run.
 struct Run<'a> {
     files: &'a [&'a Candidate],
-    world: &'a [Export],
     options: &'a Options,
+    /// Canonical path → file index, built the first time a nested stack needs it.
+    by_canonical_path: OnceLock<BTreeMap<PathBuf, usize>>,
 }
 
 impl Run<'_> {
-    fn lint(&self, index: usize, candidate: &Candidate) -> FileResult {
-        let id = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-        let mut result = match read_regular_file(candidate, self.options.limits.max_bytes) {
-            Ok(Read::Bytes(bytes)) => self.lint_bytes(index, &candidate.path, &bytes),
-            Ok(Read::TooLarge(size)) => too_large(candidate, size, self.options.limits.max_bytes),
-            Err(message) => unreadable(candidate, message),
+    /// Lint one file.
+    fn lint(&self, index: usize, candidate: &Candidate, world: &World) -> FileResult {
+        let result = match self.read_and_prepare(candidate) {
+            Ok(prepared) => self.finish(index, prepared, world).0,
+            Err(result) => *result,
         };
-        // Everything was built with a provisional id; spans inside grafted stacks already point
-        // at their own files (see `map_grafts`).
-        let own = |f: &mut FileId| {
-            if *f == PROVISIONAL {
-                *f = id;
-            }
-        };
-        for d in &mut result.diagnostics {
-            own(&mut d.primary.file);
-            d.related.iter_mut().for_each(|r| own(&mut r.file));
-        }
-        result.paths.iter_mut().for_each(|p| p.file = id);
-        result
+        own_file(index, result)
     }
 
-    /// Lint one file's bytes, with the stacks it imports from grafted in.
-    fn lint_bytes(&self, index: usize, path: &std::path::Path, bytes: &[u8]) -> FileResult {
+    /// Cross-stack runs: importers are parsed first (their import patterns say which exporters
+    /// are worth keeping parsed), then every other file is linted while collecting exports, and
+    /// the importers last, with the stacks they import from grafted in.
+    fn lint_cross_stack(&self, marks: &[Scanned]) -> Vec<FileResult> {
+        let budget = KeepBudget(AtomicUsize::new(KeepBudget::BYTES));
+        let importing: Vec<usize> = (0..self.files.len()).filter(|&i| marks[i].imports).collect();
+        let importers: Vec<Importer> =
+            importing.par_iter().map(|&i| self.first_look(i, marks[i].exports, &budget)).collect();
+        let wanted: Vec<(usize, &str)> =
+            importers.iter().flat_map(|m| m.patterns.iter().map(move |p| (m.index, p.as_str()))).collect();
+        let others: Vec<usize> = (0..self.files.len()).filter(|&i| !marks[i].imports).collect();
+        let linted: Vec<Linted> =
+            others.par_iter().map(|&i| self.lint_offering(i, marks[i].exports, &wanted, &budget)).collect();
+
+        let mut world = World::default();
+        world.exports.extend(importers.iter().flat_map(|m| m.exports.iter().cloned()));
+        world.exports.extend(linted.iter().flat_map(|l| l.exports.iter().cloned()));
+        world.exports.sort_by_key(|e| e.file);
+        world.parsed.extend(linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))));
+
+        let mut results: Vec<Option<FileResult>> = (0..self.files.len()).map(|_| None).collect();
+        for l in linted {
+            results[l.index] = Some(l.result);
+        }
+        let late: Vec<(usize, FileResult)> = importers
+            .into_par_iter()
+            .map(|m| {
+                let prepared = m.prepared.unwrap_or_else(|| self.read_and_prepare(self.files[m.index]));
+                let result = match prepared {
+                    Ok(prepared) => self.finish(m.index, prepared, &world).0,
+                    Err(result) => *result,
+                };
+                (m.index, own_file(m.index, result))
+            })
+            .collect();
+        for (i, result) in late {
+            results[i] = Some(result);
+        }
+        results.into_iter().flatten().collect()
+    }
+
+    fn first_look(&self, index: usize, exports: bool, budget: &KeepBudget) -> Importer {
+        let prepared = self.read_and_prepare(self.files[index]);
+        let template = prepared.as_ref().ok().and_then(|p| p.template.as_ref());
+        let patterns = template.map(world::import_patterns).unwrap_or_default();
+        let exports = template.filter(|_| exports).map(|t| world::exports_of(index, t)).unwrap_or_default();
+        let size = prepared.as_ref().map_or(0, |p| p.file.text.len());
+        let prepared = budget.take(size).then_some(prepared);
+        Importer { index, prepared, exports, patterns }
+    }
+
+    /// Lint a file that imports nothing; collect its exports, and keep its template parsed when
+    /// an import elsewhere in the run matches one of them.
+    fn lint_offering(&self, index: usize, exports: bool, wanted: &[(usize, &str)], budget: &KeepBudget) -> Linted {
+        let candidate = self.files[index];
+        let prepared = match self.read_and_prepare(candidate) {
+            Ok(prepared) => prepared,
+            Err(result) => return Linted { index, result: own_file(index, *result), exports: Vec::new(), kept: None },
+        };
+        let exports = match &prepared.template {
+            Some(t) if exports => world::exports_of(index, t),
+            _ => Vec::new(),
+        };
+        let size = prepared.file.text.len();
+        let (result, template) = self.finish(index, prepared, &World::default());
+        let matched = exports
+            .iter()
+            .any(|e| wanted.iter().any(|&(importer, p)| importer != index && eval_names_match(&e.pattern, p)));
+        let kept = template.filter(|_| matched && budget.take(size)).map(Arc::new);
+        Linted { index, result: own_file(index, result), exports, kept }
+    }
+
+    /// Read and model a file, or the result saying why it cannot be.
+    fn read_and_prepare(&self, candidate: &Candidate) -> Result<Prepared, Box<FileResult>> {
+        match read_regular_file(candidate, self.options.limits.max_bytes) {
+            Ok(Read::Bytes(bytes)) => Ok(prepare(&candidate.path, &bytes, self.options)),
+            Ok(Read::TooLarge(size)) => Err(Box::new(too_large(candidate, size, self.options.limits.max_bytes))),
+            Err(message) => Err(Box::new(unreadable(candidate, message))),
+        }
+    }
+
+    /// Lint one prepared file, with the stacks it imports from grafted in. Gives the template
+    /// back when nothing was grafted into it (it is then still the file's own).
+    fn finish(&self, index: usize, prepared: Prepared, world: &World) -> (FileResult, Option<Template>) {
         let options = self.options;
         let file = PROVISIONAL;
-        let loaded = source::load_bytes(file, path, bytes, &options.limits);
-        let text = loaded.tree.source.clone();
-        let line_index = LineIndex::new(&text);
-        let source_file = SourceFile { path: path.to_path_buf(), text, line_index, not_analysed: false };
-        if options.parse_only {
-            return FileResult { file: source_file, diagnostics: loaded.diagnostics, paths: Vec::new() };
-        }
-        let Some(mut template) = loaded.tree.root.map(|_| Template::from_tree(file, loaded.tree)) else {
-            let cx = Context { file, load_diagnostics: &loaded.diagnostics, template: None, facts: None };
-            let mut found = run_rules(&cx);
-            options.config.apply_levels(&mut found);
-            return FileResult { file: source_file, diagnostics: found, paths: Vec::new() };
+        let Prepared { file: source_file, load, template } = prepared;
+        let path = source_file.path.clone();
+        let Some(mut template) = template else {
+            let diagnostics = if options.parse_only {
+                load
+            } else {
+                let cx = Context { file, load_diagnostics: &load, template: None, facts: None };
+                let mut found = run_rules(&cx);
+                options.config.apply_levels(&mut found);
+                found
+            };
+            return (FileResult { file: source_file, diagnostics, paths: Vec::new() }, None);
         };
-        let grafts = self.graft_exporters(index, &mut template);
-        let parameters = parameters_for(path, options);
+        let grafts = self.graft_exporters(index, &mut template, world);
+        let parameters = parameters_for(&path, options);
         let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
         paths.iter_mut().for_each(|p| p.grafts.clone_from(&grafts));
-        let mut found = lint_template(file, &template, &loaded.diagnostics, &parameters);
+        let mut found = lint_template(file, &template, &load, &parameters);
         options.config.apply_levels(&mut found);
         // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
         #[cfg(feature = "guard")]
@@ -244,24 +371,23 @@ impl Run<'_> {
         }
         suppress::apply(file, &template, &mut found);
         map_grafts(&grafts, &mut found);
-        FileResult { file: source_file, diagnostics: found, paths }
+        let own = grafts.is_empty().then_some(template);
+        (FileResult { file: source_file, diagnostics: found, paths }, own)
     }
 
     /// Graft every stack whose exports this template imports (each import must match exactly
     /// one export). Returns the grafts with the file each came from.
-    fn graft_exporters(&self, index: usize, template: &mut Template) -> Vec<(Graft, FileId)> {
-        let mut grafts = self.graft_nested(index, template);
-        if self.world.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
+    fn graft_exporters(&self, index: usize, template: &mut Template, world: &World) -> Vec<(Graft, FileId)> {
+        let mut grafts = self.graft_nested(index, template, world);
+        if world.exports.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
             return grafts;
         }
-        for j in world::exporters_for(index, template, self.world) {
-            let Some(candidate) = self.files.get(j) else { continue };
-            let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { continue };
-            let Some(exporter) = load_template(&candidate.path, &bytes, self.options) else { continue };
+        for j in world::exporters_for(index, template, &world.exports) {
+            let Some(exporter) = self.template_of(j, world) else { continue };
             let Some((graft, shift)) = template.graft(&exporter) else { continue };
-            let exports: Vec<Export> = self.world.iter().filter(|e| e.file == j).cloned().collect();
+            let exports: Vec<Export> = world.exports.iter().filter(|e| e.file == j).cloned().collect();
             template.imports.extend(world::import_table(&exporter, &exports, shift));
-            grafts.push((graft, FileId(u32::try_from(j).unwrap_or(u32::MAX))));
+            grafts.push((graft, file_id(j)));
         }
         grafts
     }
@@ -269,23 +395,63 @@ impl Run<'_> {
     /// Graft nested stacks whose templates are local files linted in this run (their findings
     /// are reported by their own run; only the parent's paths lead into them), binding the
     /// stack resource's `Parameters` and `GetAtt <Stack>.Outputs.<Name>`.
-    fn graft_nested(&self, index: usize, template: &mut Template) -> Vec<(Graft, FileId)> {
+    fn graft_nested(&self, index: usize, template: &mut Template, world: &World) -> Vec<(Graft, FileId)> {
         let Some(parent) = self.files.get(index) else { return Vec::new() };
         let mut grafts = Vec::new();
         for nested in world::nested_stacks(template, &parent.path) {
             let Ok(wanted) = std::fs::canonicalize(&nested.path) else { continue };
-            let found = self.files.iter().position(|c| std::fs::canonicalize(&c.path).is_ok_and(|p| p == wanted));
-            let Some(j) = found.filter(|&j| j != index) else { continue };
-            let Ok(Read::Bytes(bytes)) = read_regular_file(self.files[j], self.options.limits.max_bytes) else {
-                continue;
-            };
-            let Some(child) = load_template(&self.files[j].path, &bytes, self.options) else { continue };
+            let Some(&j) = self.by_canonical_path().get(&wanted).filter(|&&j| j != index) else { continue };
+            let Some(child) = self.template_of(j, world) else { continue };
             let Some((graft, shift)) = template.graft(&child) else { continue };
             world::bind_nested(template, &nested, &child, graft, shift);
-            grafts.push((graft, FileId(u32::try_from(j).unwrap_or(u32::MAX))));
+            grafts.push((graft, file_id(j)));
         }
         grafts
     }
+
+    fn by_canonical_path(&self) -> &BTreeMap<PathBuf, usize> {
+        self.by_canonical_path.get_or_init(|| {
+            let mut map = BTreeMap::new();
+            for (i, c) in self.files.iter().enumerate() {
+                // The first file of a path wins, as a linear search in file order would find.
+                if let Ok(path) = std::fs::canonicalize(&c.path) {
+                    map.entry(path).or_insert(i);
+                }
+            }
+            map
+        })
+    }
+
+    /// File `j`'s own template: kept from its lint when the world has it, else parsed again.
+    fn template_of(&self, j: usize, world: &World) -> Option<Arc<Template>> {
+        if let Some(kept) = world.parsed.get(&j) {
+            return Some(Arc::clone(kept));
+        }
+        let candidate = self.files.get(j)?;
+        let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { return None };
+        prepare(&candidate.path, &bytes, self.options).template.map(Arc::new)
+    }
+}
+
+fn file_id(index: usize) -> FileId {
+    FileId(u32::try_from(index).unwrap_or(u32::MAX))
+}
+
+/// Everything is built with a provisional id; once a file is linted its findings take its real
+/// one. Spans inside grafted stacks already point at their own files (see `map_grafts`).
+fn own_file(index: usize, mut result: FileResult) -> FileResult {
+    let id = file_id(index);
+    let own = |f: &mut FileId| {
+        if *f == PROVISIONAL {
+            *f = id;
+        }
+    };
+    for d in &mut result.diagnostics {
+        own(&mut d.primary.file);
+        d.related.iter_mut().for_each(|r| own(&mut r.file));
+    }
+    result.paths.iter_mut().for_each(|p| p.file = id);
+    result
 }
 
 /// Provisional file id of everything built while linting one file; replaced by its real id.

@@ -36,16 +36,20 @@ pub fn exports_of(file: usize, template: &Template) -> Vec<Export> {
 /// The files whose exports `template` imports: each import must match exactly one export of
 /// another file, else it stays an import (and RL901 says so).
 pub fn exporters_for(file: usize, template: &Template, world: &[Export]) -> BTreeSet<usize> {
-    let ev = Evaluator::new(template);
     let mut out = BTreeSet::new();
-    for arg in import_arguments(&template.tree) {
-        let Some(pattern) = ev.eval(arg).wildcard_text() else { continue };
+    for pattern in import_patterns(template) {
         let mut hits = world.iter().filter(|e| e.file != file && eval_names_match(&e.pattern, &pattern));
         if let (Some(hit), None) = (hits.next(), hits.next()) {
             out.insert(hit.file);
         }
     }
     out
+}
+
+/// The export names `template` imports, unknown parts as `*`.
+pub fn import_patterns(template: &Template) -> Vec<String> {
+    let ev = Evaluator::new(template);
+    import_arguments(&template.tree).into_iter().filter_map(|arg| ev.eval(arg).wildcard_text()).collect()
 }
 
 /// After grafting `exporter` (whose node ids moved by `shift`), the import table entries it adds.
