@@ -63,6 +63,9 @@ pub struct Options {
     /// Skip named files that do not look like CloudFormation, as walked files are (for hooks
     /// that pass every YAML/JSON file of a commit).
     pub only_templates: bool,
+    /// Source bytes of templates kept parsed between passes for cross-stack grafting; `None`
+    /// for the default (8 MiB). Past it they are parsed again: slower, same output.
+    pub keep_parsed_bytes: Option<usize>,
     /// AWS CloudFormation Guard policies run on every template (`--guard-rules`).
     #[cfg(feature = "guard")]
     pub guard: Option<Arc<crate::guard::RuleSet>>,
@@ -216,7 +219,7 @@ struct World {
 struct KeepBudget(AtomicUsize);
 
 impl KeepBudget {
-    const BYTES: usize = 8 * 1024 * 1024;
+    const DEFAULT_BYTES: usize = 8 * 1024 * 1024;
 
     fn take(&self, bytes: usize) -> bool {
         self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes)).is_ok()
@@ -262,7 +265,7 @@ impl Run<'_> {
     /// are worth keeping parsed), then every other file is linted while collecting exports, and
     /// the importers last, with the stacks they import from grafted in.
     fn lint_cross_stack(&self, marks: &[Scanned]) -> Vec<FileResult> {
-        let budget = KeepBudget(AtomicUsize::new(KeepBudget::BYTES));
+        let budget = KeepBudget(AtomicUsize::new(self.options.keep_parsed_bytes.unwrap_or(KeepBudget::DEFAULT_BYTES)));
         let importing: Vec<usize> = (0..self.files.len()).filter(|&i| marks[i].imports).collect();
         let importers: Vec<Importer> =
             importing.par_iter().map(|&i| self.first_look(i, marks[i].exports, &budget)).collect();
@@ -576,5 +579,28 @@ fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
         file: SourceFile { path: candidate.path.clone(), text, line_index, not_analysed: true },
         diagnostics: vec![diagnostic],
         paths: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(dir: &str, keep_parsed_bytes: Option<usize>) -> Vec<String> {
+        let options = Options { keep_parsed_bytes, collect_paths: true, ..Options::default() };
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")).join(dir);
+        let outcome = lint_paths(&[path], &options).expect("lint");
+        let mut lines: Vec<String> = outcome.diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        lines.extend(outcome.paths.iter().map(|p| format!("{:?} {:?}", p.file, p.secrets_manager)));
+        lines
+    }
+
+    #[test]
+    fn kept_and_reparsed_exporters_give_the_same_findings() {
+        for dir in ["cross-stack/broken", "cross-stack/good", "nested-stack/broken"] {
+            let kept = run(dir, None);
+            assert!(!kept.iter().any(|l| l.contains("RL901")), "{dir}: every import resolves");
+            assert_eq!(kept, run(dir, Some(0)), "{dir}");
+        }
     }
 }
