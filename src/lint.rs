@@ -22,8 +22,8 @@ use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
 use crate::suppress;
-use crate::template::{Graft, Template, eval_names_match};
-use crate::world::{self, Export};
+use crate::template::{Graft, Template};
+use crate::world::{self, Export, Exports, NameIndex};
 
 /// One linted file as the report layer needs it.
 pub struct SourceFile {
@@ -206,8 +206,8 @@ fn prepare(path: &std::path::Path, bytes: &[u8], options: &Options) -> Prepared 
 /// What importers need from the rest of the run.
 #[derive(Default)]
 struct World {
-    /// Every export of the run, in file order.
-    exports: Vec<Export>,
+    /// Every export of the run.
+    exports: Exports,
     /// Templates already parsed by their own lint, by file index, so grafting them costs no
     /// second parse.
     parsed: BTreeMap<usize, Arc<Template>>,
@@ -269,17 +269,18 @@ impl Run<'_> {
         let importing: Vec<usize> = (0..self.files.len()).filter(|&i| marks[i].imports).collect();
         let importers: Vec<Importer> =
             importing.par_iter().map(|&i| self.first_look(i, marks[i].exports, &budget)).collect();
-        let wanted: Vec<(usize, &str)> =
-            importers.iter().flat_map(|m| m.patterns.iter().map(move |p| (m.index, p.as_str()))).collect();
+        let wanted =
+            NameIndex::new(importers.iter().flat_map(|m| m.patterns.iter().map(|p| (m.index, p.clone()))).collect());
         let others: Vec<usize> = (0..self.files.len()).filter(|&i| !marks[i].imports).collect();
         let linted: Vec<Linted> =
             others.par_iter().map(|&i| self.lint_offering(i, marks[i].exports, &wanted, &budget)).collect();
 
-        let mut world = World::default();
-        world.exports.extend(importers.iter().flat_map(|m| m.exports.iter().cloned()));
-        world.exports.extend(linted.iter().flat_map(|l| l.exports.iter().cloned()));
-        world.exports.sort_by_key(|e| e.file);
-        world.parsed.extend(linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))));
+        let exports =
+            importers.iter().flat_map(|m| m.exports.iter()).chain(linted.iter().flat_map(|l| l.exports.iter()));
+        let world = World {
+            exports: Exports::new(exports.cloned().collect()),
+            parsed: linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))).collect(),
+        };
 
         let mut results: Vec<Option<FileResult>> = (0..self.files.len()).map(|_| None).collect();
         for l in linted {
@@ -314,7 +315,7 @@ impl Run<'_> {
 
     /// Lint a file that imports nothing; collect its exports, and keep its template parsed when
     /// an import elsewhere in the run matches one of them.
-    fn lint_offering(&self, index: usize, exports: bool, wanted: &[(usize, &str)], budget: &KeepBudget) -> Linted {
+    fn lint_offering(&self, index: usize, exports: bool, wanted: &NameIndex, budget: &KeepBudget) -> Linted {
         let candidate = self.files[index];
         let prepared = match self.read_and_prepare(candidate) {
             Ok(prepared) => prepared,
@@ -326,9 +327,7 @@ impl Run<'_> {
         };
         let size = prepared.file.text.len();
         let (result, template) = self.finish(index, prepared, &World::default());
-        let matched = exports
-            .iter()
-            .any(|e| wanted.iter().any(|&(importer, p)| importer != index && eval_names_match(&e.pattern, p)));
+        let matched = exports.iter().any(|e| wanted.matching(index, &e.pattern).next().is_some());
         let kept = template.filter(|_| matched && budget.take(size)).map(Arc::new);
         Linted { index, result: own_file(index, result), exports, kept }
     }
@@ -385,11 +384,10 @@ impl Run<'_> {
         if world.exports.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
             return grafts;
         }
-        for j in world::exporters_for(index, template, &world.exports) {
+        for j in world.exports.exporters_for(index, template) {
             let Some(exporter) = self.template_of(j, world) else { continue };
             let Some((graft, shift)) = template.graft(&exporter) else { continue };
-            let exports: Vec<Export> = world.exports.iter().filter(|e| e.file == j).cloned().collect();
-            template.imports.extend(world::import_table(&exporter, &exports, shift));
+            template.imports.extend(world::import_table(&exporter, world.exports.of_file(j), shift));
             grafts.push((graft, file_id(j)));
         }
         grafts

@@ -3,7 +3,7 @@
 //! `Template::graft`), so a network stack and an application stack linted together get real
 //! verdicts instead of RL901 notes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::source::tree::{NodeId, Tree};
@@ -33,17 +33,94 @@ pub fn exports_of(file: usize, template: &Template) -> Vec<Export> {
         .collect()
 }
 
-/// The files whose exports `template` imports: each import must match exactly one export of
-/// another file, else it stays an import (and RL901 says so).
-pub fn exporters_for(file: usize, template: &Template, world: &[Export]) -> BTreeSet<usize> {
-    let mut out = BTreeSet::new();
-    for pattern in import_patterns(template) {
-        let mut hits = world.iter().filter(|e| e.file != file && eval_names_match(&e.pattern, &pattern));
-        if let (Some(hit), None) = (hits.next(), hits.next()) {
-            out.insert(hit.file);
+/// Export or import names of a run's files, indexed so a name is compared only with names
+/// that end the same way: a monorepo of many stacks costs one lookup per name, not a glob
+/// against every name of the run.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    /// (file, name with unknown parts as `*`).
+    entries: Vec<(usize, String)>,
+    /// Entries whose names end in `TAIL` literal bytes, by those bytes.
+    by_tail: HashMap<[u8; TAIL], Vec<usize>>,
+    /// The rest (short names, or a wildcard near the end): compared with every name.
+    open_ended: Vec<usize>,
+}
+
+/// Bytes of a name's literal ending used as the index key.
+const TAIL: usize = 6;
+
+/// The last `TAIL` bytes of a name, when none of them is a wildcard. Two names that match
+/// (equal, or one a glob matching the other's literal text) and both have a literal tail have
+/// the same tail, which is what makes the index exact.
+fn literal_tail(name: &str) -> Option<[u8; TAIL]> {
+    let bytes = name.as_bytes();
+    let tail: [u8; TAIL] = bytes.get(bytes.len().checked_sub(TAIL)?..)?.try_into().ok()?;
+    (!tail.iter().any(|b| matches!(b, b'*' | b'?'))).then_some(tail)
+}
+
+impl NameIndex {
+    pub fn new(entries: Vec<(usize, String)>) -> Self {
+        let mut by_tail: HashMap<[u8; TAIL], Vec<usize>> = HashMap::new();
+        let mut open_ended = Vec::new();
+        for (i, (_, name)) in entries.iter().enumerate() {
+            match literal_tail(name) {
+                Some(tail) => by_tail.entry(tail).or_default().push(i),
+                None => open_ended.push(i),
+            }
         }
+        NameIndex { entries, by_tail, open_ended }
     }
-    out
+
+    /// Indices of the entries of files other than `file` whose names match `name`.
+    pub fn matching<'a>(&'a self, file: usize, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let candidates: Box<dyn Iterator<Item = usize> + 'a> = match literal_tail(name) {
+            Some(tail) => Box::new(self.by_tail.get(&tail).into_iter().flatten().chain(&self.open_ended).copied()),
+            None => Box::new(0..self.entries.len()),
+        };
+        candidates
+            .filter(move |&i| self.entries.get(i).is_some_and(|(f, entry)| *f != file && eval_names_match(entry, name)))
+    }
+}
+
+/// Every export of a run.
+#[derive(Debug, Default)]
+pub struct Exports {
+    /// Sorted by file.
+    all: Vec<Export>,
+    /// The names of `all`, entry for entry.
+    names: NameIndex,
+}
+
+impl Exports {
+    pub fn new(mut all: Vec<Export>) -> Self {
+        all.sort_by_key(|e| e.file);
+        let names = NameIndex::new(all.iter().map(|e| (e.file, e.pattern.clone())).collect());
+        Exports { all, names }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    /// The exports of file `file`.
+    pub fn of_file(&self, file: usize) -> &[Export] {
+        let start = self.all.partition_point(|e| e.file < file);
+        let end = self.all.partition_point(|e| e.file <= file);
+        &self.all[start..end]
+    }
+
+    /// The files whose exports `template` (file `file`) imports: each import must match exactly
+    /// one export of another file, else it stays an import (and RL901 says so).
+    pub fn exporters_for(&self, file: usize, template: &Template) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        for pattern in import_patterns(template) {
+            let mut hits = self.names.matching(file, &pattern).filter_map(|i| self.all.get(i));
+            if let (Some(hit), None) = (hits.next(), hits.next()) {
+                out.insert(hit.file);
+            }
+        }
+        out
+    }
 }
 
 /// The export names `template` imports, unknown parts as `*`.
@@ -161,9 +238,48 @@ mod tests {
         let app = template(
             "Parameters:\n  Net: {Type: String, Default: network}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig: {SubnetIds: [!ImportValue {'Fn::Sub': '${Net}-SubnetA'}]}\n",
         );
-        assert_eq!(exporters_for(0, &app, &exports), BTreeSet::from([1]));
+        let exports = Exports::new(exports);
+        assert_eq!(exports.exporters_for(0, &app), BTreeSet::from([1]));
+        assert_eq!(exports.exporters_for(1, &app), BTreeSet::new(), "a stack does not import from itself");
         let unrelated = template("Resources:\n  X: {Type: T, Properties: {A: !ImportValue other}}\n");
-        assert!(exporters_for(0, &unrelated, &exports).is_empty());
+        assert!(exports.exporters_for(0, &unrelated).is_empty());
+    }
+
+    #[test]
+    fn indexed_matching_finds_what_globbing_every_name_finds() {
+        let names = [
+            "network-SubnetA",
+            "*-SubnetA",
+            "prod-*",
+            "*",
+            "a",
+            "*-VpcId",
+            "net-VpcId",
+            "x?z-VpcId",
+            "*-Subnet*",
+            "network-subneta",
+            "ab",
+            "*b",
+            "network-SubnetA-Arn",
+            "*SubnetA",
+        ];
+        let entries: Vec<(usize, String)> = names.iter().enumerate().map(|(f, n)| (f, (*n).to_owned())).collect();
+        let index = NameIndex::new(entries.clone());
+        for query in names.iter().chain(&["network-SubnetB", "prod-VpcId", "*-VpcId", "b", ""]) {
+            let brute: BTreeSet<usize> =
+                (0..entries.len()).filter(|&i| i != 3 && eval_names_match(&entries[i].1, query)).collect();
+            let indexed: BTreeSet<usize> = index.matching(3, query).collect();
+            assert_eq!(indexed, brute, "query {query}");
+        }
+        let exports = Exports::new(
+            entries
+                .iter()
+                .rev()
+                .map(|(file, n)| Export { file: *file, pattern: n.clone(), output: String::new() })
+                .collect(),
+        );
+        assert_eq!(exports.of_file(1).len(), 1);
+        assert!(exports.of_file(99).is_empty());
     }
 
     #[test]
