@@ -505,7 +505,6 @@ fn fuzz_regressions_do_not_panic() {
 /// The loader's promise that every span slices its text on character boundaries, for the
 /// saved inputs (the `load` fuzz target checks the same on every input).
 #[test]
-#[ignore = "fails: load_bytes gives input byte offsets for RL001 on non-UTF-8 input, but spans index the lossy text"]
 fn fuzz_regression_spans_slice_the_text() {
     for file in fuzz_regressions() {
         let bytes = std::fs::read(&file).expect("read regression input");

@@ -14,18 +14,16 @@ fuzz_target!(|data: &[u8]| {
     let limits = Limits::default();
     for name in ["fuzz.yaml", "fuzz.json"] {
         let loaded = load_bytes(FileId(0), Path::new(name), data, &limits);
-        check_spans(&loaded, data);
+        check_spans(&loaded);
     }
 });
 
-fn check_spans(loaded: &Loaded, data: &[u8]) {
+fn check_spans(loaded: &Loaded) {
     let text: &str = &loaded.tree.source;
     let node_spans = loaded.tree.nodes.iter().map(|n| n.span);
-    // Known and reported (tests/fuzz_regressions/invalid-utf8-*): when the input is not UTF-8 the
-    // text is a lossy copy, and the RL001 span is a byte offset of the input, not of that copy.
-    // Remove this exception once `load_bytes` maps the offset.
-    let lossy = std::str::from_utf8(data).is_err();
-    let diagnostic_spans = loaded.diagnostics.iter().filter(|_| !lossy).map(|d| d.primary.span);
+    // Also on input that is not UTF-8: the text is then a lossy copy, and spans index that copy.
+    let diagnostic_spans =
+        loaded.diagnostics.iter().flat_map(|d| std::iter::once(&d.primary).chain(&d.related)).map(|l| l.span);
     for span in node_spans.chain(diagnostic_spans) {
         let range = span.range();
         assert!(range.start <= range.end && range.end <= text.len(), "span {range:?} outside {} bytes", text.len());
@@ -33,5 +31,9 @@ fn check_spans(loaded: &Loaded, data: &[u8]) {
             text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
             "span {range:?} splits a character"
         );
+    }
+    // The offset is found in the input; the span must still land on that byte of the text.
+    for d in loaded.diagnostics.iter().filter(|d| d.message.contains("NUL byte")) {
+        assert!(text[d.primary.span.range()].starts_with('\0'), "NUL span {:?} is not at a NUL", d.primary.span);
     }
 }

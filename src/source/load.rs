@@ -56,25 +56,21 @@ pub fn load_bytes(file: FileId, path: &Path, bytes: &[u8], limits: &Limits) -> L
             format!("file is {} bytes, over the {}-byte limit; it was not parsed", bytes.len(), limits.max_bytes);
         return failed(Arc::from(""), guessed, rl004(file, Span::empty_at(0), message));
     }
-    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let stripped = bytes.strip_prefix(UTF8_BOM);
+    // Messages give offsets in the file as read (BOM included); spans index the kept text.
+    let skipped = if stripped.is_some() { UTF8_BOM.len() } else { 0 };
+    let bytes = stripped.unwrap_or(bytes);
     if let Some(message) = foreign_encoding(bytes) {
         return failed(Arc::from(""), guessed, rl001(file, Span::empty_at(0), message));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        let source: Arc<str> = Arc::from(String::from_utf8_lossy(bytes));
-        let message = format!("binary file (NUL byte at offset {nul}); a template is text");
-        return failed(source, guessed, rl001(file, Span::new(nul, nul + 1), message));
-    }
+    let nul = bytes.iter().position(|&b| b == 0);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(error) => {
-            let at = error.valid_up_to();
-            let len = error.error_len().unwrap_or(1);
-            let source: Arc<str> = Arc::from(String::from_utf8_lossy(bytes));
-            let message = format!("invalid UTF-8 at byte {at}; save the file as UTF-8");
-            return failed(source, guessed, rl001(file, Span::new(at, at + len), message));
-        }
+        Err(error) => return not_utf8(file, guessed, bytes, nul, error.valid_up_to(), skipped),
     };
+    if let Some(nul) = nul {
+        return failed(Arc::from(text), guessed, binary(file, Span::new(nul, nul + 1), nul + skipped));
+    }
     let json_first = is_json_path || first_non_space(text) == Some(b'{');
     load_text(file, Arc::from(text), json_first, is_json_path, limits)
 }
@@ -82,6 +78,77 @@ pub fn load_bytes(file: FileId, path: &Path, bytes: &[u8], limits: &Limits) -> L
 /// Test convenience: `FileId(0)`, format sniffed from the first non-space byte, default limits.
 pub fn parse_str(text: &str) -> Loaded {
     load_bytes(FileId(0), Path::new("template"), text.as_bytes(), &Limits::default())
+}
+
+/// A file that is not UTF-8 keeps a lossy copy of its text, so the finding's input offsets are
+/// moved into that copy.
+fn not_utf8(file: FileId, format: Format, bytes: &[u8], nul: Option<usize>, bad: usize, skipped: usize) -> Loaded {
+    let lossy = Lossy::new(bytes);
+    let diagnostic = match nul {
+        Some(nul) => binary(file, lossy.span(nul, nul + 1), nul + skipped),
+        None => {
+            let message = format!("invalid UTF-8 at byte {}; save the file as UTF-8", bad + skipped);
+            rl001(file, lossy.span(bad, bad + 1), message)
+        }
+    };
+    failed(Arc::from(lossy.text), format, diagnostic)
+}
+
+fn binary(file: FileId, span: Span, offset: usize) -> Diagnostic {
+    rl001(file, span, format!("binary file (NUL byte at offset {offset}); a template is text"))
+}
+
+/// The text kept for bytes that are not UTF-8: each invalid sequence becomes one U+FFFD (3
+/// bytes), exactly as `String::from_utf8_lossy` does, so offsets after it shift.
+struct Lossy {
+    text: String,
+    /// Every invalid sequence, in input order.
+    replaced: Vec<Replaced>,
+}
+
+struct Replaced {
+    /// Where the sequence starts and ends in the input.
+    input_start: usize,
+    input_end: usize,
+    /// Where its U+FFFD starts in `text`.
+    text_start: usize,
+}
+
+impl Lossy {
+    fn new(bytes: &[u8]) -> Self {
+        let mut text = String::with_capacity(bytes.len() + 16);
+        let mut replaced = Vec::new();
+        let mut input = 0;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            input += chunk.valid().len();
+            if chunk.invalid().is_empty() {
+                continue;
+            }
+            let input_end = input + chunk.invalid().len();
+            replaced.push(Replaced { input_start: input, input_end, text_start: text.len() });
+            text.push(char::REPLACEMENT_CHARACTER);
+            input = input_end;
+        }
+        Lossy { text, replaced }
+    }
+
+    /// The input range `start..end` in `text`, widened to whole replacement characters.
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.offset(start, false), self.offset(end, true))
+    }
+
+    /// Input offset → `text` offset. An offset inside an invalid sequence moves to the start of
+    /// its U+FFFD, or past it when `round_up`.
+    fn offset(&self, at: usize, round_up: bool) -> usize {
+        let before = self.replaced.partition_point(|r| r.input_start <= at);
+        let Some(r) = before.checked_sub(1).and_then(|i| self.replaced.get(i)) else { return at };
+        let replacement_end = r.text_start + char::REPLACEMENT_CHARACTER.len_utf8();
+        if at >= r.input_end {
+            return replacement_end + (at - r.input_end);
+        }
+        if round_up && at > r.input_start { replacement_end } else { r.text_start }
+    }
 }
 
 fn failed(source: Arc<str>, format: Format, diagnostic: Diagnostic) -> Loaded {
@@ -158,6 +225,7 @@ fn is_empty_document(tree: &Tree) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::LineIndex;
 
     fn load(bytes: &[u8]) -> Loaded {
         load_bytes(FileId(1), Path::new("t.yaml"), bytes, &Limits::default())
@@ -199,10 +267,85 @@ mod tests {
         let loaded = load(b"A: caf\xE9\nB: 1\n");
         let d = only(&loaded);
         assert_eq!(d.rule, "RL001");
-        assert_eq!(d.primary.span, Span::new(6, 7));
+        // The bad byte is one U+FFFD (3 bytes) in the kept text, and the span covers all of it.
+        assert_eq!(d.primary.span, Span::new(6, 9));
+        assert_eq!(&loaded.tree.source[d.primary.span.range()], "\u{FFFD}");
         assert!(d.message.contains("byte 6"), "{}", d.message);
         assert!(loaded.tree.source.starts_with("A: caf\u{FFFD}"));
         assert!(loaded.tree.root.is_none());
+    }
+
+    /// Where a span points, as a reader of the report sees it.
+    fn located(loaded: &Loaded) -> (u32, u32, &str) {
+        let text = &loaded.tree.source;
+        let span = only(loaded).primary.span;
+        let (line, column) = LineIndex::new(text).line_col(text, span.start);
+        (line, column, &text[span.range()])
+    }
+
+    #[test]
+    fn nul_after_invalid_sequences_is_located_in_the_kept_text() {
+        // Two bad bytes before the NUL (`\xC3` lacks its continuation byte): in the kept text each
+        // is a 3-byte U+FFFD, so the NUL's input offset 13 is offset 17 there.
+        let loaded = load(b"A: \xFF\xC3\x28\n  B: x\0y\n");
+        assert_eq!(&*loaded.tree.source, "A: \u{FFFD}\u{FFFD}(\n  B: x\0y\n");
+        assert_eq!(located(&loaded), (2, 7, "\0"));
+        assert_eq!(only(&loaded).primary.span, Span::new(17, 18));
+        assert!(only(&loaded).message.contains("offset 13"), "{}", only(&loaded).message);
+    }
+
+    #[test]
+    fn invalid_sequence_after_a_bom_and_at_the_end() {
+        let loaded = load(b"\xEF\xBB\xBFA: \xE2\x82");
+        assert_eq!(&*loaded.tree.source, "A: \u{FFFD}");
+        assert_eq!(located(&loaded), (1, 4, "\u{FFFD}"));
+        // The message counts bytes of the file as read, BOM included.
+        assert!(only(&loaded).message.contains("byte 6"), "{}", only(&loaded).message);
+    }
+
+    fn input_boundaries(bytes: &[u8]) -> Vec<usize> {
+        let mut offsets = Vec::new();
+        let mut input = 0;
+        for chunk in bytes.utf8_chunks() {
+            offsets.extend(chunk.valid().char_indices().map(|(i, _)| input + i));
+            input += chunk.valid().len();
+            offsets.extend(input..input + chunk.invalid().len());
+            input += chunk.invalid().len();
+        }
+        offsets.push(input);
+        offsets
+    }
+
+    #[test]
+    fn lossy_offsets_land_on_char_boundaries_of_the_lossy_text() {
+        let inputs: [&[u8]; 5] = [
+            b"\xFF",
+            b"a\xF0\x9F\x98b\xED\xA0\x80c\xC0\xAF\xF4\x90",
+            b"\xE2\x82\xACx\x80\x80\xE2\x82\xAC",
+            b"caf\xE9 \xE9\n",
+            b"ok",
+        ];
+        for bytes in inputs {
+            let lossy = Lossy::new(bytes);
+            assert_eq!(lossy.text, String::from_utf8_lossy(bytes));
+            // The loader maps only offsets of input characters (a NUL, an invalid sequence):
+            // every offset except those inside a valid multi-byte character.
+            let starts = input_boundaries(bytes);
+            for &at in &starts {
+                for &end in starts.iter().filter(|&&end| end >= at) {
+                    let range = lossy.span(at, end).range();
+                    assert!(lossy.text.get(range.clone()).is_some(), "{bytes:?} {at}..{end} → {range:?}");
+                }
+            }
+        }
+        // Valid bytes around the bad ones keep their characters.
+        let bytes = b"a\xFFb\xE2\x82c";
+        let lossy = Lossy::new(bytes);
+        let text_at = |at: usize| &lossy.text[lossy.span(at, at + 1).range()];
+        assert_eq!(
+            [text_at(0), text_at(1), text_at(2), text_at(3), text_at(4), text_at(5)],
+            ["a", "\u{FFFD}", "b", "\u{FFFD}", "\u{FFFD}", "c"]
+        );
     }
 
     #[test]
