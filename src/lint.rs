@@ -30,20 +30,29 @@ pub struct SourceFile {
     /// The path as the user gave it (relative stays relative).
     pub path: PathBuf,
     pub text: Arc<str>,
-    pub line_index: LineIndex,
+    /// Built on the first position lookup: most files of a run have no finding to place.
+    line_index: OnceLock<LineIndex>,
     /// Set when the file could not be analysed at all (unreadable, over the size cap); the
     /// finding saying why is in the diagnostics.
     pub not_analysed: bool,
 }
 
 impl SourceFile {
+    pub fn new(path: PathBuf, text: Arc<str>, not_analysed: bool) -> Self {
+        SourceFile { path, text, line_index: OnceLock::new(), not_analysed }
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn display_path(&self) -> String {
         self.path.display().to_string()
     }
 
     /// 1-based line and column (Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        self.line_index.line_col(&self.text, offset)
+        self.line_index().line_col(&self.text, offset)
     }
 }
 
@@ -196,8 +205,7 @@ struct Prepared {
 fn prepare(path: &std::path::Path, bytes: &[u8], options: &Options) -> Prepared {
     let loaded = source::load_bytes(PROVISIONAL, path, bytes, &options.limits);
     let text = loaded.tree.source.clone();
-    let line_index = LineIndex::new(&text);
-    let file = SourceFile { path: path.to_path_buf(), text, line_index, not_analysed: false };
+    let file = SourceFile::new(path.to_path_buf(), text, false);
     let modelled = loaded.tree.root.is_some() && !options.parse_only;
     let template = modelled.then(|| Template::from_tree(PROVISIONAL, loaded.tree));
     Prepared { file, load: loaded.diagnostics, template }
@@ -572,9 +580,8 @@ fn unreadable(candidate: &Candidate, message: String) -> FileResult {
 /// A file that produced no text: the finding sits at 1:1 of an empty source.
 fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
     let text: Arc<str> = Arc::from("");
-    let line_index = LineIndex::new(&text);
     FileResult {
-        file: SourceFile { path: candidate.path.clone(), text, line_index, not_analysed: true },
+        file: SourceFile::new(candidate.path.clone(), text, true),
         diagnostics: vec![diagnostic],
         paths: Vec::new(),
     }

@@ -305,10 +305,10 @@ impl Cx<'_> {
     fn context_region(&self, location: &Location) -> Option<s::Region> {
         let file = self.outcome.file(location.file)?;
         let at = resolve(self.outcome, location);
-        let count = u32::try_from(file.line_index.line_count()).unwrap_or(u32::MAX);
+        let count = u32::try_from(file.line_index().line_count()).unwrap_or(u32::MAX);
         let (first, last) = (at.line.saturating_sub(1).max(1), at.end_line.saturating_add(1).min(count));
-        let start = file.line_index.line_start(first)? as usize;
-        let end = file.line_index.line_start(last.saturating_add(1)).map_or(file.text.len(), |next| next as usize);
+        let start = file.line_index().line_start(first)? as usize;
+        let end = file.line_index().line_start(last.saturating_add(1)).map_or(file.text.len(), |next| next as usize);
         let text = file.text.get(start..end)?;
         let text = text.strip_suffix('\n').map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
         Some(s::Region {
