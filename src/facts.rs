@@ -37,8 +37,7 @@ impl<'t> Facts<'t> {
         parameters: &BTreeMap<String, String>,
         conditions: &BTreeMap<String, bool>,
     ) -> Self {
-        let evaluator =
-            Evaluator::new(template).with_parameters(parameters.clone()).with_conditions(conditions.clone());
+        let evaluator = Evaluator::configured(template, parameters.clone(), conditions.clone());
         let rotations = rotation::discover(&evaluator);
         let network = Network::build(&evaluator);
         let links = SecretLinks::build(&evaluator);

@@ -22,6 +22,9 @@ pub struct Export {
 
 /// The exports of one template.
 pub fn exports_of(file: usize, template: &Template) -> Vec<Export> {
+    if template.outputs.iter().all(|o| o.export_name.is_none()) {
+        return Vec::new();
+    }
     let ev = Evaluator::new(template);
     template
         .outputs
@@ -125,8 +128,12 @@ impl Exports {
 
 /// The export names `template` imports, unknown parts as `*`.
 pub fn import_patterns(template: &Template) -> Vec<String> {
+    let arguments = import_arguments(&template.tree);
+    if arguments.is_empty() {
+        return Vec::new();
+    }
     let ev = Evaluator::new(template);
-    import_arguments(&template.tree).into_iter().filter_map(|arg| ev.eval(arg).wildcard_text()).collect()
+    arguments.into_iter().filter_map(|arg| ev.eval(arg).wildcard_text()).collect()
 }
 
 /// After grafting `exporter` (whose node ids moved by `shift`), the import table entries it adds.
@@ -153,15 +160,19 @@ pub struct NestedStack {
 /// Nested stacks of `template` that point at local files. URLs (`https://`, `s3://`) and
 /// computed locations are left alone: their templates are not on disk.
 pub fn nested_stacks(template: &Template, parent: &Path) -> Vec<NestedStack> {
+    let location_property = |type_name: &str| match type_name {
+        "AWS::CloudFormation::Stack" => Some("TemplateURL"),
+        "AWS::Serverless::Application" => Some("Location"),
+        _ => None,
+    };
+    if !template.resources.iter().any(|r| location_property(&r.type_name).is_some()) {
+        return Vec::new();
+    }
     let ev = Evaluator::new(template);
     let dir = parent.parent().unwrap_or_else(|| Path::new(""));
     let mut out = Vec::new();
     for res in &template.resources {
-        let property = match res.type_name.as_str() {
-            "AWS::CloudFormation::Stack" => "TemplateURL",
-            "AWS::Serverless::Application" => "Location",
-            _ => continue,
-        };
+        let Some(property) = location_property(&res.type_name) else { continue };
         let Some(location) = ev.property(res, property) else { continue };
         let Some(text) = location.as_str() else { continue };
         if text.contains("://") || text.is_empty() {

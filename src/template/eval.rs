@@ -33,13 +33,17 @@ pub struct Evaluator<'t> {
 
 impl<'t> Evaluator<'t> {
     pub fn new(template: &'t Template) -> Self {
-        let mut ev = Evaluator {
-            template,
-            overrides: BTreeMap::new(),
-            fixed: BTreeMap::new(),
-            decided: BTreeMap::new(),
-            deciding: false,
-        };
+        Self::configured(template, BTreeMap::new(), BTreeMap::new())
+    }
+
+    /// With parameter values (replacing `Default`s) and forced condition values at once:
+    /// conditions are decided once, not once per setting.
+    pub fn configured(
+        template: &'t Template,
+        overrides: BTreeMap<String, String>,
+        fixed: BTreeMap<String, bool>,
+    ) -> Self {
+        let mut ev = Evaluator { template, overrides, fixed, decided: BTreeMap::new(), deciding: false };
         ev.decide_conditions();
         ev
     }
