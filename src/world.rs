@@ -49,8 +49,9 @@ pub struct NameIndex {
     open_ended: Vec<usize>,
 }
 
-/// Bytes of a name's literal ending used as the index key.
-const TAIL: usize = 6;
+/// Bytes of a name's literal ending used as the index key: short, because export names end in
+/// short words (`-VPC`, `-SubnetA`) after a wildcard stack name.
+const TAIL: usize = 3;
 
 /// The last `TAIL` bytes of a name, when none of them is a wildcard. Two names that match
 /// (equal, or one a glob matching the other's literal text) and both have a literal tail have
