@@ -285,10 +285,17 @@ impl Run<'_> {
 
         let exports =
             importers.iter().flat_map(|m| m.exports.iter()).chain(linted.iter().flat_map(|l| l.exports.iter()));
-        let world = World {
-            exports: Exports::new(exports.cloned().collect()),
-            parsed: linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))).collect(),
-        };
+        let mut parsed: BTreeMap<usize, Arc<Template>> =
+            linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))).collect();
+        // An importer that also exports is grafted into its own importers before its own grafts
+        // change it: a copy is cheaper than parsing it again for each of them.
+        for m in &importers {
+            let Some(Ok(Prepared { template: Some(template), file, .. })) = &m.prepared else { continue };
+            if offers(m.index, &m.exports, &wanted) && budget.take(file.text.len()) {
+                parsed.insert(m.index, Arc::new(template.clone()));
+            }
+        }
+        let world = World { exports: Exports::new(exports.cloned().collect()), parsed };
 
         let mut results: Vec<Option<FileResult>> = (0..self.files.len()).map(|_| None).collect();
         for l in linted {
@@ -335,8 +342,7 @@ impl Run<'_> {
         };
         let size = prepared.file.text.len();
         let (result, template) = self.finish(index, prepared, &World::default());
-        let matched = exports.iter().any(|e| wanted.matching(index, &e.pattern).next().is_some());
-        let kept = template.filter(|_| matched && budget.take(size)).map(Arc::new);
+        let kept = template.filter(|_| offers(index, &exports, wanted) && budget.take(size)).map(Arc::new);
         Linted { index, result: own_file(index, result), exports, kept }
     }
 
@@ -440,6 +446,11 @@ impl Run<'_> {
         let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { return None };
         prepare(&candidate.path, &bytes, self.options).template.map(Arc::new)
     }
+}
+
+/// Does an import of another file match one of `exports` (of file `index`)?
+fn offers(index: usize, exports: &[Export], wanted: &NameIndex) -> bool {
+    exports.iter().any(|e| wanted.matching(index, &e.pattern).next().is_some())
 }
 
 fn file_id(index: usize) -> FileId {
