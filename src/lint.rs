@@ -146,7 +146,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
             run.lint_cross_stack(&marks)
         } else {
             let world = World::default();
-            files.par_iter().enumerate().map(|(i, c)| run.lint(i, c, &world)).collect()
+            (0..files.len()).into_par_iter().map(|i| run.lint(i, &world)).collect()
         }
     });
     let mut files = Vec::new();
@@ -167,8 +167,8 @@ struct FileResult {
     paths: Vec<FunctionPaths>,
 }
 
-/// What the first pass learns about a file from its bytes alone: nothing is parsed twice just
-/// to find the exports.
+/// What the first pass learns about a file from its bytes alone (exports are collected later,
+/// while each file is linted, not by parsing it an extra time).
 #[derive(Clone, Copy, Default)]
 struct Scanned {
     /// Mentions `ImportValue`: linted last, once every export of the run is known.
@@ -221,13 +221,22 @@ struct World {
     parsed: BTreeMap<usize, Arc<Template>>,
 }
 
-/// Parsed templates kept for importers are capped by their total source size, so a run over a
-/// large monorepo cannot hold them all in memory; past the cap they are parsed again instead.
-/// Which ones are kept may vary between runs, the output does not.
+/// Parsed templates kept between cross-stack passes (importers waiting for the exports, exporters
+/// waiting to be grafted) are capped by their total source size, so a run over a large monorepo
+/// cannot hold them all in memory; past the cap they are parsed again instead. Which ones are
+/// kept may vary between runs, the output does not.
 struct KeepBudget(AtomicUsize);
 
 impl KeepBudget {
     const DEFAULT_BYTES: usize = 8 * 1024 * 1024;
+
+    /// Half of `Options::keep_parsed_bytes` each for importers and for exporters: holding an
+    /// importer saves one parse, keeping an exporter one per importer, so importers parsed
+    /// first must not use it all up.
+    fn halves(options: &Options) -> (Self, Self) {
+        let total = options.keep_parsed_bytes.unwrap_or(Self::DEFAULT_BYTES);
+        (KeepBudget(AtomicUsize::new(total / 2)), KeepBudget(AtomicUsize::new(total - total / 2)))
+    }
 
     fn take(&self, bytes: usize) -> bool {
         self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes)).is_ok()
@@ -251,7 +260,7 @@ struct Linted {
     kept: Option<Arc<Template>>,
 }
 
-/// The second pass's view of the whole run.
+/// What linting needs to know about the whole run.
 struct Run<'a> {
     files: &'a [&'a Candidate],
     options: &'a Options,
@@ -260,9 +269,14 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Lint one file.
-    fn lint(&self, index: usize, candidate: &Candidate, world: &World) -> FileResult {
-        let result = match self.read_and_prepare(candidate) {
+    /// Lint file `index`.
+    fn lint(&self, index: usize, world: &World) -> FileResult {
+        self.lint_prepared(index, self.read_and_prepare(self.files[index]), world)
+    }
+
+    /// Lint a file already read and modelled, or give the result saying why it could not be.
+    fn lint_prepared(&self, index: usize, prepared: Result<Prepared, Box<FileResult>>, world: &World) -> FileResult {
+        let result = match prepared {
             Ok(prepared) => self.finish(index, prepared, world).0,
             Err(result) => *result,
         };
@@ -273,48 +287,43 @@ impl Run<'_> {
     /// are worth keeping parsed), then every other file is linted while collecting exports, and
     /// the importers last, with the stacks they import from grafted in.
     fn lint_cross_stack(&self, marks: &[Scanned]) -> Vec<FileResult> {
-        let budget = KeepBudget(AtomicUsize::new(self.options.keep_parsed_bytes.unwrap_or(KeepBudget::DEFAULT_BYTES)));
+        let (importer_budget, exporter_budget) = KeepBudget::halves(self.options);
         let importing: Vec<usize> = (0..self.files.len()).filter(|&i| marks[i].imports).collect();
         let importers: Vec<Importer> =
-            importing.par_iter().map(|&i| self.first_look(i, marks[i].exports, &budget)).collect();
+            importing.par_iter().map(|&i| self.first_look(i, marks[i].exports, &importer_budget)).collect();
         let wanted =
             NameIndex::new(importers.iter().flat_map(|m| m.patterns.iter().map(|p| (m.index, p.clone()))).collect());
         let others: Vec<usize> = (0..self.files.len()).filter(|&i| !marks[i].imports).collect();
         let linted: Vec<Linted> =
-            others.par_iter().map(|&i| self.lint_offering(i, marks[i].exports, &wanted, &budget)).collect();
+            others.par_iter().map(|&i| self.lint_offering(i, marks[i].exports, &wanted, &exporter_budget)).collect();
 
         let exports =
             importers.iter().flat_map(|m| m.exports.iter()).chain(linted.iter().flat_map(|l| l.exports.iter()));
         let mut parsed: BTreeMap<usize, Arc<Template>> =
             linted.iter().filter_map(|l| Some((l.index, l.kept.clone()?))).collect();
-        // An importer that also exports is grafted into its own importers before its own grafts
-        // change it: a copy is cheaper than parsing it again for each of them.
+        // An importer that also exports is copied now, before its own grafts change it: grafting
+        // the copy into its importers is cheaper than parsing it again for each of them.
         for m in &importers {
             let Some(Ok(Prepared { template: Some(template), file, .. })) = &m.prepared else { continue };
-            if offers(m.index, &m.exports, &wanted) && budget.take(file.text.len()) {
+            if offers(m.index, &m.exports, &wanted) && exporter_budget.take(file.text.len()) {
                 parsed.insert(m.index, Arc::new(template.clone()));
             }
         }
         let world = World { exports: Exports::new(exports.cloned().collect()), parsed };
 
-        let mut results: Vec<Option<FileResult>> = (0..self.files.len()).map(|_| None).collect();
-        for l in linted {
-            results[l.index] = Some(l.result);
-        }
         let late: Vec<(usize, FileResult)> = importers
             .into_par_iter()
             .map(|m| {
                 let prepared = m.prepared.unwrap_or_else(|| self.read_and_prepare(self.files[m.index]));
-                let result = match prepared {
-                    Ok(prepared) => self.finish(m.index, prepared, &world).0,
-                    Err(result) => *result,
-                };
-                (m.index, own_file(m.index, result))
+                (m.index, self.lint_prepared(m.index, prepared, &world))
             })
             .collect();
-        for (i, result) in late {
+        // Every file is either an importer or one of the others: each slot is filled once.
+        let mut results: Vec<Option<FileResult>> = (0..self.files.len()).map(|_| None).collect();
+        for (i, result) in linted.into_iter().map(|l| (l.index, l.result)).chain(late) {
             results[i] = Some(result);
         }
+        debug_assert!(results.iter().all(Option::is_some), "a file without a result would shift every later id");
         results.into_iter().flatten().collect()
     }
 
@@ -395,7 +404,7 @@ impl Run<'_> {
     /// one export). Returns the grafts with the file each came from.
     fn graft_exporters(&self, index: usize, template: &mut Template, world: &World) -> Vec<(Graft, FileId)> {
         let mut grafts = self.graft_nested(index, template, world);
-        if world.exports.is_empty() || !discover::contains(template.tree.source.as_bytes(), b"ImportValue") {
+        if world.exports.is_empty() {
             return grafts;
         }
         for j in world.exports.exporters_for(index, template) {
@@ -442,9 +451,7 @@ impl Run<'_> {
         if let Some(kept) = world.parsed.get(&j) {
             return Some(Arc::clone(kept));
         }
-        let candidate = self.files.get(j)?;
-        let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, self.options.limits.max_bytes) else { return None };
-        prepare(&candidate.path, &bytes, self.options).template.map(Arc::new)
+        self.read_and_prepare(self.files.get(j)?).ok()?.template.map(Arc::new)
     }
 }
 
@@ -609,6 +616,31 @@ mod tests {
         let mut lines: Vec<String> = outcome.diagnostics.iter().map(|d| format!("{d:?}")).collect();
         lines.extend(outcome.paths.iter().map(|p| format!("{:?} {:?}", p.file, p.secrets_manager)));
         lines
+    }
+
+    /// A chain: the app imports from `db`, which imports from `network` and exports too, so
+    /// `db` is grafted into the app as a copy (kept) or parsed again (budget 0).
+    #[test]
+    fn an_importer_that_exports_is_grafted_whole_either_way() {
+        let dir = std::env::temp_dir().join(format!("rotlint-chain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let network = "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}}\nOutputs:\n  Vpc: {Value: !Ref Vpc, Export: {Name: !Sub '${AWS::StackName}-Vpc'}}\n  SubnetA: {Value: !Ref SubnetA, Export: {Name: !Sub '${AWS::StackName}-SubnetA'}}\n";
+        let db = "Resources:\n  RotationSg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: rotation, VpcId: !ImportValue network-Vpc}\nOutputs:\n  RotationSg: {Value: !Ref RotationSg, Export: {Name: !Sub '${AWS::StackName}-RotationSg'}}\n";
+        let app = "Transform: AWS::SecretsManager-2024-09-16\nResources:\n  Secret: {Type: AWS::SecretsManager::Secret}\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !Ref Secret\n      HostedRotationLambda:\n        RotationType: PostgreSQLSingleUser\n        VpcSubnetIds: !ImportValue network-SubnetA\n        VpcSecurityGroupIds: !ImportValue db-RotationSg\n      RotationRules: {AutomaticallyAfterDays: 30}\n";
+        for (name, text) in [("network.yaml", network), ("db.yaml", db), ("app.yaml", app)] {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let lint = |keep_parsed_bytes| {
+            let options = Options { keep_parsed_bytes, ..Options::default() };
+            let outcome = lint_paths(std::slice::from_ref(&dir), &options).expect("lint");
+            outcome.diagnostics.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>()
+        };
+        let kept = lint(None);
+        let reparsed = lint(Some(0));
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(!kept.iter().any(|l| l.contains("RL901")), "every import resolves: {kept:#?}");
+        assert!(kept.iter().any(|l| l.contains("RL101")), "the isolated subnet has no path: {kept:#?}");
+        assert_eq!(kept, reparsed);
     }
 
     #[test]

@@ -75,7 +75,9 @@ impl NameIndex {
         NameIndex { entries, by_tail, open_ended }
     }
 
-    /// Indices of the entries of files other than `file` whose names match `name`.
+    /// Indices of the entries of files other than `file` whose names match `name`. Matching is
+    /// symmetric, so the index can hold export names (queried with an import) or import names
+    /// (queried with an export).
     pub fn matching<'a>(&'a self, file: usize, name: &'a str) -> impl Iterator<Item = usize> + 'a {
         let candidates: Box<dyn Iterator<Item = usize> + 'a> = match literal_tail(name) {
             Some(tail) => Box::new(self.by_tail.get(&tail).into_iter().flatten().chain(&self.open_ended).copied()),
