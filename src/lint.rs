@@ -101,6 +101,9 @@ pub struct FunctionPaths {
     /// Stacks grafted into this template (cross-stack imports, nested stacks): hop spans at or
     /// beyond a graft's offset point into that file.
     pub grafts: Vec<(Graft, FileId)>,
+    /// Logical id → CloudFormation type of every resource of the template and of the stacks
+    /// grafted into it (ids are unique across them), shared by the template's functions.
+    pub resource_types: Arc<BTreeMap<String, String>>,
 }
 
 impl Outcome {
@@ -507,6 +510,14 @@ fn map_grafts(grafts: &[(Graft, FileId)], found: &mut Vec<Diagnostic>) {
 
 fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String, String>) -> Vec<FunctionPaths> {
     let facts = Facts::build(template, parameters, &BTreeMap::new());
+    let resource_types: Arc<BTreeMap<String, String>> = Arc::new(
+        template
+            .resources
+            .iter()
+            .filter(|r| !r.type_name.is_empty())
+            .map(|r| (r.logical_id.clone(), r.type_name.clone()))
+            .collect(),
+    );
     facts
         .functions()
         .map(|(f, ff)| FunctionPaths {
@@ -516,6 +527,7 @@ fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String
             target: ff.target.clone(),
             target_path: ff.target_path.clone(),
             grafts: Vec::new(),
+            resource_types: Arc::clone(&resource_types),
         })
         .collect()
 }

@@ -59,7 +59,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::FileId;
 use crate::lint::{FunctionPaths, Outcome as LintOutcome, SourceFile};
 use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
 use crate::rotation::{FunctionKind, VpcAttachment};
@@ -172,45 +171,24 @@ impl Kind {
 
 /// Build the report from the engine's outcome (which must have been run with `collect_paths`).
 pub fn build(outcome: &LintOutcome) -> Report {
-    let mut types: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
     let functions = outcome
         .paths
         .iter()
         .filter_map(|p| {
             let file = outcome.file(p.file)?;
-            let types = types.entry(p.file.0).or_insert_with(|| resource_types(file));
-            let grafted = p
-                .grafts
-                .iter()
-                .filter_map(|(g, id)| {
-                    let other = outcome.file(*id)?;
-                    let types = resource_types(other);
-                    Some((*g, other, types))
-                })
-                .collect();
-            Some(Resolver { file, types, grafted }.function(p))
+            let grafted = p.grafts.iter().filter_map(|(g, id)| Some((*g, outcome.file(*id)?))).collect();
+            Some(Resolver { file, types: &p.resource_types, grafted }.function(p))
         })
         .collect();
     Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions }
 }
 
-/// Logical id → CloudFormation type. Hops carry only logical ids, so the report reads the types
-/// back from the file it already holds.
-fn resource_types(file: &SourceFile) -> BTreeMap<String, String> {
-    let limits = crate::source::Limits::default();
-    let loaded = crate::source::load_bytes(FileId(0), &file.path, file.text.as_bytes(), &limits);
-    if loaded.tree.root.is_none() {
-        return BTreeMap::new();
-    }
-    let template = crate::template::Template::from_tree(FileId(0), loaded.tree);
-    template.resources.into_iter().filter(|r| !r.type_name.is_empty()).map(|r| (r.logical_id, r.type_name)).collect()
-}
-
 struct Resolver<'a> {
     file: &'a SourceFile,
+    /// Resource types of the template and the stacks grafted into it.
     types: &'a BTreeMap<String, String>,
-    /// Stacks grafted into this template, with their files and resource types.
-    grafted: Vec<(crate::template::Graft, &'a SourceFile, BTreeMap<String, String>)>,
+    /// Stacks grafted into this template, with their files.
+    grafted: Vec<(crate::template::Graft, &'a SourceFile)>,
 }
 
 impl Resolver<'_> {
@@ -351,11 +329,11 @@ impl Resolver<'_> {
             condition: None,
         };
         let rest = hops.iter().map(|h| {
-            let (file, line, column, types) = self.locate(h.span);
+            let (file, line, column) = self.locate(h.span);
             Hop {
                 file,
                 resource: h.resource.clone(),
-                type_name: types.get(&h.resource).cloned(),
+                type_name: self.types.get(&h.resource).cloned(),
                 line,
                 column,
                 note: h.note.clone(),
@@ -369,16 +347,16 @@ impl Resolver<'_> {
         self.file.line_col(span.start)
     }
 
-    /// File, line and column of a hop, and the resource types of that file.
-    fn locate(&self, span: Span) -> (String, u32, u32, &BTreeMap<String, String>) {
-        for (graft, file, types) in &self.grafted {
+    /// File, line and column of a hop.
+    fn locate(&self, span: Span) -> (String, u32, u32) {
+        for (graft, file) in &self.grafted {
             if crate::lint::in_graft(graft, span) {
                 let (line, column) = file.line_col(span.start - graft.offset);
-                return (file.display_path(), line, column, types);
+                return (file.display_path(), line, column);
             }
         }
         let (line, column) = self.line_col(span);
-        (self.file.display_path(), line, column, self.types)
+        (self.file.display_path(), line, column)
     }
 }
 
