@@ -48,3 +48,21 @@ fn every_corpus_template_lints_without_crashing() {
         outcome.diagnostics.iter().filter(|d| matches!(d.rule.as_ref(), "RL001" | "RL002" | "RL004")).count();
     eprintln!("corpus: {} files, {} findings, {} load findings", files.len(), outcome.diagnostics.len(), load_errors);
 }
+
+/// The whole corpus as one run (cross-stack grafts included) gives the same JSON bytes with one
+/// or two threads, and whether exporters stay parsed between passes or are parsed again.
+#[test]
+fn corpus_output_does_not_depend_on_threads_or_kept_templates() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("../shared/corpus is absent: corpus determinism test skipped");
+        return;
+    };
+    let render = |threads, keep_parsed_bytes| {
+        let options = Options { threads: Some(threads), keep_parsed_bytes, ..Options::default() };
+        rotlint::report::json::render(&lint_paths(std::slice::from_ref(&dir), &options).expect("lint runs"))
+    };
+    let one = render(1, None);
+    assert!(one.contains("\"RL101\""), "the corpus has rotation findings");
+    assert!(one == render(2, None), "1 and 2 threads differ");
+    assert!(one == render(2, Some(0)), "kept and re-parsed exporters differ");
+}
