@@ -39,8 +39,16 @@ impl<'t> Facts<'t> {
     ) -> Self {
         let evaluator = Evaluator::configured(template, parameters.clone(), conditions.clone());
         let rotations = rotation::discover(&evaluator);
-        let network = Network::build(&evaluator);
-        let links = SecretLinks::build(&evaluator);
+        // Rules read the network through rotation functions' paths and through VPC endpoints'
+        // settings; a template with neither (most templates) needs no graph.
+        let has_endpoints = template.resources.iter().any(|r| r.type_name == "AWS::EC2::VPCEndpoint");
+        let network = if rotations.functions.is_empty() && !has_endpoints {
+            Network::default()
+        } else {
+            Network::build(&evaluator)
+        };
+        let links =
+            if rotations.functions.is_empty() { SecretLinks::default() } else { SecretLinks::build(&evaluator) };
         let functions =
             rotations.functions.iter().map(|f| function_facts(&evaluator, &rotations, &links, &network, f)).collect();
         Facts { template, evaluator, rotations, network, functions }
