@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value, json};
 
 use crate::facts::{Facts, FunctionFacts};
 use crate::network::{Outcome, Overall, SmReport, Via};
-use crate::rotation::{FunctionKind, RotationFunction, VpcAttachment};
+use crate::rotation::{RotationFunction, VpcAttachment};
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span, Tree};
 
 /// Top-level key of the computed section.
@@ -111,7 +111,7 @@ fn function_entry(f: &RotationFunction, ff: &FunctionFacts) -> Value {
     let path = secrets_manager_path(f, ff.secrets_manager.as_ref());
     json!({
         "Type": f.type_name,
-        "Kind": kind(&f.kind),
+        "Kind": f.kind.word(),
         "InVpc": match f.vpc {
             VpcAttachment::NotInVpc => Some(false),
             VpcAttachment::InVpc { .. } => Some(true),
@@ -128,15 +128,6 @@ fn function_entry(f: &RotationFunction, ff: &FunctionFacts) -> Value {
         }),
         "Schedules": f.schedules,
     })
-}
-
-fn kind(kind: &FunctionKind) -> &'static str {
-    match kind {
-        FunctionKind::Lambda => "lambda",
-        FunctionKind::Serverless => "serverless",
-        FunctionKind::Hosted { .. } => "hosted",
-        FunctionKind::Sar => "sar",
-    }
 }
 
 struct SmPath {

@@ -25,6 +25,18 @@ pub enum FunctionKind {
     Sar,
 }
 
+impl FunctionKind {
+    /// The kind as one lower-case word, as reports and Guard facts name it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            FunctionKind::Lambda => "lambda",
+            FunctionKind::Serverless => "serverless",
+            FunctionKind::Hosted { .. } => "hosted",
+            FunctionKind::Sar => "sar",
+        }
+    }
+}
+
 /// Which Secrets Manager host the function's code calls.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Host {

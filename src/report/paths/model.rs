@@ -205,7 +205,7 @@ impl Resolver<'_> {
             line,
             column,
             function: f.id.clone(),
-            kind: kind_word(&f.kind),
+            kind: f.kind.word(),
             type_name: f.type_name.clone(),
             rotation_type: match &f.kind {
                 FunctionKind::Hosted { rotation_type } => rotation_type.clone(),
@@ -357,15 +357,6 @@ impl Resolver<'_> {
         }
         let (line, column) = self.line_col(span);
         (self.file.display_path(), line, column)
-    }
-}
-
-fn kind_word(kind: &FunctionKind) -> &'static str {
-    match kind {
-        FunctionKind::Lambda => "lambda",
-        FunctionKind::Serverless => "serverless",
-        FunctionKind::Hosted { .. } => "hosted",
-        FunctionKind::Sar => "sar",
     }
 }
 
