@@ -10,6 +10,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod support;
+
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const TEMPLATES: &str = "testdata/guard/templates";
 const PROPERTIES: &str = "testdata/guard/rules/properties.guard";
@@ -391,24 +393,7 @@ fn output_with_guard_rules_does_not_depend_on_the_thread_count() {
 
 #[test]
 fn sarif_with_guard_findings_validates_against_the_2_1_0_schema() {
-    // As in tests/report_formats.rs: the schema ships inside serde-sarif, found through cargo.
-    let cargo = env!("CARGO");
-    let version = String::from_utf8(Command::new(cargo).arg("-vV").output().unwrap().stdout).unwrap();
-    let host = version.lines().find_map(|l| l.strip_prefix("host: ")).unwrap().trim().to_owned();
-    let meta = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", &host])
-        .current_dir(MANIFEST_DIR)
-        .output()
-        .unwrap();
-    assert!(meta.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&meta.stderr));
-    let meta: Value = serde_json::from_slice(&meta.stdout).unwrap();
-    let package = meta["packages"].as_array().unwrap().iter().find(|p| p["name"] == "serde-sarif").unwrap();
-    let manifest = Path::new(package["manifest_path"].as_str().unwrap());
-    let schema_text = std::fs::read_to_string(manifest.parent().unwrap().join("src/schema.json")).unwrap();
-    let schema_text =
-        schema_text.replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
-    let schema: Value = serde_json::from_str(&schema_text).unwrap();
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let validator = support::sarif_validator();
     let broken = "testdata/guard/broken/undefined-variable.guard";
     let run = rotlint(&["--format", "sarif", "--guard-rules", BUNDLED, "--guard-rules", broken, TEMPLATES]);
     let log: Value = serde_json::from_str(&run.stdout).unwrap();

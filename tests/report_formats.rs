@@ -9,6 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod support;
+
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Runs rotlint in `dir` and returns stdout; exit codes 0 and 1 (findings) are both fine.
@@ -98,29 +100,7 @@ fn sarif_log_has_schema_version_and_the_whole_registry() {
 
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    // The schema ships inside serde-sarif; cargo says where that crate's sources are. Only the
-    // host's dependencies are resolved, so nothing needs downloading.
-    let cargo = env!("CARGO");
-    let version = Command::new(cargo).arg("-vV").output().unwrap();
-    let version = String::from_utf8(version.stdout).unwrap();
-    let host = version.lines().find_map(|l| l.strip_prefix("host: ")).unwrap().trim().to_owned();
-    let meta = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", &host])
-        .current_dir(MANIFEST_DIR)
-        .output()
-        .unwrap();
-    assert!(meta.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&meta.stderr));
-    let meta: Value = serde_json::from_slice(&meta.stdout).unwrap();
-    let package = meta["packages"].as_array().unwrap().iter().find(|p| p["name"] == "serde-sarif").unwrap();
-    let manifest = Path::new(package["manifest_path"].as_str().unwrap());
-    let schema_text = std::fs::read_to_string(manifest.parent().unwrap().join("src/schema.json")).unwrap();
-    // The published 2.1.0 schema has a stray `]` in `run.language`'s pattern, which a strict
-    // meta-schema check rejects; the errata schema reads `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`.
-    let schema_text =
-        schema_text.replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
-    let schema: Value = serde_json::from_str(&schema_text).unwrap();
-    // Formats too: `uri`, `uri-reference` and the like are where SARIF producers slip.
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let validator = support::sarif_validator();
     for paths in [&["examples/", "testdata/"][..], &["testdata/RL904/pass/inline-suppression-used.yaml"]] {
         let log = sarif(paths);
         let errors: Vec<String> =
