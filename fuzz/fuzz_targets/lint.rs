@@ -5,19 +5,15 @@
 #![no_main]
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+
+mod scratch;
 
 use libfuzzer_sys::fuzz_target;
 use rotlint::lint::{Options, lint_paths};
 use rotlint::report;
 
 fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("rotlint-fuzz-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        dir
-    })
+    scratch::dir("lint")
 }
 
 fuzz_target!(|data: &[u8]| {
