@@ -72,7 +72,7 @@ impl Diagnostic {
             rule: rule.into(),
             level,
             primary: Location { file, span, resource: None, message: String::new() },
-            message: message.into(),
+            message: bounds::clipped_message(message.into()),
             related: Vec::new(),
             help: None,
             suppressed: None,
@@ -81,31 +81,209 @@ impl Diagnostic {
 
     pub fn resource(mut self, logical_id: impl Into<String>) -> Self {
         self.primary.resource = Some(logical_id.into());
+        bounds::clip_name(&mut self.primary.resource);
         self
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.primary.message = label.into();
+        self.primary.message = bounds::clipped_message(label.into());
         self
     }
 
     pub fn related(mut self, location: Location) -> Self {
-        self.related.push(location);
+        self.related.push(bounds::clipped_location(location));
         self
     }
 
     pub fn related_all(mut self, locations: impl IntoIterator<Item = Location>) -> Self {
-        self.related.extend(locations);
+        self.related.extend(locations.into_iter().map(bounds::clipped_location));
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bounds::clipped_message(help.into()));
         self
     }
 
     /// Sort key for deterministic output: file, position, rule, then message.
     pub fn sort_key(&self) -> (FileId, u32, u32, &str, &str) {
         (self.primary.file, self.primary.span.start, self.primary.span.end, &self.rule, &self.message)
+    }
+}
+
+/// Bounds on what one run reports, so that no input can make the report huge: a template can
+/// name a resource with a megabyte-long id, or repeat one key twenty thousand times.
+pub mod bounds {
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    use super::{Diagnostic, Level};
+
+    /// Findings reported per file; the rest are counted in one RL004 finding.
+    pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+    /// Characters of a name quoted in a message (between backticks) or of a `resource` field.
+    pub const MAX_NAME_CHARS: usize = 200;
+    /// Characters of a message, a label, a hop note or a help text.
+    pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+    /// Clip every finding's texts and collapse the findings past the per-file cap. `diagnostics`
+    /// must be sorted by file (as `Diagnostic::sort_key` sorts); the result stays sorted.
+    pub fn apply(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut out = Vec::with_capacity(diagnostics.len().min(MAX_FINDINGS_PER_FILE));
+        let mut dropped: Vec<Diagnostic> = Vec::new();
+        let mut kept_in_file = 0;
+        let mut iter = diagnostics.into_iter().peekable();
+        while let Some(mut d) = iter.next() {
+            let file = d.primary.file;
+            if kept_in_file < MAX_FINDINGS_PER_FILE {
+                clip_texts(&mut d);
+                out.push(d);
+                kept_in_file += 1;
+            } else {
+                dropped.push(d);
+            }
+            if iter.peek().is_none_or(|next| next.primary.file != file) {
+                if let Some(summary) = summary(&dropped) {
+                    out.push(summary);
+                }
+                dropped.clear();
+                kept_in_file = 0;
+            }
+        }
+        out
+    }
+
+    /// One RL004 finding, at the first dropped finding, counting the dropped ones by rule. Its
+    /// level is the highest of the dropped unsuppressed findings, so the exit code is the one
+    /// the whole list would give.
+    fn summary(dropped: &[Diagnostic]) -> Option<Diagnostic> {
+        let first = dropped.first()?;
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in dropped {
+            *by_rule.entry(&d.rule).or_default() += 1;
+        }
+        let counts: Vec<String> = by_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
+        let level = dropped.iter().filter(|d| d.suppressed.is_none()).map(|d| d.level).max().unwrap_or(Level::Note);
+        let message = format!(
+            "{} more findings in this file are not reported (at most {MAX_FINDINGS_PER_FILE} per file): {}",
+            dropped.len(),
+            counts.join(", ")
+        );
+        let mut summary = Diagnostic::new("RL004", level, first.primary.file, first.primary.span, message);
+        summary.help = Some("fix the findings reported first; the rest appear as they go".to_owned());
+        Some(summary)
+    }
+
+    /// At most `max` characters of `text`; a longer text keeps its first `max - 1` and ends in `…`.
+    pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+        match text.char_indices().nth(max) {
+            None => Cow::Borrowed(text),
+            Some(_) => {
+                let keep = text.char_indices().nth(max.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+                Cow::Owned(format!("{}…", &text[..keep]))
+            }
+        }
+    }
+
+    fn clip_texts(d: &mut Diagnostic) {
+        clip_message(&mut d.message);
+        clip_message(&mut d.primary.message);
+        clip_name(&mut d.primary.resource);
+        if let Some(help) = &mut d.help {
+            clip_message(help);
+        }
+        if let Some(s) = &mut d.suppressed {
+            clip_message(&mut s.reason);
+        }
+        for hop in &mut d.related {
+            clip_message(&mut hop.message);
+            clip_name(&mut hop.resource);
+        }
+    }
+
+    /// Texts are clipped as findings are made, so that a megabyte-long name quoted by many
+    /// findings is not held many times, and again in [`apply`] for fields set directly.
+    pub(super) fn clipped_message(mut text: String) -> String {
+        clip_message(&mut text);
+        text
+    }
+
+    pub(super) fn clipped_location(mut location: super::Location) -> super::Location {
+        clip_message(&mut location.message);
+        clip_name(&mut location.resource);
+        location
+    }
+
+    pub(super) fn clip_name(name: &mut Option<String>) {
+        if let Some(n) = name
+            && let Cow::Owned(clipped) = clip(n, MAX_NAME_CHARS)
+        {
+            *n = clipped;
+        }
+    }
+
+    /// Names between backticks are clipped to [`MAX_NAME_CHARS`], then the whole text to
+    /// [`MAX_MESSAGE_CHARS`].
+    fn clip_message(text: &mut String) {
+        if text.len() <= MAX_NAME_CHARS {
+            return;
+        }
+        let mut out = String::with_capacity(text.len().min(4 * MAX_MESSAGE_CHARS));
+        for (i, part) in text.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            // Odd parts are quoted (a message without a closing backtick clips its tail, too).
+            if i % 2 == 1 { out.push_str(&clip(part, MAX_NAME_CHARS)) } else { out.push_str(part) }
+        }
+        *text = clip(&out, MAX_MESSAGE_CHARS).into_owned();
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::diagnostic::FileId;
+        use crate::source::tree::Span;
+
+        fn finding(file: u32, at: usize, rule: &'static str, level: Level) -> Diagnostic {
+            Diagnostic::new(rule, level, FileId(file), Span::empty_at(at), "m")
+        }
+
+        #[test]
+        fn clip_keeps_short_text_and_marks_the_cut() {
+            assert_eq!(clip("short", 10), "short");
+            assert_eq!(clip("exactly10!", 10), "exactly10!");
+            assert_eq!(clip("0123456789abc", 10), "012345678…");
+            assert_eq!(clip("ééééé", 3), "éé…");
+        }
+
+        #[test]
+        fn findings_past_the_cap_collapse_into_one_per_file() {
+            let mut all: Vec<Diagnostic> =
+                (0..MAX_FINDINGS_PER_FILE + 5).map(|i| finding(0, i, "RL002", Level::Warning)).collect();
+            all.push(finding(0, 5000, "RL003", Level::Error));
+            all.push(finding(1, 0, "RL002", Level::Error));
+            let out = apply(all);
+            assert_eq!(out.len(), MAX_FINDINGS_PER_FILE + 2);
+            let summary = &out[MAX_FINDINGS_PER_FILE];
+            assert_eq!((summary.rule.as_ref(), summary.level), ("RL004", Level::Error));
+            assert_eq!(summary.primary.span, Span::empty_at(MAX_FINDINGS_PER_FILE));
+            assert!(summary.message.starts_with("6 more findings"), "{}", summary.message);
+            assert!(summary.message.ends_with("RL002 ×5, RL003 ×1"), "{}", summary.message);
+            assert_eq!(out[MAX_FINDINGS_PER_FILE + 1].primary.file, FileId(1));
+        }
+
+        #[test]
+        fn long_names_are_clipped_in_messages_and_resources() {
+            let id = "R".repeat(10_000);
+            let mut d = finding(0, 0, "RL003", Level::Error).resource(id.clone());
+            d.message = format!("`{id}` names `Nope`, and `{id}` again");
+            let out = apply(vec![d]);
+            let d = &out[0];
+            assert_eq!(d.primary.resource.as_ref().map(|r| r.chars().count()), Some(MAX_NAME_CHARS));
+            assert!(d.message.len() < 3 * MAX_NAME_CHARS * 2, "{}", d.message.len());
+            assert!(d.message.contains("` names `Nope`, and `"), "{}", d.message);
+            assert!(d.message.ends_with("…` again"), "{}", d.message);
+        }
     }
 }

@@ -161,6 +161,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         files.push(result.file);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let diagnostics = crate::diagnostic::bounds::apply(diagnostics);
     Ok(Outcome { files, diagnostics, paths })
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::human;
 use super::resolve;
 use crate::lint::Outcome;
 
@@ -11,17 +12,16 @@ pub fn render(outcome: &Outcome) -> String {
     for d in &outcome.diagnostics {
         let at = resolve(outcome, &d.primary);
         let suppressed = if d.suppressed.is_some() { " (suppressed)" } else { "" };
-        // One finding, one line: messages never contain line breaks, but be safe.
-        let message = d.message.replace(['\n', '\r'], " ");
+        // One finding, one line: names from the template may hold line breaks or controls.
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}{}",
-            at.file,
+            human(&at.file),
             at.line,
             at.column,
             d.level.as_str(),
-            d.rule,
-            message,
+            human(&d.rule),
+            human(&d.message),
             suppressed
         );
     }

@@ -57,7 +57,8 @@ pub fn render(outcome: &Outcome) -> String {
         files_scanned: outcome.files.len(),
         findings: outcome.diagnostics.iter().map(|d| finding(outcome, d)).collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out = super::escape::json(out);
     out.push('\n');
     out
 }

@@ -2,6 +2,7 @@
 //! only code that formats text for users.
 
 pub mod compact;
+pub mod escape;
 pub mod fingerprint;
 pub mod github;
 pub mod json;

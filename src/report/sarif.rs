@@ -27,13 +27,22 @@ pub use vcs::Provenance;
 
 const INFORMATION_URI: &str = "https://github.com/rotlint/rotlint";
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Characters of a span copied into a region's snippet.
+const MAX_SNIPPET_CHARS: usize = 1000;
+/// Bytes of a span a clipped context region shows.
+const MAX_SNIPPET_BYTES: usize = 200;
+/// Longest context region of whole lines; past it the context is clipped to one line.
+const MAX_CONTEXT_BYTES: usize = 2000;
+/// Bytes a clipped context region keeps on each side of the span.
+const CLIPPED_CONTEXT_BYTES: usize = 80;
 
 /// The report for the current directory (relative URIs, `%SRCROOT%`, git provenance).
 pub fn render(outcome: &Outcome) -> String {
     let cwd = uri::current_dir();
     let provenance = cwd.as_deref().and_then(vcs::provenance);
     let log = build(outcome, cwd.as_deref(), provenance.as_ref());
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let out = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out = super::escape::json(out);
     out.push('\n');
     out
 }
@@ -285,11 +294,14 @@ impl Cx<'_> {
 
     fn region(&self, location: &Location) -> s::Region {
         let at = resolve(self.outcome, location);
+        // A long span (a whole resource, a megabyte-long key) is not copied whole into every
+        // result that points at it: its snippet is clipped, and ends in `…` when it was.
         let snippet = self
             .outcome
             .file(location.file)
             .and_then(|f| f.text.get(location.span.start as usize..location.span.end as usize))
-            .map(|text| s::ArtifactContent { text: Some(text.to_owned()), ..Default::default() });
+            .map(|text| crate::diagnostic::bounds::clip(text, MAX_SNIPPET_CHARS).into_owned())
+            .map(|text| s::ArtifactContent { text: Some(text), ..Default::default() });
         s::Region {
             start_line: Some(i64::from(at.line)),
             start_column: Some(i64::from(at.column)),
@@ -301,7 +313,9 @@ impl Cx<'_> {
     }
 
     /// Whole lines around `location`, one more on each side, so a viewer without the sources
-    /// still sees the context of the finding.
+    /// still sees the context of the finding. When those lines are long (minified JSON, a
+    /// generated key), only part of the location's own line: its first bytes with some on
+    /// each side, as an exact region of columns.
     fn context_region(&self, location: &Location) -> Option<s::Region> {
         let file = self.outcome.file(location.file)?;
         let at = resolve(self.outcome, location);
@@ -311,12 +325,44 @@ impl Cx<'_> {
         let end = file.line_index().line_start(last.saturating_add(1)).map_or(file.text.len(), |next| next as usize);
         let text = file.text.get(start..end)?;
         let text = text.strip_suffix('\n').map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+        if text.len() > MAX_CONTEXT_BYTES {
+            return Some(self.clipped_context(file, location));
+        }
         Some(s::Region {
             start_line: Some(i64::from(first)),
             end_line: Some(i64::from(last)),
             snippet: Some(s::ArtifactContent { text: Some(text.to_owned()), ..Default::default() }),
             ..Default::default()
         })
+    }
+
+    /// Up to [`MAX_SNIPPET_BYTES`] of the location's first line from its start, with
+    /// [`CLIPPED_CONTEXT_BYTES`] on each side, within that line.
+    fn clipped_context(&self, file: &crate::lint::SourceFile, location: &Location) -> s::Region {
+        let text = &*file.text;
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let span_start = floor(location.span.start as usize);
+        let line_start = text[..span_start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[span_start..].find(['\r', '\n']).map_or(text.len(), |i| span_start + i);
+        let start = floor(span_start.saturating_sub(CLIPPED_CONTEXT_BYTES).max(line_start));
+        let span_end = (location.span.end as usize).clamp(span_start, line_end).min(span_start + MAX_SNIPPET_BYTES);
+        let end = floor(span_end.saturating_add(CLIPPED_CONTEXT_BYTES).min(line_end));
+        let (line, start_column) = file.line_col(u32::try_from(start).unwrap_or(u32::MAX));
+        let (_, end_column) = file.line_col(u32::try_from(end).unwrap_or(u32::MAX));
+        s::Region {
+            start_line: Some(i64::from(line)),
+            start_column: Some(i64::from(start_column)),
+            end_line: Some(i64::from(line)),
+            end_column: Some(i64::from(end_column)),
+            snippet: Some(s::ArtifactContent { text: Some(text[start..end].to_owned()), ..Default::default() }),
+            ..Default::default()
+        }
     }
 
     fn location(&self, location: &Location, label: Option<&str>) -> s::Location {

@@ -1,14 +1,32 @@
 //! `--format text`: each finding rendered by miette (source snippet, a label on the exact value,
 //! related locations in the same file), then the explaining path in order, then a summary line.
+//!
+//! Two things keep this linear and safe on any input. miette reads snippets through
+//! [`IndexedSource`], which finds lines with the file's line index instead of scanning the file
+//! from its start for every finding. And a finding whose snippet would show a line longer than
+//! [`MAX_SNIPPET_LINE`] bytes, or a character that must not reach a terminal raw, is shown as a
+//! clipped, escaped excerpt instead of a miette snippet.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode,
+    SourceSpan, SpanContents,
+};
 
+use super::escape::{human, is_unsafe};
 use super::{resolve, rule_name};
-use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::Outcome;
+use crate::diagnostic::{Diagnostic, FileId, Level};
+use crate::lint::{Outcome, SourceFile};
+use crate::source::tree::Span;
+
+/// Longest line a miette snippet shows; a finding on a longer line gets a clipped excerpt.
+const MAX_SNIPPET_LINE: usize = 512;
+/// Characters of an excerpt on each side of the span it shows.
+const EXCERPT_CONTEXT: usize = 40;
+/// Characters of the span itself an excerpt shows.
+const EXCERPT_SPAN: usize = 80;
 
 #[derive(Clone, Copy, Debug)]
 pub struct TextOptions {
@@ -27,8 +45,9 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
     let mut out = String::new();
+    let mut snippets = Snippets::default();
     for diagnostic in &outcome.diagnostics {
-        render_one(&handler, outcome, diagnostic, &mut out);
+        render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out.push_str(&summary(outcome));
     out
@@ -39,41 +58,101 @@ pub fn render_findings(outcome: &Outcome, diagnostics: &[&Diagnostic]) -> String
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100).with_links(false);
     let mut out = String::new();
+    let mut snippets = Snippets::default();
     for diagnostic in diagnostics {
-        render_one(&handler, outcome, diagnostic, &mut out);
+        render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out
 }
 
-fn render_one(handler: &GraphicalReportHandler, outcome: &Outcome, d: &Diagnostic, out: &mut String) {
+fn render_one(
+    handler: &GraphicalReportHandler,
+    outcome: &Outcome,
+    d: &Diagnostic,
+    snippets: &mut Snippets,
+    out: &mut String,
+) {
     let at = resolve(outcome, &d.primary);
-    let suppressed = d.suppressed.as_ref().map(|s| format!(" (suppressed: {})", s.reason)).unwrap_or_default();
+    let suppressed = d.suppressed.as_ref().map(|s| format!(" (suppressed: {})", human(&s.reason))).unwrap_or_default();
     let _ = writeln!(
         out,
         "{}:{}:{}: {}[{}] {}{}",
-        at.file,
+        human(&at.file),
         at.line,
         at.column,
         d.level.as_str(),
-        d.rule,
+        human(&d.rule),
         rule_name(d),
         suppressed
     );
-    if let Some(file) = outcome.file(d.primary.file) {
-        let report = Rendered::new(d, file.display_path(), file.text.clone());
-        let _ = handler.render_report(out, &report);
-    } else {
-        let _ = writeln!(out, "  {}", d.message);
+    match outcome.file(d.primary.file) {
+        Some(file) if snippets.fits(d.primary.file, file, d) => {
+            let source = IndexedSource { name: human(&file.display_path()).into_owned(), file };
+            let _ = handler.render_report(out, &Rendered::new(d, Some(source)));
+        }
+        Some(file) => {
+            let _ = handler.render_report(out, &Rendered::new(d, None));
+            excerpts(outcome, file, d, out);
+        }
+        None => {
+            let _ = writeln!(out, "  {}", human(&d.message));
+        }
     }
     if !d.related.is_empty() {
         out.push_str("  path:\n");
         for (n, hop) in d.related.iter().enumerate() {
             let at = resolve(outcome, hop);
-            let resource = hop.resource.as_deref().map(|r| format!(" `{r}`")).unwrap_or_default();
-            let _ = writeln!(out, "    {}. {}:{}:{}{}: {}", n + 1, at.file, at.line, at.column, resource, hop.message);
+            let resource = hop.resource.as_deref().map(|r| format!(" `{}`", human(r))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {}. {}:{}:{}{}: {}",
+                n + 1,
+                human(&at.file),
+                at.line,
+                at.column,
+                resource,
+                human(&hop.message)
+            );
         }
     }
     out.push('\n');
+}
+
+/// For a finding miette cannot show safely: each of its locations in the finding's file as one
+/// clipped, escaped line of source.
+fn excerpts(outcome: &Outcome, file: &SourceFile, d: &Diagnostic, out: &mut String) {
+    let same_file = d.related.iter().filter(|r| r.file == d.primary.file);
+    for location in std::iter::once(&d.primary).chain(same_file) {
+        let at = resolve(outcome, location);
+        let _ = writeln!(out, "   {}:{}: {}", at.line, at.column, excerpt(file, location.span));
+        if !location.message.is_empty() {
+            let _ = writeln!(out, "     ╰── {}", human(&location.message));
+        }
+    }
+}
+
+/// The span's line, clipped to the span (at most [`EXCERPT_SPAN`] characters) with
+/// [`EXCERPT_CONTEXT`] characters on each side, escaped, the span between `»` and `«`.
+fn excerpt(file: &SourceFile, span: Span) -> String {
+    let text = &*file.text;
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start as usize);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = floor(span.end as usize).clamp(start, line_end);
+    let before: String = text[line_start..start].chars().rev().take(EXCERPT_CONTEXT).collect();
+    let before: String = before.chars().rev().collect();
+    let inside = crate::diagnostic::bounds::clip(&text[start..end], EXCERPT_SPAN);
+    let after: String = text[end..line_end].chars().take(EXCERPT_CONTEXT).collect();
+    let lead = if before.len() < start - line_start { "…" } else { "" };
+    let tail = if after.len() < line_end - end { "…" } else { "" };
+    format!("{lead}{}»{}«{}{tail}", human(&before), human(&inside), human(&after))
 }
 
 fn summary(outcome: &Outcome) -> String {
@@ -96,50 +175,150 @@ fn summary(outcome: &Outcome) -> String {
 
 /// Adapter from our plain data to miette's trait.
 #[derive(Debug)]
-struct Rendered {
+struct Rendered<'a> {
     message: String,
     severity: Severity,
-    source: NamedSource<Arc<str>>,
+    source: Option<IndexedSource<'a>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
 
-impl Rendered {
-    fn new(d: &Diagnostic, name: String, text: Arc<str>) -> Self {
-        let len = text.len();
-        let clamp = |s: crate::source::tree::Span| {
-            let start = (s.start as usize).min(len);
-            (start, (s.end as usize).min(len).saturating_sub(start))
-        };
-        let primary_label = if d.primary.message.is_empty() { None } else { Some(d.primary.message.clone()) };
-        let mut labels = vec![LabeledSpan::new_primary_with_span(primary_label, clamp(d.primary.span))];
-        for hop in d.related.iter().filter(|r| r.file == d.primary.file) {
-            // Hop notes already name their resource.
-            labels.push(LabeledSpan::new_with_span(Some(hop.message.clone()), clamp(hop.span)));
+impl<'a> Rendered<'a> {
+    /// With `source`, labels on the finding's locations in its file; without, message and help.
+    fn new(d: &Diagnostic, source: Option<IndexedSource<'a>>) -> Self {
+        let mut labels = Vec::new();
+        if let Some(source) = &source {
+            let len = source.file.text.len();
+            let clamp = |s: Span| {
+                let start = (s.start as usize).min(len);
+                (start, (s.end as usize).min(len).saturating_sub(start))
+            };
+            let primary_label =
+                if d.primary.message.is_empty() { None } else { Some(human(&d.primary.message).into_owned()) };
+            labels.push(LabeledSpan::new_primary_with_span(primary_label, clamp(d.primary.span)));
+            for hop in d.related.iter().filter(|r| r.file == d.primary.file) {
+                // Hop notes already name their resource.
+                labels.push(LabeledSpan::new_with_span(Some(human(&hop.message).into_owned()), clamp(hop.span)));
+            }
         }
         Rendered {
-            message: d.message.clone(),
+            message: human(&d.message).into_owned(),
             severity: match d.level {
                 Level::Error => Severity::Error,
                 Level::Warning => Severity::Warning,
                 Level::Note => Severity::Advice,
             },
-            source: NamedSource::new(name, text).with_language("yaml"),
+            source,
             labels,
-            help: d.help.clone(),
+            help: d.help.as_deref().map(|h| human(h).into_owned()),
         }
     }
 }
 
-impl std::fmt::Display for Rendered {
+/// A file's text as miette reads it, with lines found through the file's line index: miette's
+/// own reader scans from the start of the text for every snippet, which is quadratic in a file
+/// with thousands of findings. It hands miette's reader only the lines around the span, and
+/// shifts the line numbers back, so the output is the same.
+struct IndexedSource<'a> {
+    name: String,
+    file: &'a SourceFile,
+}
+
+impl std::fmt::Debug for IndexedSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedSource").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let text = self.file.text.as_bytes();
+        let index = self.file.line_index();
+        let to_u32 = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        let (first_line, _) = self.file.line_col(to_u32(span.offset()));
+        let (last_line, _) = self.file.line_col(to_u32(span.offset() + span.len()));
+        // One line more than miette keeps before the span, so it sees the same line starts.
+        let skipped_lines = (first_line as usize - 1).saturating_sub(before + 1);
+        let start = index.line_start(to_u32(skipped_lines + 1)).map_or(0, |s| s as usize);
+        let end_line = (last_line as usize).saturating_add(after + 2);
+        let end = index.line_start(to_u32(end_line)).map_or(text.len(), |s| s as usize);
+        let local = SourceSpan::new((span.offset() - start).into(), span.len());
+        let inner = text[start..end].read_span(&local, before, after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + skipped_lines,
+            inner.column(),
+            inner.line_count() + skipped_lines,
+        )
+        .with_language("yaml");
+        Ok(Box::new(contents))
+    }
+}
+
+/// Which lines of each file miette may show: none longer than [`MAX_SNIPPET_LINE`] bytes, none
+/// with a character that must be escaped. Worked out once per file that has findings.
+#[derive(Default)]
+struct Snippets {
+    /// Per file: how many unshowable lines come before each line (one entry per line, plus one).
+    unshowable_before: HashMap<FileId, Vec<u32>>,
+}
+
+impl Snippets {
+    /// Can miette show every line the finding's snippet may contain (one line of context around
+    /// its locations in its own file)?
+    fn fits(&mut self, id: FileId, file: &SourceFile, d: &Diagnostic) -> bool {
+        let counts = self.unshowable_before.entry(id).or_insert_with(|| unshowable_before(file));
+        let spans = std::iter::once(&d.primary).chain(d.related.iter().filter(|r| r.file == id)).map(|l| l.span);
+        let (mut first, mut last) = (u32::MAX, 0);
+        for span in spans {
+            first = first.min(file.line_col(span.start).0);
+            last = last.max(file.line_col(span.end).0);
+        }
+        let first = first.saturating_sub(1).max(1) as usize;
+        let last = (last as usize + 1).min(counts.len() - 1);
+        first > last || counts[last] == counts[first - 1]
+    }
+}
+
+fn unshowable_before(file: &SourceFile) -> Vec<u32> {
+    let text = &*file.text;
+    let index = file.line_index();
+    let mut counts = Vec::with_capacity(index.line_count() + 1);
+    let mut total = 0u32;
+    counts.push(0);
+    for line in 1..=index.line_count() {
+        let start = index.line_start(to_u32(line)).map_or(text.len(), |s| s as usize);
+        let end = index.line_start(to_u32(line + 1)).map_or(text.len(), |s| s as usize);
+        let content = text.get(start..end).unwrap_or("");
+        let content = content.strip_suffix('\n').map_or(content, |c| c.strip_suffix('\r').unwrap_or(c));
+        if content.len() > MAX_SNIPPET_LINE || content.chars().any(is_unsafe) {
+            total += 1;
+        }
+        counts.push(total);
+    }
+    counts
+}
+
+fn to_u32(v: usize) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+impl std::fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered {}
+impl std::error::Error for Rendered<'_> {}
 
-impl miette::Diagnostic for Rendered {
+impl miette::Diagnostic for Rendered<'_> {
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
@@ -147,9 +326,9 @@ impl miette::Diagnostic for Rendered {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
     }
 }

@@ -4,8 +4,16 @@
 //! Evaluation never dereferences a resource (a `Ref` stays `Ref(id)`), so the only cycles a
 //! template can express are between conditions; those are cut in [`super::conditions`]. Recursion
 //! follows the tree and is additionally capped at [`MAX_DEPTH`].
+//!
+//! A small template can still describe an exponential value: each level of
+//! `{"Fn::Sub": ["${a}${a}", {"a": <previous level>}]}` doubles the string and names the level
+//! below twice. So intrinsic functions are evaluated once per node ([`Evaluator`] memoises them),
+//! a string or concatenation stops growing at [`MAX_STRING_BYTES`], and every evaluator has a
+//! work budget; past either limit the value is unknown and the template records where
+//! ([`Template::eval_budget_hit`], reported as RL004).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span};
 
@@ -21,6 +29,16 @@ pub(crate) const MAX_DEPTH: usize = 600;
 /// Candidate entries `Fn::FindInMap` compares when a key is unknown; beyond that it gives up.
 const MAX_MAP_CANDIDATES: usize = 256;
 
+/// Longest string (or parts of a concatenation, counted as bytes) evaluation builds. A template
+/// body is at most 1 MB, so a longer value can only come from repeated expansion.
+pub(crate) const MAX_STRING_BYTES: usize = 1024 * 1024;
+
+/// Evaluation steps an evaluator may take: a fixed allowance plus a multiple of the template's
+/// size, far above what rules need on real templates (they evaluate a few properties of each
+/// resource), far below what an exponential expansion would take.
+const WORK_BASE: u64 = 2_000_000;
+const WORK_PER_NODE: u64 = 16;
+
 pub struct Evaluator<'t> {
     template: &'t Template,
     overrides: BTreeMap<String, String>,
@@ -29,6 +47,10 @@ pub struct Evaluator<'t> {
     decided: BTreeMap<String, Option<bool>>,
     /// True while `decided` is being filled (see `Solver::nested`).
     deciding: bool,
+    /// Values of intrinsic-function nodes already evaluated under this configuration.
+    memo: RefCell<HashMap<NodeId, Value>>,
+    /// Evaluation steps left (see [`WORK_BASE`]).
+    work_left: Cell<u64>,
 }
 
 impl<'t> Evaluator<'t> {
@@ -43,7 +65,16 @@ impl<'t> Evaluator<'t> {
         overrides: BTreeMap<String, String>,
         fixed: BTreeMap<String, bool>,
     ) -> Self {
-        let mut ev = Evaluator { template, overrides, fixed, decided: BTreeMap::new(), deciding: false };
+        let work = WORK_BASE.saturating_add(WORK_PER_NODE.saturating_mul(template.tree.nodes.len() as u64));
+        let mut ev = Evaluator {
+            template,
+            overrides,
+            fixed,
+            decided: BTreeMap::new(),
+            deciding: false,
+            memo: RefCell::new(HashMap::new()),
+            work_left: Cell::new(work),
+        };
         ev.decide_conditions();
         ev
     }
@@ -64,10 +95,23 @@ impl<'t> Evaluator<'t> {
 
     fn decide_conditions(&mut self) {
         self.decided.clear();
+        self.memo.get_mut().clear();
         self.deciding = true;
         let decided = Solver::decide_all(self);
         self.decided = decided;
         self.deciding = false;
+    }
+
+    /// Where evaluation of this evaluator's template first hit a budget, and which, if it did.
+    pub fn budget_hit(&self) -> Option<&(Span, String)> {
+        self.template.eval_budget_hit.get()
+    }
+
+    /// Records the first budget hit of the template and gives the unknown value that stands for
+    /// the value that was not built.
+    fn over_budget(&self, span: Span, what: &str) -> Value {
+        let _ = self.template.eval_budget_hit.set((span, what.to_owned()));
+        Value::unknown(what.to_owned(), span)
     }
 
     pub fn template(&self) -> &'t Template {
@@ -171,6 +215,11 @@ impl<'t> Evaluator<'t> {
         if depth > MAX_DEPTH {
             return Value::unknown("nesting too deep", span);
         }
+        let left = self.work_left.get();
+        if left == 0 {
+            return self.over_budget(span, "evaluation stopped: the template needs too many evaluation steps");
+        }
+        self.work_left.set(left - 1);
         match &tree.node(node).kind {
             NodeKind::Scalar { style, .. } => scalar_value(tree.scalar(node).unwrap_or(""), *style, span),
             NodeKind::Seq { .. } => {
@@ -181,7 +230,7 @@ impl<'t> Evaluator<'t> {
                 if let Some((key, arg, _)) = tree.single_entry(node)
                     && is_intrinsic(key)
                 {
-                    return self.intrinsic(key, node, arg, depth + 1);
+                    return self.memoised(node, || self.intrinsic(key, node, arg, depth + 1));
                 }
                 let entries = tree.map(node).iter().filter_map(|pair| {
                     let value = self.eval_at(pair.value, depth + 1);
@@ -190,6 +239,23 @@ impl<'t> Evaluator<'t> {
                 Value::new(ValueKind::Map(entries.collect()), span)
             }
         }
+    }
+
+    /// An intrinsic function's value, computed once per node (while conditions are being
+    /// decided, values may still change, so nothing is kept then). A value served again costs
+    /// work in proportion to its size.
+    fn memoised(&self, node: NodeId, compute: impl FnOnce() -> Value) -> Value {
+        if self.deciding {
+            return compute();
+        }
+        if let Some(value) = self.memo.borrow().get(&node) {
+            let cost = (value.text_len() / 64) as u64;
+            self.work_left.set(self.work_left.get().saturating_sub(cost));
+            return value.clone();
+        }
+        let value = compute();
+        self.memo.borrow_mut().insert(node, value.clone());
+        value
     }
 
     fn intrinsic(&self, key: &str, node: NodeId, arg: NodeId, depth: usize) -> Value {
@@ -359,6 +425,16 @@ impl<'t> Evaluator<'t> {
                     out.push(self.sub_var(name, vars, span, depth));
                 }
             }
+            if out.overflowed {
+                break;
+            }
+        }
+        self.finish_concat(out)
+    }
+
+    fn finish_concat(&self, out: ConcatBuilder) -> Value {
+        if out.overflowed {
+            return self.over_budget(out.span, &format!("a string longer than {MAX_STRING_BYTES} bytes"));
         }
         out.finish()
     }
@@ -388,7 +464,13 @@ impl<'t> Evaluator<'t> {
         let Some(delim) = delim.as_str() else {
             return Value::unknown("`Fn::Join` with an unknown delimiter", span);
         };
-        join_values(delim, self.eval_at(*list, depth), span, depth)
+        let list = self.eval_at(*list, depth);
+        let overflow = Cell::new(false);
+        let joined = join_values(delim, list, span, depth, &overflow);
+        if overflow.get() {
+            return self.over_budget(span, &format!("a string longer than {MAX_STRING_BYTES} bytes"));
+        }
+        joined
     }
 
     fn select(&self, arg: NodeId, span: Span, depth: usize) -> Value {
@@ -556,7 +638,8 @@ fn map_choice(value: Value, span: Span, depth: usize, f: &dyn Fn(&Value) -> Valu
     }
 }
 
-fn join_values(delim: &str, list: Value, span: Span, depth: usize) -> Value {
+/// `overflow` is set when a joined string would pass [`MAX_STRING_BYTES`].
+fn join_values(delim: &str, list: Value, span: Span, depth: usize, overflow: &Cell<bool>) -> Value {
     map_choice(list, span, depth, &|list| match &list.kind {
         ValueKind::List(items) => {
             let mut out = ConcatBuilder::new(span);
@@ -565,6 +648,10 @@ fn join_values(delim: &str, list: Value, span: Span, depth: usize) -> Value {
                     out.push_text(delim);
                 }
                 out.push(item.clone());
+                if out.overflowed {
+                    overflow.set(true);
+                    return Value::unknown("string too long", span);
+                }
             }
             out.finish()
         }
@@ -655,29 +742,48 @@ fn to_json(value: &Value, depth: usize) -> Option<serde_json::Value> {
 
 /// Builds a string from literal text and values, merging adjacent literal text; `Str` when every
 /// part is known, `Concat` otherwise.
+/// Past [`MAX_STRING_BYTES`] (text bytes plus 64 per unknown part) it stops growing and says so
+/// in `overflowed`.
 struct ConcatBuilder {
     span: Span,
     text: String,
     parts: Vec<Value>,
     known: bool,
+    size: usize,
+    overflowed: bool,
 }
 
 impl ConcatBuilder {
     fn new(span: Span) -> Self {
-        ConcatBuilder { span, text: String::new(), parts: Vec::new(), known: true }
+        ConcatBuilder { span, text: String::new(), parts: Vec::new(), known: true, size: 0, overflowed: false }
+    }
+
+    /// Would `bytes` more pass the cap? Then the builder is marked and takes nothing more.
+    fn over(&mut self, bytes: usize) -> bool {
+        self.size = self.size.saturating_add(bytes);
+        self.overflowed |= self.size > MAX_STRING_BYTES;
+        self.overflowed
     }
 
     fn push_text(&mut self, text: &str) {
-        self.text.push_str(text);
+        if !self.over(text.len()) {
+            self.text.push_str(text);
+        }
     }
 
     fn push(&mut self, value: Value) {
+        if self.overflowed {
+            return;
+        }
         match value.kind {
-            ValueKind::Str(s) | ValueKind::Number(s) => self.text.push_str(&s),
-            ValueKind::Bool(b) => self.text.push_str(if b { "true" } else { "false" }),
+            ValueKind::Str(s) | ValueKind::Number(s) => self.push_text(&s),
+            ValueKind::Bool(b) => self.push_text(if b { "true" } else { "false" }),
             ValueKind::NoValue | ValueKind::Null => {}
             ValueKind::Concat(parts) => parts.into_iter().for_each(|p| self.push(p)),
             _ => {
+                if self.over(64) {
+                    return;
+                }
                 self.flush();
                 self.known = false;
                 self.parts.push(value);

@@ -101,6 +101,9 @@ pub struct Template {
     pub parameter_bindings: BTreeMap<String, NodeId>,
     /// `GetAtt <Stack>.Outputs.<Name>` of a grafted nested stack → the output's value node.
     pub nested_outputs: BTreeMap<(String, String), NodeId>,
+    /// Where evaluating this template first hit an evaluation budget (see
+    /// `Evaluator::budget_hit`), whichever evaluator hit it; reported as RL004.
+    pub eval_budget_hit: std::sync::OnceLock<(Span, String)>,
     resource_index: BTreeMap<String, usize>,
     parameter_index: BTreeMap<String, usize>,
     condition_index: BTreeMap<String, usize>,
@@ -123,6 +126,7 @@ impl Template {
             imports: Vec::new(),
             parameter_bindings: BTreeMap::new(),
             nested_outputs: BTreeMap::new(),
+            eval_budget_hit: std::sync::OnceLock::new(),
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),
             condition_index: BTreeMap::new(),

@@ -51,6 +51,23 @@ pub enum ValueKind {
 const MAX_DEPTH: usize = 600;
 
 impl Value {
+    /// Bytes of text held by the value and the values inside it, for evaluation budgets.
+    pub(crate) fn text_len(&self) -> usize {
+        let mut total = 0usize;
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match &v.kind {
+                ValueKind::Str(s) | ValueKind::Number(s) | ValueKind::Dynamic(s) => total += s.len(),
+                ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
+                ValueKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),
+                ValueKind::Import(inner) => stack.push(inner),
+                ValueKind::Choice { if_true, if_false, .. } => stack.extend([&**if_true, &**if_false]),
+                _ => total += 16,
+            }
+        }
+        total
+    }
+
     pub fn new(kind: ValueKind, span: Span) -> Self {
         Value { kind, span }
     }

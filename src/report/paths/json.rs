@@ -4,8 +4,9 @@
 use super::model::Report;
 
 pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report)
+    let out = serde_json::to_string_pretty(report)
         .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string());
+    let mut out = crate::report::escape::json(out);
     out.push('\n');
     out
 }

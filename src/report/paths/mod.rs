@@ -20,7 +20,10 @@ pub enum Format {
 
 /// Render the paths the engine collected (`lint::Options::collect_paths`).
 pub fn render(outcome: &Outcome, format: Format) -> String {
-    let report = model::build(outcome);
+    let mut report = model::build(outcome);
+    if format != Format::Json {
+        report.escape_for_humans();
+    }
     match format {
         Format::Text => text::render(&report),
         Format::Json => json::render(&report),

@@ -169,6 +169,58 @@ impl Kind {
     }
 }
 
+impl Report {
+    /// For the human formats (text, Mermaid, DOT): every string that comes from a template or
+    /// a file name, with line breaks and control characters escaped (see `report::escape`).
+    pub fn escape_for_humans(&mut self) {
+        let fix = |s: &mut String| {
+            if let std::borrow::Cow::Owned(escaped) = crate::report::escape::human(s) {
+                *s = escaped;
+            }
+        };
+        let fix_opt = |s: &mut Option<String>| s.iter_mut().for_each(fix);
+        let fix_hops = |hops: &mut Vec<Hop>| {
+            for h in hops {
+                fix(&mut h.file);
+                fix(&mut h.resource);
+                fix_opt(&mut h.type_name);
+                fix(&mut h.note);
+                fix_opt(&mut h.condition);
+            }
+        };
+        let fix_verdict = |v: &mut Verdict| {
+            fix_opt(&mut v.via);
+            fix_opt(&mut v.reason);
+            for s in &mut v.subnets {
+                fix_opt(&mut s.subnet);
+                fix_opt(&mut s.via);
+                fix_opt(&mut s.blocker);
+                fix_opt(&mut s.reason);
+                fix_hops(&mut s.hops);
+            }
+            for e in &mut v.endpoint_issues {
+                fix(&mut e.subnet);
+                fix(&mut e.endpoint);
+                fix(&mut e.blocker);
+                fix_hops(&mut e.hops);
+            }
+        };
+        for f in &mut self.functions {
+            fix(&mut f.file);
+            fix(&mut f.function);
+            fix(&mut f.type_name);
+            fix_opt(&mut f.rotation_type);
+            fix_verdict(&mut f.secrets_manager);
+            if let Some(t) = &mut f.target {
+                fix(&mut t.id);
+                fix(&mut t.type_name);
+                fix_opt(&mut t.engine);
+                fix_verdict(&mut t.verdict);
+            }
+        }
+    }
+}
+
 /// Build the report from the engine's outcome (which must have been run with `collect_paths`).
 pub fn build(outcome: &LintOutcome) -> Report {
     let functions = outcome
