@@ -36,7 +36,7 @@ pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, BaselineError> {
     let file = File { tool: "rotlint".to_owned(), version: 1, fingerprints };
     let text = serde_json::to_string_pretty(&file)
         .map_err(|e| BaselineError::Io { path: path.to_path_buf(), message: e.to_string() })?;
-    std::fs::write(path, text + "\n")
+    crate::files::write_atomic(path, (text + "\n").as_bytes())
         .map_err(|e| BaselineError::Io { path: path.to_path_buf(), message: e.to_string() })?;
     Ok(count)
 }
@@ -50,7 +50,7 @@ fn fingerprints(outcome: &Outcome) -> Vec<String> {
 /// Drop every finding whose fingerprint the baseline holds; returns how many were dropped.
 pub fn apply(path: &Path, outcome: &mut Outcome) -> Result<usize, BaselineError> {
     let err = |message: String| BaselineError::Io { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let text = crate::files::read_text(path, crate::files::MAX_SIDE_FILE_BYTES).map_err(err)?;
     let file: File = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
     let known: Vec<bool> = fingerprints(outcome).iter().map(|f| file.fingerprints.contains(f)).collect();
     let before = outcome.diagnostics.len();

@@ -97,9 +97,9 @@ pub struct LintArgs {
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameter: Vec<String>,
 
-    /// Worker threads (default: one per core). Output is identical whatever the count.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads (default: one per core, at most 256). Output is identical whatever the count.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
 
     /// Report only findings whose fingerprint is not in this baseline file.
     #[arg(long, value_name = "FILE")]

@@ -103,8 +103,8 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?;
+        let text = crate::files::read_text(path, crate::files::MAX_SIDE_FILE_BYTES)
+            .map_err(|message| ConfigError::Read { path: path.to_path_buf(), message })?;
         Config::parse(path, &text)
     }
 

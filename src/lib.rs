@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
+pub mod files;
 #[cfg(feature = "guard")]
 pub mod guard;
 pub mod lint;

@@ -143,7 +143,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         let scanned: Vec<Option<Scanned>> = candidates.par_iter().map(|c| scan(c, options)).collect();
         let (files, marks): (Vec<&Candidate>, Vec<Scanned>) =
             candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).unzip();
-        let run = Run { files: &files, options, by_canonical_path: OnceLock::new() };
+        let run = Run {
+            files: &files,
+            options,
+            by_canonical_path: OnceLock::new(),
+            nested_children: std::sync::Mutex::default(),
+            nested_budget: KeepBudget(AtomicUsize::new(KeepBudget::NESTED_BYTES)),
+        };
         let cross_stack = marks.iter().any(|m| m.imports) && marks.iter().any(|m| m.exports);
         if cross_stack {
             run.lint_cross_stack(&marks)
@@ -233,6 +239,8 @@ struct KeepBudget(AtomicUsize);
 
 impl KeepBudget {
     const DEFAULT_BYTES: usize = 8 * 1024 * 1024;
+    /// Nested-stack children kept parsed for their parents.
+    const NESTED_BYTES: usize = 16 * 1024 * 1024;
 
     /// Half of `Options::keep_parsed_bytes` each for importers and for exporters: holding an
     /// importer saves one parse, keeping an exporter one per importer, so importers parsed
@@ -264,12 +272,36 @@ struct Linted {
     kept: Option<Arc<Template>>,
 }
 
+/// Resource types whose facts can depend on a nested stack grafted into their template: a
+/// function is a rotation function only through a schedule, a permission or a rotation app,
+/// and endpoint rules read the endpoint's network.
+const READS_GRAFTS: &[&str] = &[
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::Lambda::Permission",
+    "AWS::Serverless::Application",
+    "AWS::EC2::VPCEndpoint",
+];
+
+/// A nested-stack child as its parents see it.
+enum NestedChild {
+    Kept(Arc<Template>),
+    /// Parsed, but over the budget: each parent parses it again.
+    OverBudget,
+    /// Unreadable, or not a template: no parent grafts it.
+    Unusable,
+}
+
 /// What linting needs to know about the whole run.
 struct Run<'a> {
     files: &'a [&'a Candidate],
     options: &'a Options,
     /// Canonical path → file index, built the first time a nested stack needs it.
     by_canonical_path: OnceLock<BTreeMap<PathBuf, usize>>,
+    /// Nested-stack children, parsed once for all their parents (a child nested by hundreds of
+    /// stacks is not parsed hundreds of times).
+    nested_children: std::sync::Mutex<BTreeMap<usize, Arc<OnceLock<NestedChild>>>>,
+    /// Source bytes of nested children kept parsed ([`KeepBudget::NESTED_BYTES`]).
+    nested_budget: KeepBudget,
 }
 
 impl Run<'_> {
@@ -426,10 +458,19 @@ impl Run<'_> {
     fn graft_nested(&self, index: usize, template: &mut Template, world: &World) -> Vec<(Graft, FileId)> {
         let Some(parent) = self.files.get(index) else { return Vec::new() };
         let mut grafts = Vec::new();
+        #[cfg(feature = "guard")]
+        let guard = self.options.guard.is_some();
+        #[cfg(not(feature = "guard"))]
+        let guard = false;
+        // Only the parent's rotation and endpoint facts read a graft (findings inside one belong
+        // to the child's own run), and Guard policies see the grafted document.
+        if !guard && !template.resources.iter().any(|r| READS_GRAFTS.contains(&r.type_name.as_str())) {
+            return grafts;
+        }
         for nested in world::nested_stacks(template, &parent.path) {
             let Ok(wanted) = std::fs::canonicalize(&nested.path) else { continue };
             let Some(&j) = self.by_canonical_path().get(&wanted).filter(|&&j| j != index) else { continue };
-            let Some(child) = self.template_of(j, world) else { continue };
+            let Some(child) = self.nested_child(j, world) else { continue };
             let Some((graft, shift)) = template.graft(&child) else { continue };
             world::bind_nested(template, &nested, &child, graft, shift);
             grafts.push((graft, file_id(j)));
@@ -448,6 +489,28 @@ impl Run<'_> {
             }
             map
         })
+    }
+
+    /// File `j` as a nested-stack child: parsed by the first parent that needs it and kept for
+    /// the others while the budget lasts (past it, parsed for each parent: slower, same output).
+    fn nested_child(&self, j: usize, world: &World) -> Option<Arc<Template>> {
+        if let Some(kept) = world.parsed.get(&j) {
+            return Some(Arc::clone(kept));
+        }
+        let cell = {
+            let mut children = self.nested_children.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(children.entry(j).or_default())
+        };
+        let kept = cell.get_or_init(|| match self.template_of(j, world) {
+            None => NestedChild::Unusable,
+            Some(t) if self.nested_budget.take(t.tree.source.len()) => NestedChild::Kept(t),
+            Some(_) => NestedChild::OverBudget,
+        });
+        match kept {
+            NestedChild::Kept(t) => Some(Arc::clone(t)),
+            NestedChild::OverBudget => self.template_of(j, world),
+            NestedChild::Unusable => None,
+        }
     }
 
     /// File `j`'s own template: kept from its lint when the world has it, else parsed again.

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::{Cli, Color, Command, FailLevel, Format, LintArgs, PathsArgs, PathsFormat};
 use rotlint::diagnostic::Level;
+use rotlint::report::escape;
 use rotlint::{lint, report, rules};
 
 fn main() -> ExitCode {
@@ -53,7 +54,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     let parameters = match collect_parameters(args.parameters.as_deref(), &args.parameter) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("rotlint: {e}");
+            print_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -72,7 +73,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         return code;
     }
     let options = lint::Options {
-        threads: args.threads,
+        threads: args.threads.map(usize::from),
         parameters,
         parse_only: args.parse_only,
         only_templates: args.only_templates,
@@ -84,11 +85,17 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("rotlint: {e}");
+            print_error(&e);
             return ExitCode::from(2);
         }
     };
     let mut outcome = outcome;
+    let inputs = Inputs { outcome: &outcome, paths: &paths, side: side_files(args, &options.config) };
+    for output in [&args.output, &args.write_baseline].into_iter().flatten() {
+        if let Err(code) = inputs.refuse(output) {
+            return code;
+        }
+    }
     if let Some(path) = &args.write_baseline {
         return match rotlint::baseline::write(path, &outcome) {
             Ok(n) => {
@@ -96,7 +103,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("rotlint: {e}");
+                print_error(&e);
                 ExitCode::from(2)
             }
         };
@@ -104,7 +111,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     if let Some(path) = &args.baseline
         && let Err(e) = rotlint::baseline::apply(path, &mut outcome)
     {
-        eprintln!("rotlint: {e}");
+        print_error(&e);
         return ExitCode::from(2);
     }
     let color = match args.color {
@@ -143,7 +150,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 fn load_config(explicit: Option<&std::path::Path>) -> Result<rotlint::config::Config, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_default();
     rotlint::config::Config::discover(explicit, &cwd).map_err(|e| {
-        eprintln!("rotlint: {e}");
+        print_error(&e);
         ExitCode::from(2)
     })
 }
@@ -169,7 +176,7 @@ fn load_guard(
     match rotlint::guard::RuleSet::load(&paths, level) {
         Ok(rules) => Ok(Some(std::sync::Arc::new(rules))),
         Err(e) => {
-            eprintln!("rotlint: {e}");
+            print_error(&e);
             Err(ExitCode::from(2))
         }
     }
@@ -184,12 +191,55 @@ fn refuse_guard(cli: &[std::path::PathBuf], config: &rotlint::config::Config) ->
     Err(ExitCode::from(2))
 }
 
+/// `rotlint: <message>` on standard error. Messages can quote paths and configuration lines from
+/// the repository, so they are escaped like any template text (line breaks kept).
+fn print_error(message: &dyn std::fmt::Display) {
+    let message = message.to_string();
+    let lines: Vec<_> = message.lines().map(escape::human).collect();
+    eprintln!("rotlint: {}", lines.join("\n"));
+}
+
+/// Everything a run reads, which no output may overwrite.
+struct Inputs<'a> {
+    outcome: &'a lint::Outcome,
+    /// The paths as given on the command line.
+    paths: &'a [std::path::PathBuf],
+    /// Configuration, parameters, baseline and Guard rule files.
+    side: Vec<std::path::PathBuf>,
+}
+
+impl Inputs<'_> {
+    /// Exit 2 when `output` is a file the run read: an input path, a linted template, or a side
+    /// file (a mistyped `-o template.yaml` must not destroy the template).
+    fn refuse(&self, output: &std::path::Path) -> Result<(), ExitCode> {
+        let linted = self.outcome.files.iter().map(|f| f.path.as_path());
+        let read = self.paths.iter().map(|p| p.as_path()).chain(linted).chain(self.side.iter().map(|p| p.as_path()));
+        if rotlint::files::is_one_of(output, read) {
+            eprintln!(
+                "rotlint: refusing to write to `{}`: this run reads that file; write the output elsewhere",
+                escape::human(&output.display().to_string())
+            );
+            return Err(ExitCode::from(2));
+        }
+        Ok(())
+    }
+}
+
+fn side_files(args: &LintArgs, config: &rotlint::config::Config) -> Vec<std::path::PathBuf> {
+    let mut side: Vec<std::path::PathBuf> = config.path.iter().cloned().collect();
+    side.extend(args.parameters.iter().cloned());
+    side.extend(args.baseline.iter().cloned());
+    side.extend(args.guard_rules.iter().cloned());
+    side.extend(config.guard_rules.iter().cloned());
+    side
+}
+
 fn run_paths(args: &PathsArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
     let parameters = match collect_parameters(args.parameters.as_deref(), &args.parameter) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("rotlint: {e}");
+            print_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -201,10 +251,18 @@ fn run_paths(args: &PathsArgs) -> ExitCode {
     let outcome = match lint::lint_paths(&paths, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("rotlint: {e}");
+            print_error(&e);
             return ExitCode::from(2);
         }
     };
+    if let Some(output) = &args.output {
+        let config_path: Vec<std::path::PathBuf> =
+            options.config.path.iter().cloned().chain(args.parameters.iter().cloned()).collect();
+        let inputs = Inputs { outcome: &outcome, paths: &paths, side: config_path };
+        if let Err(code) = inputs.refuse(output) {
+            return code;
+        }
+    }
     let format = match args.format {
         PathsFormat::Text => report::paths::Format::Text,
         PathsFormat::Json => report::paths::Format::Json,
@@ -237,7 +295,7 @@ fn collect_parameters(
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> std::io::Result<()> {
     match path {
-        Some(path) => std::fs::write(path, text),
+        Some(path) => rotlint::files::write_atomic(path, text.as_bytes()),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;

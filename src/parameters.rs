@@ -16,7 +16,7 @@ pub enum ParameterError {
 /// CodePipeline/CDK shape (`{"Parameters": {k: v}}`) or a plain object (`{k: v}`).
 pub fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ParameterError> {
     let err = |message: String| ParameterError::File { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let text = crate::files::read_text(path, crate::files::MAX_SIDE_FILE_BYTES).map_err(err)?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
     parse_json(&json).map_err(err)
 }
