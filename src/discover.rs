@@ -48,13 +48,34 @@ fn walk(root: &Path, out: &mut Vec<Candidate>) {
         .sort_by_file_path(|a, b| a.cmp(b))
         .build();
     for entry in walker {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            // An entry that cannot be walked (a name longer than the system allows, a directory
+            // that cannot be read) is linted as an explicit file, so reading it reports why.
+            Err(error) => {
+                if let Some(path) = error_path(&error) {
+                    out.push(Candidate { path, explicit: true });
+                }
+                continue;
+            }
+        };
         // Symlinks are not followed into directories (no loops), but a symlinked template is
         // linted, and a dangling or looping one is reported when it cannot be read.
         let is_file = entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
         if is_file && has_template_extension(entry.path()) {
             out.push(Candidate { path: entry.path().to_path_buf(), explicit: false });
         }
+    }
+}
+
+/// The path a walk error is about, when it names one.
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
     }
 }
 
@@ -67,12 +88,21 @@ fn has_template_extension(path: &Path) -> bool {
 /// Cheap sniff for walked files: a CloudFormation template names `AWSTemplateFormatVersion` or has
 /// a `Resources` section. Package manifests, tsconfig files and the like are skipped.
 pub fn looks_like_cloudformation(bytes: &[u8]) -> bool {
-    // A UTF-16 file cannot be sniffed byte-wise; let the loader say what it is.
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // A UTF-16 file cannot be sniffed byte-wise; let the loader say what it is. Without a
+    // byte-order mark, ASCII text in UTF-16 has a NUL in every other byte.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_like_utf16(bytes) {
         return true;
     }
     let hay = &bytes[..bytes.len().min(4 * 1024 * 1024)];
     contains(hay, b"AWSTemplateFormatVersion") || contains(hay, b"Resources")
+}
+
+/// The first bytes alternate NUL and ASCII, as UTF-16 text of a template does.
+pub(crate) fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    head.len() >= 8
+        && (head.chunks(2).all(|p| p[0] == 0 && p[1] != 0 && p[1].is_ascii())
+            || head.chunks(2).all(|p| p[1] == 0 && p[0] != 0 && p[0].is_ascii()))
 }
 
 pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -89,6 +119,10 @@ mod tests {
         assert!(looks_like_cloudformation(b"{\"Resources\": {}}"));
         assert!(!looks_like_cloudformation(b"{\"name\": \"pkg\", \"version\": \"1.0.0\"}"));
         assert!(looks_like_cloudformation(b"\xFF\xFEx\x00"));
+        let utf16le: Vec<u8> = "Resources: {}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = "Resources: {}".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(looks_like_cloudformation(&utf16le) && looks_like_cloudformation(&utf16be));
+        assert!(!looks_like_cloudformation(b"a\x00b\x00c"));
     }
 
     #[test]

@@ -163,6 +163,9 @@ fn foreign_encoding(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Some("file is UTF-16; save it as UTF-8");
     }
+    if crate::discover::looks_like_utf16(bytes) {
+        return Some("file looks like UTF-16 without a byte-order mark; save it as UTF-8");
+    }
     None
 }
 

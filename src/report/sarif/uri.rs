@@ -28,7 +28,7 @@ pub fn file_uri(path: &Path, cwd: Option<&Path>) -> FileUri {
     if shared == 0 || shared == absolute.len() {
         return FileUri { uri: absolute_file_uri(&absolute, false), base: None };
     }
-    let mut relative: Vec<String> = vec!["..".to_owned(); root.len() - shared];
+    let mut relative: Vec<Segment> = vec![b"..".to_vec(); root.len() - shared];
     relative.extend(absolute.iter().skip(shared).cloned());
     FileUri { uri: encode_segments(&relative), base: Some(SRCROOT) }
 }
@@ -42,43 +42,49 @@ pub fn directory_uri(dir: &Path) -> String {
 /// want workspace-relative paths); the path as given when it lies outside `cwd`.
 pub fn relative_display(path: &Path, cwd: Option<&Path>) -> String {
     let Some(cwd) = cwd else {
-        return lexical_segments(path).join("/");
+        return lexical_segments(path).iter().map(|s| String::from_utf8_lossy(s)).collect::<Vec<_>>().join("/");
     };
     let absolute = lexical_segments(&cwd.join(path));
     let root = lexical_segments(cwd);
     match absolute.strip_prefix(root.as_slice()) {
-        Some(rest) if !rest.is_empty() => rest.join("/"),
+        Some(rest) if !rest.is_empty() => rest.iter().map(|s| String::from_utf8_lossy(s)).collect::<Vec<_>>().join("/"),
         _ => path.display().to_string(),
     }
 }
 
 /// Path components with `.` dropped and `..` applied lexically (symlinks are not resolved: the
 /// user's spelling is what a reader of the report recognises). The root is an empty segment.
-fn lexical_segments(path: &Path) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// One path component as its bytes: a file name that is not UTF-8 keeps its bytes, so its
+/// percent-encoded URI still names the file.
+type Segment = Vec<u8>;
+
+fn lexical_segments(path: &Path) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
     for component in path.components() {
         match component {
-            Component::Prefix(prefix) => out.push(prefix.as_os_str().to_string_lossy().replace('\\', "/")),
+            Component::Prefix(prefix) => {
+                out.push(prefix.as_os_str().to_string_lossy().replace('\\', "/").into_bytes());
+            }
             Component::RootDir => {
                 if out.is_empty() {
-                    out.push(String::new());
+                    out.push(Vec::new());
                 }
             }
             Component::CurDir => {}
-            Component::ParentDir => match out.last().map(String::as_str) {
-                Some("..") | None => out.push("..".to_owned()),
-                Some("") => {}
+            Component::ParentDir => match out.last().map(Vec::as_slice) {
+                Some(b"..") | None => out.push(b"..".to_vec()),
+                Some(b"") => {}
                 Some(_) => {
                     out.pop();
                 }
             },
-            Component::Normal(part) => out.push(part.to_string_lossy().into_owned()),
+            Component::Normal(part) => out.push(part.as_encoded_bytes().to_vec()),
         }
     }
     out
 }
 
-fn absolute_file_uri(segments: &[String], directory: bool) -> String {
+fn absolute_file_uri(segments: &[Segment], directory: bool) -> String {
     // Segments of an absolute path start with the root's empty segment (or a Windows prefix).
     let mut uri = String::from("file://");
     let body: Vec<String> = segments.iter().filter(|s| !s.is_empty()).map(|s| encode(s)).collect();
@@ -90,19 +96,19 @@ fn absolute_file_uri(segments: &[String], directory: bool) -> String {
     uri
 }
 
-fn encode_segments(segments: &[String]) -> String {
+fn encode_segments(segments: &[Segment]) -> String {
     segments.iter().map(|s| encode(s)).collect::<Vec<_>>().join("/")
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (and `:` of a drive prefix,
 /// which a Windows `file:` URI keeps literal).
-fn encode(segment: &str) -> String {
-    let drive = segment.len() == 2 && segment.ends_with(':') && segment.starts_with(|c: char| c.is_ascii_alphabetic());
+fn encode(segment: &[u8]) -> String {
+    let drive = matches!(segment, [letter, b':'] if letter.is_ascii_alphabetic());
     if drive {
-        return segment.to_owned();
+        return String::from_utf8_lossy(segment).into_owned();
     }
     let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
+    for &byte in segment {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
@@ -138,6 +144,15 @@ mod tests {
         assert_eq!(file_uri(Path::new("/dev/null"), Some(cwd)).uri, "../../dev/null");
         let u = file_uri(Path::new("D:/x.yaml"), Some(Path::new("C:/work")));
         assert_eq!(u.base, if cfg!(windows) { None } else { Some(SRCROOT) });
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_name_that_is_not_utf8_keeps_its_bytes() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let name = std::ffi::OsStr::from_bytes(b"bad\xFFname.yaml");
+        let u = file_uri(&Path::new("/work/repo").join(name), Some(Path::new("/work/repo")));
+        assert_eq!(u.uri, "bad%FFname.yaml");
     }
 
     #[test]
