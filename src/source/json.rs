@@ -1,12 +1,18 @@
-//! Strict JSON text → [`Tree`] through jsonc-parser (every JSONC/JSON5 extension off), converted
-//! with an explicit work stack into the same shape the YAML loader builds.
+//! Strict JSON text → [`Tree`] through jsonc-parser (every JSONC/JSON5 extension off), in the same
+//! shape the YAML loader builds.
+//!
+//! Valid JSON goes straight from jsonc-parser's token scanner into the tree builder: building
+//! jsonc-parser's own syntax tree first would hold a second copy of the document, several times
+//! larger than the text. Anything the streaming pass does not accept (a syntax error, nesting past
+//! 512) is parsed again with `parse_to_ast`, whose error says exactly what and where.
 
 use std::sync::Arc;
 
 use jsonc_parser::ast::{ObjectProp, ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{CollectOptions, ParseOptions, Scanner, ScannerOptions, parse_to_ast};
 
 use crate::diagnostic::FileId;
 use crate::source::builder::{Builder, Built, rl004};
@@ -49,6 +55,14 @@ enum Work<'v, 'a> {
 /// Parses `source` as strict JSON. `Err` means it is not strict JSON (the caller decides what to
 /// try next); a successful parse still carries findings such as duplicate keys.
 pub(crate) fn parse(file: FileId, source: Arc<str>, limits: &Limits) -> Result<Built, JsonError> {
+    if let Some(built) = stream(file, &source, limits) {
+        return Ok(built);
+    }
+    parse_via_ast(file, source, limits)
+}
+
+/// The syntax-tree route: slower and larger, but its error says what is wrong and where.
+fn parse_via_ast(file: FileId, source: Arc<str>, limits: &Limits) -> Result<Built, JsonError> {
     let src: &str = &source;
     let ast = parse_to_ast(src, &CollectOptions::default(), &strict()).map_err(|e| json_error(src, &e))?;
     let mut b = Builder::new(src, file, limits.max_depth);
@@ -56,6 +70,140 @@ pub(crate) fn parse(file: FileId, source: Arc<str>, limits: &Limits) -> Result<B
         convert(&mut b, value);
     }
     Ok(b.finish(Arc::clone(&source)))
+}
+
+/// jsonc-parser's own nesting cap, which its error path reports.
+const PARSER_MAX_DEPTH: usize = 512;
+
+/// Where the streaming pass is in the current collection.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Just after `[`: a value or `]`.
+    FirstItem,
+    /// Just after `{`: a key or `}`.
+    FirstKey,
+    /// After `,` in an array.
+    Item,
+    /// After `,` in an object.
+    Key,
+    /// After a key.
+    Colon,
+    /// After `:`.
+    Value,
+    /// After an item or a property's value: `,` or the closing bracket.
+    CommaOrClose,
+}
+
+/// Strict JSON from scanner tokens into the builder, with the same builder calls, in the same
+/// order, as converting jsonc-parser's syntax tree. `None` when the text is not strict JSON (or
+/// nests deeper than jsonc-parser allows): the caller then asks `parse_to_ast` what is wrong.
+fn stream(file: FileId, source: &Arc<str>, limits: &Limits) -> Option<Built> {
+    let src: &str = source;
+    let strict = strict();
+    let mut scanner = Scanner::new(
+        src,
+        &ScannerOptions {
+            allow_single_quoted_strings: strict.allow_single_quoted_strings,
+            allow_hexadecimal_numbers: strict.allow_hexadecimal_numbers,
+            allow_unary_plus_numbers: strict.allow_unary_plus_numbers,
+            allow_bare_decimal_point_numbers: strict.allow_bare_decimal_point_numbers,
+            allow_non_finite_numbers: strict.allow_non_finite_numbers,
+            allow_extended_string_escapes: strict.allow_extended_string_escapes,
+        },
+    );
+    let mut b = Builder::new(src, file, limits.max_depth);
+    // One entry per open collection: is it an object, and what comes next in it.
+    let mut stack: Vec<(bool, Expect)> = Vec::new();
+    let mut root_done = false;
+    while let Some(token) = scanner.scan().ok()? {
+        let (start, end) = (scanner.token_start(), scanner.token_end());
+        let expect = stack.last().map(|&(_, e)| e);
+        if root_done {
+            // A second root value.
+            return None;
+        }
+        // After a fatal limit the builder takes nothing more, but the rest must still be JSON.
+        let live = !b.is_fatal();
+        let wants_value = matches!(expect, None | Some(Expect::FirstItem | Expect::Item | Expect::Value));
+        match token {
+            Token::OpenBrace | Token::OpenBracket if wants_value => {
+                if stack.len() >= PARSER_MAX_DEPTH {
+                    return None;
+                }
+                let is_map = token == Token::OpenBrace;
+                if live {
+                    b.open(is_map, true, start, None, None);
+                }
+                stack.push((is_map, if is_map { Expect::FirstKey } else { Expect::FirstItem }));
+            }
+            Token::CloseBracket if matches!(expect, Some(Expect::FirstItem | Expect::CommaOrClose)) => {
+                if stack.last().is_some_and(|&(is_map, _)| is_map) {
+                    return None;
+                }
+                stack.pop();
+                if live {
+                    b.close(end);
+                }
+                root_done = after_value(&mut stack);
+            }
+            Token::CloseBrace if matches!(expect, Some(Expect::FirstKey | Expect::CommaOrClose)) => {
+                if stack.last().is_some_and(|&(is_map, _)| !is_map) {
+                    return None;
+                }
+                stack.pop();
+                if live {
+                    b.close(end);
+                }
+                root_done = after_value(&mut stack);
+            }
+            Token::Comma if expect == Some(Expect::CommaOrClose) => {
+                let (is_map, next) = stack.last_mut()?;
+                *next = if *is_map { Expect::Key } else { Expect::Item };
+            }
+            Token::Colon if expect == Some(Expect::Colon) => {
+                stack.last_mut()?.1 = Expect::Value;
+            }
+            Token::String(value) if matches!(expect, Some(Expect::FirstKey | Expect::Key)) => {
+                if live {
+                    b.key(string_text(src, start, end, &value), Span::new(start, end), false);
+                }
+                stack.last_mut()?.1 = Expect::Colon;
+            }
+            Token::String(value) if wants_value => {
+                if live {
+                    let text = string_text(src, start, end, &value);
+                    let id = b.scalar(text, ScalarStyle::DoubleQuoted, Span::new(start, end), None);
+                    b.attach(id);
+                }
+                root_done = after_value(&mut stack);
+            }
+            Token::Number(_) | Token::Boolean(_) | Token::Null if wants_value => {
+                if live {
+                    let span = Span::new(start, end);
+                    let id = b.scalar(ScalarText::Source(span), ScalarStyle::Plain, span, None);
+                    b.attach(id);
+                }
+                root_done = after_value(&mut stack);
+            }
+            _ => return None,
+        }
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    Some(b.finish(Arc::clone(source)))
+}
+
+/// A value ended: the collection around it now expects a comma or its end. True when it was
+/// the root value.
+fn after_value(stack: &mut [(bool, Expect)]) -> bool {
+    match stack.last_mut() {
+        Some((_, next)) => {
+            *next = Expect::CommaOrClose;
+            false
+        }
+        None => true,
+    }
 }
 
 fn json_error(src: &str, error: &ParseError) -> JsonError {
@@ -158,6 +306,46 @@ mod tests {
 
     fn rules(loaded: &Loaded) -> Vec<(&str, Level)> {
         loaded.diagnostics.iter().map(|d| (d.rule.as_ref(), d.level)).collect()
+    }
+
+    /// The streaming pass builds exactly the tree the syntax-tree route builds, and leaves
+    /// everything that is not strict JSON to it.
+    #[test]
+    fn streaming_and_syntax_tree_routes_agree() {
+        use std::sync::Arc;
+        let deep = format!("{}1{}", "[".repeat(520), "]".repeat(520));
+        let cases = [
+            "",
+            "  \n",
+            "1",
+            "\"s\"",
+            "null",
+            "{}",
+            "[]",
+            "{\"a\": [1, {\"b\": \"x\\ty\"}, true, null, -1.5e3]}",
+            "{\"a\": 1, \"a\": 2}",
+            "[[[]], {}]",
+            "{\"k\\\"q\": \"\\ud83d\\ude00\"}",
+        ];
+        for text in cases {
+            let source: Arc<str> = Arc::from(text);
+            let limits = Limits::default();
+            let streamed = super::stream(FileId(0), &source, &limits).expect("strict JSON streams");
+            let via_ast = super::parse_via_ast(FileId(0), Arc::clone(&source), &limits).ok().expect("strict JSON");
+            assert_eq!(format!("{:?}", streamed.tree), format!("{:?}", via_ast.tree), "{text}");
+            assert_eq!(streamed.diagnostics, via_ast.diagnostics, "{text}");
+        }
+        let shallow = Limits { max_depth: 2, ..Limits::default() };
+        let source: Arc<str> = Arc::from("[[[1]], 2]");
+        let streamed = super::stream(FileId(0), &source, &shallow).expect("streams up to the limit");
+        let via_ast = super::parse_via_ast(FileId(0), Arc::clone(&source), &shallow).ok().expect("JSON");
+        assert_eq!(format!("{:?}", streamed.tree), format!("{:?}", via_ast.tree));
+        assert_eq!(streamed.diagnostics, via_ast.diagnostics);
+        for bad in
+            ["[1,]", "{\"a\" 1}", "{a: 1}", "[1] [2]", "[1", "// c\n1", "[01]", "'x'", "[1}", "{\"a\": 1]", &deep]
+        {
+            assert!(super::stream(FileId(0), &Arc::from(bad), &Limits::default()).is_none(), "{bad}");
+        }
     }
 
     #[test]
