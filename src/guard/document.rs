@@ -50,13 +50,18 @@ pub struct OverBudget {
 
 /// The template (only the part reachable from the root, so grafted stacks stay out) with the
 /// `Rotlint` section added at the top level (in place of a `Rotlint` key of the template's own).
-pub fn build(tree: &Tree, facts: &Facts<'_>, budget: &Budget) -> Result<Document, OverBudget> {
+/// The facts are computed (by `facts`) only once the template is known to be within the budget:
+/// on a template too large for Guard they would be rotlint's work done a second time for nothing.
+pub fn build<'t>(tree: &'t Tree, facts: impl FnOnce() -> Facts<'t>, budget: &Budget) -> Result<Document, OverBudget> {
     let Some(root) = tree.root else {
         return Ok(Document { json: "null".to_owned(), functions: BTreeMap::new() });
     };
+    let mut writer = Writer { tree, budget, out: Vec::new(), nodes: 0, width_squares: 0, section_at: None };
+    writer.document(root)?;
     let own = tree.span(root);
     let mut functions = BTreeMap::new();
     let mut entries = Map::new();
+    let facts = facts();
     for (f, ff) in facts.functions() {
         if f.key_span.start < own.start || f.key_span.end > own.end {
             continue;
@@ -64,8 +69,11 @@ pub fn build(tree: &Tree, facts: &Facts<'_>, budget: &Budget) -> Result<Document
         functions.entry(f.id.clone()).or_insert(f.key_span);
         entries.entry(f.id.clone()).or_insert_with(|| function_entry(f, ff));
     }
-    let section = json!({ "RotationFunctions": entries }).to_string();
-    let out = Writer { tree, budget, out: Vec::new(), nodes: 0, width_squares: 0 }.document(root, &section)?;
+    let mut out = writer.out;
+    if let Some(at) = writer.section_at {
+        let section = json!({ "RotationFunctions": entries }).to_string();
+        out.splice(at..at, section.into_bytes());
+    }
     // Every piece written is valid UTF-8: `{`, `[`, `,`, `:` and serde_json's own output.
     let json = String::from_utf8(out).unwrap_or_default();
     Ok(Document { json, functions })
@@ -80,6 +88,8 @@ struct Writer<'a> {
     out: Vec<u8>,
     nodes: usize,
     width_squares: u64,
+    /// Where the `Rotlint` section's value goes, once the facts are known.
+    section_at: Option<usize>,
 }
 
 enum Step<'t> {
@@ -92,7 +102,7 @@ enum Step<'t> {
 }
 
 impl<'a> Writer<'a> {
-    fn document(mut self, root: NodeId, section: &str) -> Result<Vec<u8>, OverBudget> {
+    fn document(&mut self, root: NodeId) -> Result<(), OverBudget> {
         let tree = self.tree;
         let mut steps: Vec<Step<'a>> = Vec::new();
         if tree.is_map(root) {
@@ -122,7 +132,7 @@ impl<'a> Writer<'a> {
                     }
                     self.string(SECTION);
                     self.out.push(b':');
-                    self.out.extend_from_slice(section.as_bytes());
+                    self.section_at = Some(self.out.len());
                 }
                 Step::Entry(comma, key, value) => {
                     if comma {
@@ -140,7 +150,7 @@ impl<'a> Writer<'a> {
                 return Err(OverBudget { what, span: Span::new(span.start as usize, span.start as usize) });
             }
         }
-        Ok(self.out)
+        Ok(())
     }
 
     fn value(&mut self, id: NodeId, steps: &mut Vec<Step<'a>>) -> Result<(), OverBudget> {
@@ -314,8 +324,8 @@ mod tests {
     fn text(source: &str, name: &str, budget: &Budget) -> Result<String, OverBudget> {
         let loaded = load_bytes(FileId(0), Path::new(name), source.as_bytes(), &Limits::default());
         let template = Template::from_tree(FileId(0), loaded.tree);
-        let facts = Facts::build(&template, &BTreeMap::new(), &BTreeMap::new());
-        build(&template.tree, &facts, budget).map(|d| d.json)
+        let facts = || Facts::build(&template, &BTreeMap::new(), &BTreeMap::new());
+        build(&template.tree, facts, budget).map(|d| d.json)
     }
 
     fn document(source: &str, name: &str) -> Value {

@@ -112,8 +112,8 @@ impl RuleSet {
         if self.files.is_empty() || template.tree.root.is_none() {
             return Vec::new();
         }
-        let facts = Facts::build(template, parameters, &BTreeMap::new());
-        let document = match document::build(&template.tree, &facts, &self.budget) {
+        let facts = || Facts::build(template, parameters, &BTreeMap::new());
+        let document = match document::build(&template.tree, facts, &self.budget) {
             Ok(document) => document,
             Err(over) => return vec![self.over_budget(file, &over)],
         };
