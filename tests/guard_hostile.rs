@@ -232,3 +232,28 @@ fn a_deeply_nested_template_is_evaluated_without_overflowing() {
     let run = rotlint(&["--format", "json", "--guard-rules", POLICY, &dir.join("deep.json").display().to_string()]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
 }
+
+#[test]
+fn deep_nesting_under_long_keys_is_over_the_budget() {
+    // cfn-guard keeps every node's full path: 250 levels of 1,000-byte keys are 31 MB of paths
+    // for a 250 KB file (195 MiB in cfn-guard with one rule file, more with each further one).
+    let dir = scratch("long-paths");
+    let depth = 250;
+    let key = "k".repeat(1000);
+    let mut text = String::from("{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}, \"Metadata\": ");
+    text.push_str(&format!("{{\"{key}\": ").repeat(depth));
+    text.push('1');
+    text.push_str(&"}".repeat(depth + 1));
+    std::fs::write(dir.join("paths.json"), text).unwrap();
+    let run = rotlint(&["--format", "json", "--guard-rules", POLICY, &dir.join("paths.json").display().to_string()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "GUARD")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.len() == 1 && messages[0].contains("property paths"), "{messages:?}");
+}
