@@ -3,9 +3,12 @@
 # and, when installed, cfn-lint and cfn-guard on the same inputs. Rerunnable; writes nothing into
 # the repository. See BENCHMARKS.md for the results and how to read them.
 #
-# Usage: bench/run.sh [--no-peers] [--quick]
+# Usage: bench/run.sh [--no-peers] [--quick] [--guard]
 #   --no-peers  skip cfn-lint and cfn-guard even if installed
 #   --quick     fewer hyperfine runs (smoke test of the script)
+#   --guard     only the Guard comparison (issue 21): rotlint alone, rotlint with the bundled
+#               policies (rules/guard/), rotlint with the AWS Guard rules registry's rules, and
+#               standalone `cfn-guard validate` with the same rule files on the same inputs
 # Environment:
 #   CORPUS     template corpus (default /work/shared/corpus)
 #   CFN_LINT   cfn-lint binary (default /tmp/venv/bin/cfn-lint, then PATH)
@@ -13,9 +16,17 @@
 #   OUT        directory for results (default: a new temp dir, printed at the end)
 #   PEER_TIMEOUT  seconds one peer invocation may take before it is skipped (default 900)
 #   PEERS_BIG  1 to run cfn-lint on the 5 and 10 MB templates too (tens of minutes)
+#   BASE_BIN   (--guard) a second rotlint binary, e.g. built from main, measured beside this one
+#   GUARD_REGISTRY  (--guard) directory of the registry's rule files (see below); the registry
+#              runs are skipped without it. Its corpus run takes many minutes: GUARD_REGISTRY_CORPUS=1
+#              to include it.
 # Install the peers (optional):
 #   python3 -m venv /tmp/venv && /tmp/venv/bin/pip install cfn-lint
 #   cargo install cfn-guard --root /tmp/cfn-guard
+# The AWS Guard rules registry's rules (237 Control Tower rule files) as an npm package, which also
+# ships a cfn-guard binary (used when no other is installed):
+#   (cd /tmp && npm pack @cdklabs/cdk-validator-cfnguard && tar xzf cdklabs-cdk-validator-cfnguard-*.tgz)
+#   GUARD_REGISTRY=/tmp/package/rules/control-tower/cfn-guard bench/run.sh --guard
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,10 +35,12 @@ PEERS=1
 RUNS=10
 BIG_RUNS=5
 CORPUS_RUNS=10
+GUARD_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --no-peers) PEERS=0 ;;
     --quick) RUNS=3; BIG_RUNS=2; CORPUS_RUNS=3 ;;
+    --guard) GUARD_ONLY=1 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -85,6 +98,9 @@ CFN_LINT="${CFN_LINT:-}"
 CFN_GUARD="${CFN_GUARD:-}"
 [ -z "$CFN_GUARD" ] && [ -x /tmp/cfn-guard/bin/cfn-guard ] && CFN_GUARD=/tmp/cfn-guard/bin/cfn-guard
 [ -z "$CFN_GUARD" ] && CFN_GUARD="$(command -v cfn-guard || true)"
+if [ -z "$CFN_GUARD" ] && [ -n "${GUARD_REGISTRY:-}" ] && [ -x "$GUARD_REGISTRY/../../../bin/ubuntu/x86_64/cfn-guard" ]; then
+  CFN_GUARD="$(cd "$GUARD_REGISTRY/../../../bin/ubuntu/x86_64" && pwd)/cfn-guard"
+fi
 if [ "$PEERS" = 0 ]; then CFN_LINT=""; CFN_GUARD=""; fi
 [ -n "$CFN_LINT" ] && echo "cfn-lint: $("$CFN_LINT" --version 2>&1)" >&2 || echo "cfn-lint: not installed, skipped" >&2
 [ -n "$CFN_GUARD" ] && echo "cfn-guard: $("$CFN_GUARD" --version 2>&1)" >&2 || echo "cfn-guard: not installed, skipped" >&2
@@ -180,6 +196,68 @@ guard_input() {
   echo "  cfn-guard input for $case: $kept files ($dropped it cannot parse left out)" >&2
   echo "$dir"
 }
+
+# --guard: the Guard comparison, then stop.
+if [ "$GUARD_ONLY" = 1 ]; then
+  BUNDLED="$ROOT/rules/guard"
+  REGISTRY="${GUARD_REGISTRY:-}"
+  for entry in "${CASES[@]}"; do
+    IFS='|' read -r case input runs <<< "$entry"
+    note "$case"
+    measure "$case" rotlint "$runs" "$BIN --format json $input"
+    measure "$case" rotlint+bundled "$runs" "$BIN --format json --guard-rules $BUNDLED $input"
+    [ -n "${BASE_BIN:-}" ] && measure "$case" base+bundled "$runs" "$BASE_BIN --format json --guard-rules $BUNDLED $input"
+    # The registry costs cfn-guard a copy of the document per rule file: one run on the big
+    # inputs, none on the 5 and 10 MB templates (beyond CloudFormation's 1 MB), and the corpus
+    # only on request (tens of minutes).
+    reg_runs=$runs; case "$case" in corpus|gen-*) reg_runs=1 ;; esac
+    registry=0
+    case "$case" in gen-5MB|gen-10MB) ;; corpus) registry=${GUARD_REGISTRY_CORPUS:-0} ;; *) registry=1 ;; esac
+    [ -n "$REGISTRY" ] || registry=0
+    if [ "$registry" = 1 ]; then
+      measure "$case" rotlint+registry "$reg_runs" "$BIN --format json --guard-rules $REGISTRY $input"
+      [ -n "${BASE_BIN:-}" ] && measure "$case" base+registry "$reg_runs" "$BASE_BIN --format json --guard-rules $REGISTRY $input"
+    fi
+    if [ -n "$CFN_GUARD" ]; then
+      g_input="$(guard_input "$case" "$input")"
+      measure "$case" cfn-guard+bundled "$reg_runs" "$CFN_GUARD validate --show-summary none -r $BUNDLED -d $g_input"
+      if [ "$registry" = 1 ]; then
+        measure "$case" cfn-guard+registry "$reg_runs" "$CFN_GUARD validate --show-summary none -r $REGISTRY -d $g_input"
+      fi
+    fi
+  done
+  note "summary (median wall seconds, peak RSS; ratio = tool / rotlint alone)"
+  python3 - "$RESULTS" <<'PY' | tee "$OUT/summary.md"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+by = {(r["case"], r["tool"]): r for r in rows}
+cases = list(dict.fromkeys(r["case"] for r in rows))
+tools = [t for t in ["rotlint", "rotlint+bundled", "base+bundled", "cfn-guard+bundled",
+                     "rotlint+registry", "base+registry", "cfn-guard+registry"]
+         if any(r["tool"] == t for r in rows)]
+print("| input | " + " | ".join(tools) + " |")
+print("|---|" + "---|" * len(tools))
+for c in cases:
+    base = by.get((c, "rotlint"))
+    cells = []
+    for t in tools:
+        r = by.get((c, t))
+        if not r:
+            cells.append("–")
+            continue
+        ms = float(r["median_s"]) * 1000
+        cell = f"{ms:,.0f} ms" if ms >= 100 else f"{ms:.1f} ms"
+        if r["peak_rss_kib"].isdigit():
+            cell += f", {int(r['peak_rss_kib']) / 1024:.0f} MiB"
+        if base and t != "rotlint":
+            cell += f" ({float(r['median_s']) / float(base['median_s']):.1f}×)"
+        cells.append(cell)
+    print(f"| {c} | " + " | ".join(cells) + " |")
+PY
+  [ -f "$OUT/guard-inputs.tsv" ] && { echo "cfn-guard inputs (case, files kept, files it cannot parse):" >&2; cat "$OUT/guard-inputs.tsv" >&2; }
+  echo "raw results: $OUT" >&2
+  exit 0
+fi
 
 for entry in "${CASES[@]}"; do
   IFS='|' read -r case input runs <<< "$entry"

@@ -15,3 +15,11 @@ for pair in "$ROOT"/testdata/cross-stack/* "$ROOT"/testdata/nested-stack/*; do
   { sed 's#\./network\.yaml#./stack1.yaml#' "$pair/app.yaml"; printf '\n#8<\n'; cat "$pair/network.yaml"; } \
     > "$ROOT/fuzz/corpus/world/$name.yaml"
 done
+# The guard target: each rule file alone, and each with the Guard test templates after `#8<`.
+mkdir -p "$ROOT/fuzz/corpus/guard"
+for rules in "$ROOT"/rules/guard/*.guard "$ROOT"/testdata/guard/rules/*.guard; do
+  cp "$rules" "$ROOT/fuzz/corpus/guard/"
+  for t in "$ROOT"/testdata/guard/templates/*.yaml; do
+    { cat "$rules"; printf '\n#8<\n'; cat "$t"; } > "$ROOT/fuzz/corpus/guard/$(basename "$rules" .guard)-$(basename "$t")"
+  done
+done

@@ -163,13 +163,17 @@ fn load_guard(
     config: &rotlint::config::Config,
 ) -> Result<Option<std::sync::Arc<rotlint::guard::RuleSet>>, ExitCode> {
     use rotlint::config::RuleLevel;
+    use rotlint::guard::RulePath;
     let level = match config.guard_level {
         Some(RuleLevel::Off) => return Ok(None),
         Some(RuleLevel::Note) => Level::Note,
         Some(RuleLevel::Warning) => Level::Warning,
         Some(RuleLevel::Error) | None => Level::Error,
     };
-    let paths: Vec<std::path::PathBuf> = cli.iter().chain(&config.guard_rules).cloned().collect();
+    // A config's paths must stay inside its directory: a repository's config is not trusted.
+    let config_dir = config.path.as_deref().and_then(std::path::Path::parent).unwrap_or(std::path::Path::new("."));
+    let from_config = config.guard_rules.iter().map(|p| RulePath::from_config(p, config_dir));
+    let paths: Vec<RulePath> = cli.iter().map(RulePath::given).chain(from_config).collect();
     if paths.is_empty() {
         return Ok(None);
     }

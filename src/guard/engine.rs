@@ -23,18 +23,30 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Parse a rule file without evaluating it.
-pub fn check_syntax(text: &str, name: &str) -> Result<(), SyntaxError> {
+/// Parse a rule file without evaluating it. With `excerpts`, the message may quote a short,
+/// escaped fragment of the text where parsing stopped; without, it quotes nothing of it.
+pub fn check_syntax(text: &str, name: &str, excerpts: bool) -> Result<(), SyntaxError> {
     match guarded(|| parse_rules(text, name).map(|_| ()).map_err(|e| e.to_string())) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(message)) | Err(message) => Err(syntax_error(&message)),
+        Ok(Err(message)) | Err(message) if excerpts => Err(syntax_error(&message)),
+        Ok(Err(message)) | Err(message) => {
+            let position = syntax_error(&message).position;
+            Err(SyntaxError { position, message: "not a Guard rule file (content not shown)".to_owned() })
+        }
     }
 }
 
-/// Evaluate rule files on the JSON `document`; the structured report (one for all files) as JSON
-/// text, or why Guard could not produce one.
-pub fn evaluate(rules: &[&str], document: &str) -> Result<String, String> {
-    let payload = serde_json::json!({ "rules": rules, "data": [document] }).to_string();
+/// Evaluate rule files (each given as a JSON string literal) on the JSON `document`; the
+/// structured report (one for all files) as JSON text, or why Guard could not produce one.
+pub fn evaluate(quoted_rules: &[&str], document: &str) -> Result<String, String> {
+    // `{"rules": [...], "data": ["<document>"]}`, assembled from pieces already quoted.
+    let mut payload =
+        String::with_capacity(document.len() + quoted_rules.iter().map(|r| r.len() + 1).sum::<usize>() + 64);
+    payload.push_str("{\"rules\":[");
+    payload.push_str(&quoted_rules.join(","));
+    payload.push_str("],\"data\":[");
+    payload.push_str(&serde_json::Value::String(document.to_owned()).to_string());
+    payload.push_str("]}");
     guarded(|| run(payload)).and_then(|r| r)
 }
 
@@ -78,10 +90,26 @@ fn syntax_error(message: &str) -> SyntaxError {
         Some((what, fragment)) => (what.trim(), fragment.lines().next().unwrap_or_default().trim()),
         None => (handling.unwrap_or(message).trim(), ""),
     };
-    let what = if what.is_empty() { "unexpected input" } else { what };
-    let fragment = fragment.trim_end_matches('`').trim();
-    let message = if fragment.is_empty() { what.to_owned() } else { format!("{what} (at `{fragment}`)") };
+    let what = if what.is_empty() { "unexpected input".to_owned() } else { excerpt(what, 160) };
+    let fragment = excerpt(fragment.trim_end_matches('`').trim(), 40);
+    let message = if fragment.is_empty() { what } else { format!("{what} (at `{fragment}`)") };
     SyntaxError { position, message }
+}
+
+/// At most `max` characters of `text`, control characters escaped.
+fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(max) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -90,7 +118,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_guards_position() {
-        let error = check_syntax("rule r {\n  Resources.*.Type == \n}\n", "r.guard").err();
+        let error = check_syntax("rule r {\n  Resources.*.Type == \n}\n", "r.guard", true).err();
         let Some(error) = error else { panic!("expected a syntax error") };
         assert_eq!(error.position, Some((2, 22)), "{error:?}");
         assert!(!error.message.contains("Parser Error"), "{error:?}");
@@ -98,19 +126,19 @@ mod tests {
 
     #[test]
     fn empty_and_comment_only_files_parse() {
-        assert_eq!(check_syntax("", "e.guard"), Ok(()));
-        assert_eq!(check_syntax("# nothing\n", "c.guard"), Ok(()));
+        assert_eq!(check_syntax("", "e.guard", true), Ok(()));
+        assert_eq!(check_syntax("# nothing\n", "c.guard", true), Ok(()));
     }
 
     #[test]
     fn evaluation_errors_are_errors_not_panics() {
-        let out = evaluate(&["rule r { %undefined == 1 }\n"], "{\"Resources\": {}}");
+        let out = evaluate(&["\"rule r { %undefined == 1 }\\n\""], "{\"Resources\": {}}");
         assert!(out.as_ref().is_err_and(|e| e.contains("undefined")), "{out:?}");
     }
 
     #[test]
     fn a_failing_rule_reports_json() {
-        let out = evaluate(&["rule r { Resources.*.Type == \"B\" }\n"], r#"{"Resources": {"X": {"Type": "A"}}}"#);
+        let out = evaluate(&[r#""rule r { Resources.*.Type == \"B\" }""#], r#"{"Resources": {"X": {"Type": "A"}}}"#);
         assert!(out.as_ref().is_ok_and(|o| o.contains("not_compliant") && o.contains("/Resources/X/Type")), "{out:?}");
     }
 }

@@ -8,7 +8,9 @@
 
 mod document;
 mod engine;
+mod load;
 mod locate;
+mod nesting;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,18 +20,13 @@ use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::facts::Facts;
 use crate::template::Template;
 
-pub use document::SECTION;
+pub use document::{Budget, SECTION};
+pub use load::RulePath;
 use locate::locate;
 use report::Failure;
 
 /// Rule id prefix of every Guard finding; the bare prefix is the id of "Guard could not run".
 pub const PREFIX: &str = "GUARD";
-
-/// Extensions cfn-guard itself accepts for rule files.
-const EXTENSIONS: &[&str] = &["guard", "ruleset"];
-
-/// Directory levels searched below a `--guard-rules` directory (also stops symlink loops).
-const MAX_DIR_DEPTH: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GuardError {
@@ -41,13 +38,30 @@ pub enum GuardError {
     SyntaxNoPosition { path: PathBuf, message: String },
     #[error("{}: no .guard files found", path.display())]
     NoRuleFiles { path: PathBuf },
+    #[error("{}: cannot read Guard rules: {kind}", path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
+    #[error("{}: cannot read Guard rules: larger than {} KiB", path.display(), limit / 1024)]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("{}: cannot read Guard rules: not UTF-8 text", path.display())]
+    NotText { path: PathBuf },
+    #[error("{}: cannot read Guard rules: more than {limit} directory entries below it", path.display())]
+    TooManyEntries { path: PathBuf, limit: usize },
+    #[error(
+        "{}: Guard rules named in the config must be files inside its directory `{}`",
+        path.display(),
+        dir.display()
+    )]
+    OutsideConfig { path: PathBuf, dir: PathBuf },
+    #[error("{}:{line}:{column}: Guard rules {what}", path.display())]
+    TooComplex { path: PathBuf, line: u32, column: u32, what: String },
 }
 
 /// One policy file, syntax-checked.
 #[derive(Clone, Debug)]
 pub struct RuleFile {
     pub path: PathBuf,
-    text: String,
+    /// The text as a JSON string literal, for cfn-guard's payload (quoted once per run).
+    quoted: String,
     /// Names of the rules it declares, to say which file a failing rule came from.
     rules: Vec<String>,
 }
@@ -59,7 +73,8 @@ impl RuleFile {
             .filter_map(|l| l.trim_start().strip_prefix("rule")?.strip_prefix([' ', '\t'])?.split_whitespace().next())
             .map(|name| name.trim_end_matches('{').to_owned())
             .collect();
-        RuleFile { path, text, rules }
+        let quoted = serde_json::Value::String(text).to_string();
+        RuleFile { path, quoted, rules }
     }
 
     fn name(&self) -> String {
@@ -72,22 +87,23 @@ impl RuleFile {
 pub struct RuleSet {
     pub files: Vec<RuleFile>,
     pub level: Level,
+    /// How large a document Guard is given (see [`document::Budget`]).
+    pub budget: Budget,
 }
 
 impl RuleSet {
     /// Read every rule file (directories are searched for `*.guard` and `*.ruleset`, sorted) and
-    /// check that each parses.
-    pub fn load(paths: &[PathBuf], level: Level) -> Result<RuleSet, GuardError> {
+    /// check that each parses. See `load.rs` for what a path may name.
+    pub fn load(paths: &[RulePath], level: Level) -> Result<RuleSet, GuardError> {
         let mut files = Vec::new();
         for path in paths {
-            for file in rule_files(path)? {
-                let text =
-                    std::fs::read_to_string(&file).map_err(|source| GuardError::Read { path: file.clone(), source })?;
+            for file in load::rule_files(path)? {
+                let text = load::read(&file)?;
                 syntax_check(&file, &text)?;
                 files.push(RuleFile::new(file, text));
             }
         }
-        Ok(RuleSet { files, level })
+        Ok(RuleSet { files, level, budget: Budget::default() })
     }
 
     /// Guard's findings on one template, evaluated under the scenario where conditions take the
@@ -96,9 +112,12 @@ impl RuleSet {
         if self.files.is_empty() || template.tree.root.is_none() {
             return Vec::new();
         }
-        let facts = Facts::build(template, parameters, &BTreeMap::new());
-        let document = document::build(&template.tree, &facts);
-        let cx = Cx { set: self, file, template, document: &document, json: document.json.to_string() };
+        let facts = || Facts::build(template, parameters, &BTreeMap::new());
+        let document = match document::build(&template.tree, facts, &self.budget) {
+            Ok(document) => document,
+            Err(over) => return vec![self.over_budget(file, &over)],
+        };
+        let cx = Cx { set: self, file, template, document: &document };
         let all: Vec<&RuleFile> = self.files.iter().collect();
         // One Guard call for all files parses the document once. When it fails, one file is at
         // fault: run them one by one so only that file's findings are lost.
@@ -113,6 +132,15 @@ impl RuleSet {
         let mut seen = BTreeSet::new();
         diagnostics.into_iter().filter(|d| seen.insert((d.rule.clone(), d.primary.span, d.message.clone()))).collect()
     }
+
+    /// The one finding of a template too large for Guard: it says so instead of running it.
+    fn over_budget(&self, file: FileId, over: &document::OverBudget) -> Diagnostic {
+        let message =
+            format!("Guard did not run on this template: it has {}, over rotlint's budget for Guard", over.what);
+        Diagnostic::new(PREFIX, self.level, file, over.span, message)
+            .label("over the budget here")
+            .help("cfn-guard's memory grows with the template's size and its time with the square of a mapping's width; split the template or move this data out of it")
+    }
 }
 
 /// One template's Guard run.
@@ -121,13 +149,12 @@ struct Cx<'a> {
     file: FileId,
     template: &'a Template,
     document: &'a document::Document,
-    json: String,
 }
 
 impl Cx<'_> {
     fn evaluate(&self, files: &[&RuleFile]) -> Result<Vec<Diagnostic>, String> {
-        let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
-        let report = engine::evaluate(&texts, &self.json).map_err(|e| rename(&e, files))?;
+        let texts: Vec<&str> = files.iter().map(|f| f.quoted.as_str()).collect();
+        let report = engine::evaluate(&texts, &self.document.json).map_err(|e| rename(&e, files))?;
         let failures = report::failures(&report).map_err(|e| format!("unreadable Guard report: {e}"))?;
         Ok(failures.iter().map(|f| self.finding(files, f)).collect())
     }
@@ -170,42 +197,26 @@ fn rename(text: &str, files: &[&RuleFile]) -> String {
     out
 }
 
+/// Nesting and `or` chains first (cfn-guard would overflow the stack, or take minutes), then
+/// Guard's own parse. Error messages
+/// quote a short, escaped excerpt only of a file that looks like Guard rules: a path may name any
+/// file, and its content must not end up in a CI log.
 fn syntax_check(path: &Path, text: &str) -> Result<(), GuardError> {
+    if let Some(over) = nesting::check(text) {
+        let what = if over.nesting {
+            format!("nest deeper than {} levels", nesting::MAX_NESTING)
+        } else {
+            format!("have more than {} `or` alternatives", nesting::MAX_DISJUNCTIONS)
+        };
+        let (line, column) = (over.line, over.column);
+        return Err(GuardError::TooComplex { path: path.to_path_buf(), line, column, what });
+    }
     let name = path.display().to_string();
-    engine::check_syntax(text, &name).map_err(|e| match e.position {
+    let excerpts = load::looks_like_guard(path, text);
+    engine::check_syntax(text, &name, excerpts).map_err(|e| match e.position {
         Some((line, column)) => GuardError::Syntax { path: path.to_path_buf(), line, column, message: e.message },
         None => GuardError::SyntaxNoPosition { path: path.to_path_buf(), message: e.message },
     })
-}
-
-/// The file itself, or the rule files under a directory in sorted order.
-fn rule_files(path: &Path) -> Result<Vec<PathBuf>, GuardError> {
-    let read_error = |p: &Path, source| GuardError::Read { path: p.to_path_buf(), source };
-    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut found = Vec::new();
-    let mut dirs = vec![(path.to_path_buf(), 0usize)];
-    while let Some((dir, depth)) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| read_error(&dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| read_error(&dir, e))?;
-            let p = entry.path();
-            if p.is_dir() {
-                if depth < MAX_DIR_DEPTH {
-                    dirs.push((p, depth + 1));
-                }
-            } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e)) {
-                found.push(p);
-            }
-        }
-    }
-    found.sort();
-    if found.is_empty() {
-        return Err(GuardError::NoRuleFiles { path: path.to_path_buf() });
-    }
-    Ok(found)
 }
 
 #[cfg(test)]
@@ -216,8 +227,8 @@ mod tests {
     use crate::source::{Limits, load_bytes};
 
     fn run(rules: &str, template: &str, name: &str) -> Vec<(String, String, String)> {
-        let set =
-            RuleSet { files: vec![RuleFile::new(PathBuf::from("t.guard"), rules.to_owned())], level: Level::Error };
+        let files = vec![RuleFile::new(PathBuf::from("t.guard"), rules.to_owned())];
+        let set = RuleSet { files, level: Level::Error, budget: Budget::default() };
         let loaded = load_bytes(FileId(0), Path::new(name), template.as_bytes(), &Limits::default());
         let template = Template::from_tree(FileId(0), loaded.tree);
         set.check(FileId(0), &template, &BTreeMap::new())
