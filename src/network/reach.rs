@@ -136,6 +136,14 @@ impl Fail {
         Fail::block(blocker, vec![hop])
     }
 
+    /// The same failure, explained with `hop` first (the place the failing check is about).
+    fn after(mut self, hop: Hop) -> Fail {
+        match &mut *self.0 {
+            FailKind::Blocked(_, extra) | FailKind::Unknown(_, _, extra) => extra.insert(0, hop),
+        }
+        self
+    }
+
     fn finish(self, mut hops: Vec<Hop>) -> Outcome {
         match *self.0 {
             FailKind::Blocked(blocker, extra) => {
@@ -572,7 +580,7 @@ fn endpoint_nacls(side: &FnSide, subnets: &[Link<String>]) -> Result<(), Fail> {
             Leg { subnet: other, egress: true, ports: EPHEMERAL, peer: &side.range },
             Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &other_range },
         ];
-        check_legs(side.net, &legs)?;
+        check_legs(side.net, &legs).map_err(|f| f.after(Hop::key(&other.meta, format!("endpoint subnet `{id}`"))))?;
     }
     Ok(())
 }
@@ -590,34 +598,41 @@ fn check_legs(net: &Network, legs: &[Leg]) -> Result<(), Fail> {
         match nacl::allows(net, &key, leg.egress, leg.ports, leg.peer) {
             NaclVerdict::Allowed => {}
             NaclVerdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-            NaclVerdict::Denied { entry } => {
-                return Err(nacl_denied(net, leg, key, association.map(|a| a.key_span), entry));
+            NaclVerdict::Denied { entry, ports } => {
+                return Err(nacl_denied(net, leg, key, association, entry, ports));
             }
         }
     }
     Ok(())
 }
 
-fn nacl_denied(net: &Network, leg: &Leg, key: NaclKey, association: Option<Span>, entry: Option<String>) -> Fail {
+fn nacl_denied(
+    net: &Network,
+    leg: &Leg,
+    key: NaclKey,
+    association: Option<&super::model::Meta>,
+    entry: Option<String>,
+    ports: (u16, u16),
+) -> Fail {
     let subnet = leg.subnet.meta.id.clone();
     let direction = if leg.egress { "outbound to" } else { "inbound from" };
-    let ports = if leg.ports.0 == leg.ports.1 {
-        format!("tcp/{}", leg.ports.0)
-    } else {
-        format!("tcp/{}-{}", leg.ports.0, leg.ports.1)
-    };
+    let range = if ports.0 == ports.1 { format!("tcp/{}", ports.0) } else { format!("tcp/{}-{}", ports.0, ports.1) };
     let by = entry.as_ref().map_or_else(|| "no entry allows".to_owned(), |e| format!("entry `{e}` denies"));
-    let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {ports} {direction} {}", leg.peer.label);
+    let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {range} {direction} {}", leg.peer.label);
     let acl = net.nacls.get(&key);
     let entry_meta =
         entry.as_ref().and_then(|e| acl?.entries.iter().find(|x| &x.meta.id == e && !x.implicit)).map(|x| &x.meta);
-    let hop = match (entry_meta, acl) {
+    let mut hops = Vec::new();
+    if let Some(association) = association {
+        hops.push(Hop::key(association, format!("subnet `{subnet}` uses network ACL `{key}`")));
+    }
+    hops.push(match (entry_meta, acl) {
         (Some(meta), _) => Hop::key(meta, note),
-        (None, Some(acl)) => Hop::at(&acl.meta, association.unwrap_or(acl.meta.key_span), note),
+        (None, Some(acl)) => Hop::key(&acl.meta, note),
         (None, None) => Hop::key(&leg.subnet.meta, note),
-    };
-    let blocker = Blocker::NaclBlocks { nacl: key, subnet, egress: leg.egress, ports: leg.ports, entry };
-    Fail::blocked(blocker, hop)
+    });
+    let blocker = Blocker::NaclBlocks { nacl: key, subnet, egress: leg.egress, ports, entry };
+    Fail::block(blocker, hops)
 }
 
 fn endpoint_policy(ep: &Endpoint) -> Result<(), Fail> {
@@ -1049,7 +1064,7 @@ fn target_nacls(side: &FnSide, t: &TargetSide, port: u16) -> Result<(), Fail> {
             Leg { subnet: other, egress: true, ports: EPHEMERAL, peer: &side.range },
             Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &other_range },
         ];
-        check_legs(side.net, &legs)?;
+        check_legs(side.net, &legs).map_err(|f| f.after(Hop::key(&other.meta, format!("database subnet `{id}`"))))?;
     }
     Ok(())
 }
@@ -1111,7 +1126,7 @@ fn outside_checks(
             Leg { subnet, egress: false, ports: (port, port), peer: &internet },
             Leg { subnet, egress: true, ports: EPHEMERAL, peer: &internet },
         ];
-        check_legs(net, &legs)?;
+        check_legs(net, &legs).map_err(|f| f.after(Hop::key(&subnet.meta, format!("database subnet `{id}`"))))?;
     }
     Ok(Via::Internet)
 }

@@ -70,11 +70,13 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::FunctionEgressBlocks { groups: g, to } => {
             format!("the function's security groups ({}) allow no tcp/443 egress to {to}", groups(g))
         }
-        Blocker::NaclBlocks { nacl, subnet, egress, ports, .. } => format!(
-            "network ACL `{nacl}` of subnet `{subnet}` denies {} tcp {}-{}",
+        Blocker::NaclBlocks { nacl, subnet, egress, ports, entry } => format!(
+            "network ACL `{nacl}` of subnet `{subnet}` {} {} tcp/{}",
+            entry
+                .as_ref()
+                .map_or_else(|| "has no entry that allows".to_owned(), |e| format!("denies, by entry `{e}`,")),
             if *egress { "outbound" } else { "inbound" },
-            ports.0,
-            ports.1
+            if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) }
         ),
         Blocker::EndpointPolicyDenies { endpoint, actions } => {
             format!("the policy of endpoint `{endpoint}` does not allow {}", actions.join(", "))
