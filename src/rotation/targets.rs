@@ -20,16 +20,27 @@ pub enum TargetFamily {
     DocDbInstance,
 }
 
+/// Every resource type a target can be, with its family.
+const FAMILIES: &[(&str, TargetFamily)] = &[
+    ("AWS::RDS::DBInstance", TargetFamily::RdsInstance),
+    ("AWS::RDS::DBCluster", TargetFamily::RdsCluster),
+    ("AWS::Redshift::Cluster", TargetFamily::Redshift),
+    ("AWS::DocDB::DBCluster", TargetFamily::DocDbCluster),
+    ("AWS::DocDB::DBInstance", TargetFamily::DocDbInstance),
+];
+
+/// Subnet groups, read for the subnets of a target that names one.
+const SUBNET_GROUPS: &[&str] =
+    &["AWS::RDS::DBSubnetGroup", "AWS::Redshift::ClusterSubnetGroup", "AWS::DocDB::DBSubnetGroup"];
+
+/// Every resource type the target model reads (condition scenarios vary their conditions).
+pub fn read_types() -> impl Iterator<Item = &'static str> {
+    FAMILIES.iter().map(|(t, _)| *t).chain(SUBNET_GROUPS.iter().copied()).chain([ATTACHMENT])
+}
+
 impl TargetFamily {
     fn of(type_name: &str) -> Option<TargetFamily> {
-        Some(match type_name {
-            "AWS::RDS::DBInstance" => TargetFamily::RdsInstance,
-            "AWS::RDS::DBCluster" => TargetFamily::RdsCluster,
-            "AWS::Redshift::Cluster" => TargetFamily::Redshift,
-            "AWS::DocDB::DBCluster" => TargetFamily::DocDbCluster,
-            "AWS::DocDB::DBInstance" => TargetFamily::DocDbInstance,
-            _ => return None,
-        })
+        FAMILIES.iter().find(|(t, _)| *t == type_name).map(|(_, f)| *f)
     }
 
     /// DocumentDB has no public endpoint (DOMAIN.md §2.4).
