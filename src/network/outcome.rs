@@ -156,8 +156,9 @@ pub enum Blocker {
 pub enum Unverifiable {
     /// An input the template does not define: parameter, import, literal id (RL901).
     Input(Unseen),
-    /// The route leaves through something a template cannot follow (RL902).
-    Egress { route: String, target: RouteTarget },
+    /// The route leaves through something a template cannot follow (RL902). `destination` is
+    /// the route's destination as written ("0.0.0.0/0", "10.1.0.0/16", "::/0").
+    Egress { route: String, destination: String, target: RouteTarget },
     /// Everything is in the template, but the answer needs a fact it does not give.
     Undecided { resource: String, why: String },
 }

@@ -679,6 +679,10 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         }
         DefaultRoute::Unseen(unseen) => return Err(Fail::unseen(&unseen)),
         DefaultRoute::NoDefault { table } => {
+            if let Some(fail) = ipv6_only_egress(net, &table) {
+                hops.extend(table_hop(net, &table, format!("subnet `{}` uses route table `{table}`", subnet.id)));
+                return Err(fail);
+            }
             let hop = table_hop(net, &table, format!("route table `{table}` has no 0.0.0.0/0 route"));
             let blocker = Blocker::NoRoute { subnet: subnet.id.clone(), route_table: Some(table) };
             return Err(Fail::block(blocker, hop.into_iter().collect()));
@@ -709,11 +713,37 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         RouteTarget::Unseen(unseen) => Err(Fail::unseen(unseen)),
         RouteTarget::Missing => Err(Fail::undecided(&route.meta.id, route.meta.key_span, "the route names no target")),
         target => Err(Fail::unknown(
-            Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() },
+            Unverifiable::Egress {
+                route: route.meta.id.clone(),
+                destination: route.destination.label(),
+                target: target.clone(),
+            },
             route.target_span,
             Vec::new(),
         )),
     }
+}
+
+/// A table without an IPv4 default route that sends `::/0` out (egress-only or internet
+/// gateway): whether the function's SDK uses IPv6 depends on dual-stack settings and endpoints a
+/// template cannot show, so the path is unverifiable, never "no route".
+fn ipv6_only_egress(net: &Network, table: &str) -> Option<Fail> {
+    let routes = net.route_tables.get(table)?.routes.iter().filter_map(|&i| net.routes.get(i));
+    let route = routes
+        .filter(|r| r.destination.is_v6_default())
+        .find(|r| matches!(r.target, RouteTarget::EgressOnlyInternetGateway(_) | RouteTarget::InternetGateway(_)))?;
+    let note = format!(
+        "route `{}` sends ::/0 to {} `{}`; the table has no IPv4 default route",
+        route.meta.id,
+        route.target.kind(),
+        route.target.name()
+    );
+    let reason = Unverifiable::Egress {
+        route: route.meta.id.clone(),
+        destination: route.destination.label(),
+        target: route.target.clone(),
+    };
+    Some(Fail::unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]))
 }
 
 /// The internet gateway's own key (the attachment's when the gateway is not modelled).
@@ -869,7 +899,11 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
         RouteTarget::Unseen(unseen) => return Err(Fail::unseen(unseen)),
         RouteTarget::NatGateway(_) | RouteTarget::Missing => return Err(no_route(Some(table), Some(route_hop))),
         target => {
-            let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() };
+            let reason = Unverifiable::Egress {
+                route: route.meta.id.clone(),
+                destination: route.destination.label(),
+                target: target.clone(),
+            };
             return Err(Fail::unknown(reason, route.target_span, vec![route_hop]));
         }
     };
@@ -1030,10 +1064,15 @@ fn other_vpc(side: &FnSide, t: &TargetSide, target_vpc: Option<String>) -> Fail 
                 Destination::V6(_) => false,
             };
             if towards && route.target.crosses_networks() {
-                let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: route.target.clone() };
+                let reason = Unverifiable::Egress {
+                    route: route.meta.id.clone(),
+                    destination: route.destination.label(),
+                    target: route.target.clone(),
+                };
                 let note = format!(
-                    "route `{}` sends traffic towards the target through {} `{}`",
+                    "route `{}` sends {} towards the target through {} `{}`",
                     route.meta.id,
+                    route.destination.label(),
                     route.target.kind(),
                     route.target.name()
                 );

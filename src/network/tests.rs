@@ -673,7 +673,7 @@ fn transit_gateway_default_route_is_unverifiable() {
     let nat = NAT.replace("      NatGatewayId: !Ref Nat\n", "      TransitGatewayId: tgw-0123\n");
     let b = Built::new(&[VPC, &nat, FN_SG]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let Outcome::Unverifiable { reason: Unverifiable::Egress { route, target }, span, hops } = &outcome else {
+    let Outcome::Unverifiable { reason: Unverifiable::Egress { route, target, .. }, span, hops } = &outcome else {
         panic!("{outcome:#?}")
     };
     assert_eq!(route, "PrivateDefault");

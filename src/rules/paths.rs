@@ -165,8 +165,8 @@ pub fn unverifiable_text(u: &Unverifiable) -> String {
             let value = unseen.value.display();
             format!("the {} `{value}` is not defined in this template; {}", unseen.what, how_to_supply(&unseen.value))
         }
-        Unverifiable::Egress { route, target } => format!(
-            "route `{route}` sends 0.0.0.0/0 to {} `{}`, whose onward path a template cannot show",
+        Unverifiable::Egress { route, destination, target } => format!(
+            "route `{route}` sends {destination} to {} `{}`, whose onward path a template cannot show",
             target.kind(),
             target.name()
         ),
