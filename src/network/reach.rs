@@ -975,7 +975,7 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
             Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let mut hops = side.hops();
-                let result = target_checks(&side, &t, port, &mut hops);
+                let result = target_checks(&side, target, &t, port, &mut hops);
                 per_subnet.push((SubnetRef::Subnet(side.subnet.meta.id.clone()), finish(result, hops)));
             }
         }
@@ -984,11 +984,22 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
     TargetReport { per_subnet, overall }
 }
 
-fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
+fn target_checks(
+    side: &FnSide,
+    target: &TargetPlacement,
+    t: &TargetSide,
+    port: u16,
+    hops: &mut Vec<Hop>,
+) -> Result<Via, Fail> {
     let net = side.net;
     let fn_vpc = &side.vpc.meta.id;
     let target_vpc = t.vpc.as_ref().map_err(Fail::unseen)?;
     if target_vpc.as_ref() != Some(fn_vpc) {
+        if target.publicly_accessible == Some(true)
+            && let Some(result) = nat_to_public(side, t, port, hops)
+        {
+            return result;
+        }
         return Err(other_vpc(side, t, target_vpc.clone()));
     }
     hops.push(Hop::key(&side.vpc.meta, format!("function and target share VPC `{fn_vpc}` (local route)")));
@@ -1019,6 +1030,55 @@ fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
     }
     target_nacls(side, t, port)?;
     Ok(Via::Local)
+}
+
+/// A public target in another VPC, reached through the function's NAT gateway and the target's
+/// public address: the NAT path must work, the target's subnets must be public, and its groups
+/// must admit the port from the internet (where the NAT's address is). `None` when some part of
+/// that path is missing, so the VPCs' separation stays the explanation.
+fn nat_to_public(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Option<Result<Via, Fail>> {
+    let net = side.net;
+    let mut path = Vec::new();
+    let Ok(Via::Nat(nat)) = route_checks(side, &mut path) else {
+        return None;
+    };
+    for id in t.subnets.iter().filter_map(|s| s.known()) {
+        public_subnet(net, id, &mut path).ok()?;
+    }
+    let internet = Range::internet();
+    let from_internet = Side { groups: &[], range: internet.clone() };
+    match admits(net, &t.groups, false, port, &from_internet) {
+        Verdict::Allowed(rule, key) => {
+            let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
+            path.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
+        }
+        Verdict::Maybe(reason, span) => return Some(Err(Fail::unknown(reason, span, path))),
+        Verdict::Denied => return None,
+    }
+    hops.append(&mut path);
+    let egress = match admits(net, side.groups, true, port, &Side { groups: &[], range: internet.clone() }) {
+        Verdict::Allowed(..) => Ok(()),
+        Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
+        Verdict::Denied => {
+            let keys = side.known_groups();
+            let hops = egress_hops(net, &keys, &format!("tcp/{port} to the internet"));
+            Err(Fail::block(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops))
+        }
+    };
+    if let Err(fail) = egress {
+        return Some(Err(fail));
+    }
+    let mut legs = vec![
+        Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
+        Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
+    ];
+    let subnets: Vec<&Subnet> =
+        t.subnets.iter().filter_map(|s| s.known()).filter_map(|id| net.subnets.get(id)).collect();
+    for subnet in &subnets {
+        legs.push(Leg { subnet, egress: false, ports: (port, port), peer: &internet });
+        legs.push(Leg { subnet, egress: true, ports: EPHEMERAL, peer: &internet });
+    }
+    Some(check_legs(net, &legs).map(|()| Via::Nat(nat)))
 }
 
 fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
