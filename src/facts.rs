@@ -74,7 +74,9 @@ fn function_facts(
     };
     let schedules: Vec<_> =
         rotations.schedules.iter().filter(|s| s.function.as_deref() == Some(f.id.as_str())).collect();
-    let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s)).filter(|t| !t.managed_password);
+    // A managed master password concerns the master secret only: other secrets attached to the
+    // database still target it (DOMAIN.md §11.3).
+    let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s));
     let target_path = match (&placement, &target) {
         (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
         _ => None,

@@ -240,7 +240,16 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
     let sg_value = ev.property(net, sg_property);
     let security_groups = sg_value.as_ref().and_then(|v| v.as_list()).map(<[Value]>::to_vec).unwrap_or_default();
     let security_groups_span = sg_value.map_or(net.key_span, |v| v.span);
-    let publicly_accessible = ev.property(db, "PubliclyAccessible").and_then(|v| v.as_bool());
+    let aurora = net.type_name == "AWS::RDS::DBCluster"
+        && ev
+            .property(net, "Engine")
+            .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
+            .is_some_and(|e| e.starts_with("aurora"));
+    let publicly_accessible = if aurora {
+        aurora_public(ev, &net.logical_id)
+    } else {
+        ev.property(db, "PubliclyAccessible").and_then(|v| v.as_bool())
+    };
     let managed_password = ["ManageMasterUserPassword", "ManageMasterPassword"]
         .iter()
         .any(|p| ev.property(net, p).and_then(|v| v.as_bool()) == Some(true));
@@ -259,6 +268,29 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
         publicly_accessible,
         managed_password,
     })
+}
+
+/// An Aurora cluster is public only through its instances: `PubliclyAccessible` belongs to each
+/// `AWS::RDS::DBInstance`, the cluster's own property applies only to Multi-AZ DB clusters (RDS
+/// API, `DBCluster.PubliclyAccessible`). `Some(true)` when an instance says true, `Some(false)`
+/// when every instance says false, `None` (the VPC default decides) otherwise.
+fn aurora_public(ev: &Evaluator<'_>, cluster: &str) -> Option<bool> {
+    let template = ev.template();
+    let values: Vec<Option<bool>> = template
+        .resources_of_type("AWS::RDS::DBInstance")
+        .filter(|i| {
+            ev.property(i, "DBClusterIdentifier")
+                .is_some_and(|v| matches!(&v.kind, ValueKind::Ref(id) if id == cluster))
+        })
+        .map(|i| ev.property(i, "PubliclyAccessible").and_then(|v| v.as_bool()))
+        .collect();
+    if values.contains(&Some(true)) {
+        Some(true)
+    } else if !values.is_empty() && values.iter().all(|v| *v == Some(false)) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
