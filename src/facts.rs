@@ -19,6 +19,9 @@ pub struct FunctionFacts {
     pub target_path: Option<TargetReport>,
     /// The database named by a SecretTargetAttachment that this template does not define.
     pub unseen_target: Option<Value>,
+    /// The master secret of an AWS alternating-users rotation that calls (or may call) another
+    /// AWS API (RL114, RL901).
+    pub master: Option<rotation::Master>,
 }
 
 pub struct Facts<'t> {
@@ -82,7 +85,8 @@ fn function_facts(
         _ => None,
     };
     let unseen_target = schedules.iter().find_map(|s| rotation::unseen_target(ev, links, s));
-    FunctionFacts { secrets_manager, target, target_path, unseen_target }
+    let master = rotation::master_secret(ev, f);
+    FunctionFacts { secrets_manager, target, target_path, unseen_target, master }
 }
 
 /// The network layer's view of where the function runs; `None` when undecided.
