@@ -78,6 +78,10 @@ pub struct RotationFunction {
     pub host_span: Option<Span>,
     /// False for a custom function with no `SECRETS_MANAGER_ENDPOINT` (RL307).
     pub host_declared: bool,
+    /// Evidence that a custom function runs AWS's rotation-template code, which reads
+    /// `SECRETS_MANAGER_ENDPOINT` (RL307): inline code that reads it, or a handler, code location
+    /// or description naming an AWS rotation template. True for hosted and SAR functions.
+    pub aws_template_code: bool,
 }
 
 impl RotationFunction {
@@ -221,7 +225,31 @@ fn custom_function(ev: &Evaluator<'_>, res: &Resource) -> RotationFunction {
         host,
         host_span,
         host_declared,
+        aws_template_code: aws_template_code(ev, res),
     }
+}
+
+/// Properties that name where a function's code comes from or what it is.
+const CODE_NAMING: &[&str] =
+    &["Handler", "Description", "Code.S3Key", "Code.S3Bucket", "Code.ImageUri", "CodeUri", "CodeUri.Key", "ImageUri"];
+
+fn aws_template_code(ev: &Evaluator<'_>, res: &Resource) -> bool {
+    let inline = ["Code.ZipFile", "InlineCode"]
+        .iter()
+        .filter_map(|p| ev.property(res, p))
+        .any(|v| v.display().contains("SECRETS_MANAGER_ENDPOINT"));
+    inline || CODE_NAMING.iter().filter_map(|p| ev.property(res, p)).any(|v| names_rotation_template(&v.display()))
+}
+
+/// AWS's rotation templates are named `SecretsManager<Engine>Rotation<Kind>` (for example
+/// `SecretsManagerRDSPostgreSQLRotationSingleUser`, `SecretsManagerRotationTemplate`).
+fn names_rotation_template(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("secretsmanager").any(|(at, word)| {
+        let rest = &lower[at + word.len()..];
+        let name: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+        name.contains("rotation")
+    })
 }
 
 /// `VpcConfig` → attachment. Empty subnet lists mean "not in a VPC" (DOMAIN.md §1.3).
@@ -273,6 +301,7 @@ fn hosted_function(schedule: &Resource, hosted: &Value) -> RotationFunction {
         host: Host::RegionalDefault,
         host_span: None,
         host_declared: true,
+        aws_template_code: true,
     }
 }
 
@@ -305,6 +334,7 @@ fn sar_function(ev: &Evaluator<'_>, app: &Resource) -> RotationFunction {
         host,
         host_span,
         host_declared: true,
+        aws_template_code: true,
     }
 }
 
