@@ -378,20 +378,15 @@ impl Blocker {
     }
 }
 
+/// RL103 names the NAT gateway whose placement or type must change: at its `ConnectivityType`
+/// when private, else at its key (the route table, subnet or gateway to fix are on the path).
 fn nat_primary(net: &Network, nat: &str, why: &NatProblem) -> Option<(String, Span)> {
     let n = net.nat_gateways.get(nat)?;
-    match why {
-        NatProblem::Private => {
-            Some((nat.to_owned(), n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span)))
+    let span = match why {
+        NatProblem::Private => n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span),
+        NatProblem::NoIgwRoute { .. } | NatProblem::IgwNotAttached { .. } | NatProblem::NoIgwAttached { .. } => {
+            n.meta.key_span
         }
-        NatProblem::NoIgwRoute { subnet, route_table: Some(t) } => {
-            let _ = subnet;
-            Some((t.clone(), net.route_tables.get(t)?.meta.key_span))
-        }
-        NatProblem::NoIgwRoute { subnet, route_table: None } => {
-            Some((subnet.clone(), net.subnets.get(subnet)?.meta.key_span))
-        }
-        NatProblem::IgwNotAttached { igw, .. } => Some((igw.clone(), net.internet_gateways.get(igw)?.key_span)),
-        NatProblem::NoIgwAttached { vpc } => Some((vpc.clone(), net.vpcs.get(vpc)?.meta.key_span)),
-    }
+    };
+    Some((nat.to_owned(), span))
 }

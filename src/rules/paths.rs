@@ -184,6 +184,27 @@ pub fn secrets_manager_blockers(
     matches: fn(&Blocker) -> bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
+    sm_blockers(cx, meta, matches, false, help)
+}
+
+/// As [`secrets_manager_blockers`], but the finding sits on the function (RL102: what must change
+/// is where the function runs; the route stays on the path).
+pub fn secrets_manager_blockers_on_function(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    sm_blockers(cx, meta, matches, true, help)
+}
+
+fn sm_blockers(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    on_function: bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
     let Some(facts) = cx.facts else { return Vec::new() };
     let mut out: Vec<Diagnostic> = Vec::new();
@@ -192,7 +213,8 @@ pub fn secrets_manager_blockers(
         let mut seen = Vec::new();
         for (subnet, outcome) in &report.per_subnet {
             let Some(blocker) = outcome.blocker().filter(|b| matches(b)) else { continue };
-            let (resource, span) = blocker.primary(&facts.network).unwrap_or_else(|| (f.id.clone(), function_span(f)));
+            let on_f = (f.id.clone(), function_span(f));
+            let (resource, span) = if on_function { on_f } else { blocker.primary(&facts.network).unwrap_or(on_f) };
             if seen.contains(&(resource.clone(), span)) {
                 continue;
             }
