@@ -366,8 +366,14 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
 
 fn endpoint_path(side: &FnSide, endpoint: &Endpoint, named: bool) -> Outcome {
     let mut hops = side.hops();
-    let how = if named { "named by the function" } else { "with private DNS" };
-    hops.push(Hop::key(&endpoint.meta, format!("Secrets Manager endpoint `{}` {how}", endpoint.meta.id)));
+    // The label states only what the model holds: "with private DNS" when the endpoint sets it,
+    // so it never contradicts a later private-DNS check on the same path.
+    let how = match (named, endpoint.private_dns.value) {
+        (true, _) => " named by the function",
+        (false, Some(true)) => " with private DNS",
+        (false, _) => "",
+    };
+    hops.push(Hop::key(&endpoint.meta, format!("Secrets Manager endpoint `{}`{how}", endpoint.meta.id)));
     let result = endpoint_checks(side, endpoint, named, &mut hops).map(|()| Via::Endpoint(endpoint.meta.id.clone()));
     finish(result, hops)
 }
