@@ -132,16 +132,15 @@ pub enum Blocker {
         function_vpc: String,
         target_vpc: Option<String>,
     },
+    /// `shared`: a custom group of both function and target that has no self-referencing
+    /// ingress for the port (membership in it admits nothing).
     TargetSgBlocks {
         groups: Vec<SgKey>,
         port: u16,
+        shared: Option<String>,
     },
     FunctionEgressBlocksTarget {
         groups: Vec<SgKey>,
-        port: u16,
-    },
-    SharedSgWithoutSelfRule {
-        group: String,
         port: u16,
     },
     PrivateTarget(PrivateWhy),
@@ -283,6 +282,18 @@ impl SmReport {
 pub struct TargetReport {
     pub per_subnet: Vec<(SubnetRef, Outcome)>,
     pub overall: Overall,
+    /// Reachable paths that rely on something other than a shared group (RL206).
+    pub fragile: Vec<Fragile>,
+}
+
+/// The function and the target share custom security group `group`, which has no
+/// self-referencing ingress for `port`; the target admits the function today through another
+/// rule (`hops` ends with it), so removing that rule breaks rotation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fragile {
+    pub group: String,
+    pub port: u16,
+    pub hops: Vec<Hop>,
 }
 
 impl TargetReport {
@@ -336,13 +347,13 @@ impl Blocker {
                 let group = net.security_groups.get(groups.first()?)?;
                 Some((group.meta.id.clone(), group.egress_value.as_ref().map_or(group.meta.key_span, |v| v.span)))
             }
+            Blocker::TargetSgBlocks { shared: Some(group), .. } => {
+                let g = net.security_groups.get(&SgKey::Group(group.clone()))?;
+                Some((group.clone(), g.meta.key_span))
+            }
             Blocker::TargetSgBlocks { groups, .. } | Blocker::PublicTargetSgClosed { groups, .. } => {
                 let group = net.security_groups.get(groups.first()?)?;
                 Some((group.meta.id.clone(), group.meta.key_span))
-            }
-            Blocker::SharedSgWithoutSelfRule { group, .. } => {
-                let g = net.security_groups.get(&SgKey::Group(group.clone()))?;
-                Some((group.clone(), g.meta.key_span))
             }
             Blocker::NaclBlocks { nacl, entry, .. } => {
                 let acl = net.nacls.get(nacl)?;

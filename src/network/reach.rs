@@ -7,12 +7,12 @@ use crate::template::Value;
 use super::Network;
 use super::endpoints::{PolicyVerdict, policy_allows_rotation};
 use super::model::{
-    AclChoice, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, RouteTarget, SgKey, Subnet,
-    TableChoice, Unseen, Vpc,
+    AclChoice, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, Peer, Ports, Protocol,
+    RouteTarget, SgKey, Subnet, TableChoice, Unseen, Vpc,
 };
 use super::nacl::{self, EPHEMERAL, NaclVerdict};
 use super::outcome::{
-    Blocker, EndpointIssue, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
+    Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
     Unverifiable, Via,
 };
 use super::ranges::Range;
@@ -972,6 +972,7 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
         return TargetReport {
             overall: Overall::of(std::iter::once(&outcome)),
             per_subnet: vec![(SubnetRef::OutsideVpc, outcome)],
+            fragile: Vec::new(),
         };
     }
     let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
@@ -987,7 +988,15 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
         }
     }
     let overall = Overall::of(per_subnet.iter().map(|(_, o)| o));
-    TargetReport { per_subnet, overall }
+    let fragile = per_subnet
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Reachable { via: Via::Local, hops } => fragile(net, &groups, &t, port, hops),
+            _ => None,
+        })
+        .take(1)
+        .collect();
+    TargetReport { per_subnet, overall, fragile }
 }
 
 fn target_checks(
@@ -1087,25 +1096,45 @@ fn nat_to_public(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
     Some(check_legs(net, &legs).map(|()| Via::Nat(nat)))
 }
 
+/// A custom group of both the function and the target without a self-referencing ingress rule
+/// for `port`: membership in it admits nothing.
+fn shared_without_self_rule(net: &Network, fn_groups: &[Link<SgKey>], t: &TargetSide, port: u16) -> Option<String> {
+    t.groups.iter().filter_map(|g| g.known()).find_map(|key| {
+        let SgKey::Group(id) = key else { return None };
+        if !fn_groups.iter().any(|f| f.known() == Some(key)) {
+            return None;
+        }
+        let group = net.security_groups.get(key)?;
+        let self_rule = group.ingress.iter().any(|r| {
+            matches!(&r.peer, Peer::Group(Link::Known(k)) if k == key)
+                && match (&r.protocol, &r.ports) {
+                    (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
+                    (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
+                    _ => false,
+                }
+        });
+        (!self_rule).then(|| id.clone())
+    })
+}
+
+/// A reachable local path while the shared group has no self rule: something else admits the
+/// function (RL206).
+fn fragile(net: &Network, fn_groups: &[Link<SgKey>], t: &TargetSide, port: u16, hops: &[Hop]) -> Option<Fragile> {
+    let group = shared_without_self_rule(net, fn_groups, t, port)?;
+    Some(Fragile { group, port, hops: hops.to_vec() })
+}
+
 fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
     let net = side.net;
-    let shared = t
-        .groups
-        .iter()
-        .filter_map(|g| g.known())
-        .find(|k| matches!(k, SgKey::Group(_)) && side.groups.iter().any(|f| f.known() == Some(*k)));
-    if let Some(SgKey::Group(group)) = shared {
-        let note = format!(
-            "function and target share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
-        );
-        let hop = net.security_groups.get(&SgKey::Group(group.clone())).map(|g| Hop::key(&g.meta, note));
-        return Fail::block(Blocker::SharedSgWithoutSelfRule { group: group.clone(), port }, hop.into_iter().collect());
-    }
     let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
-    let hops = group_hops(net, &keys, |k| {
-        format!("security group `{k}` of the target admits no tcp/{port} from the function")
+    let shared = shared_without_self_rule(net, side.groups, t, port);
+    let hops = group_hops(net, &keys, |k| match &shared {
+        Some(g) if matches!(k, SgKey::Group(id) if id == g) => format!(
+            "function and target share security group `{g}`, which has no self-referencing ingress for tcp/{port}, and nothing else admits the function"
+        ),
+        _ => format!("security group `{k}` of the target admits no tcp/{port} from the function"),
     });
-    Fail::block(Blocker::TargetSgBlocks { groups: keys, port }, hops)
+    Fail::block(Blocker::TargetSgBlocks { groups: keys, port, shared }, hops)
 }
 
 /// A target in another VPC: reachable only through peering/transit, which a template cannot

@@ -99,16 +99,16 @@ pub fn blocker_text(b: &Blocker) -> String {
             ),
             None => format!("the function is in VPC `{function_vpc}` and the database is not"),
         },
-        Blocker::TargetSgBlocks { groups: g, port } => format!(
+        Blocker::TargetSgBlocks { groups: g, port, shared: None } => format!(
             "the database's security groups ({}) admit tcp/{port} neither from the function's security groups nor from its subnets",
             groups(g)
+        ),
+        Blocker::TargetSgBlocks { port, shared: Some(group), .. } => format!(
+            "function and database share security group `{group}`, which has no self-referencing ingress for tcp/{port}, and nothing else admits the function"
         ),
         Blocker::FunctionEgressBlocksTarget { groups: g, port } => {
             format!("the function's security groups ({}) allow no tcp/{port} egress to the database", groups(g))
         }
-        Blocker::SharedSgWithoutSelfRule { group, port } => format!(
-            "function and database share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
-        ),
         Blocker::PrivateTarget(PrivateWhy::NotPublic) => {
             "the database is not publicly accessible, and the function is not in a VPC".to_owned()
         }
