@@ -148,6 +148,15 @@ pub enum Blocker {
         groups: Vec<SgKey>,
         port: u16,
     },
+    /// The public target admits the port only from specific public CIDRs; a function outside a
+    /// VPC connects from AWS-owned addresses, so it passes only if those are AWS's own (RL208).
+    /// `rule` is the resource holding the first such rule, `span` the rule.
+    PublicTargetAllowlist {
+        group: SgKey,
+        port: u16,
+        rule: String,
+        span: Span,
+    },
 }
 
 /// What the template cannot show.
@@ -385,6 +394,7 @@ impl Blocker {
                 Some((subnet.clone(), net.subnets.get(subnet)?.meta.key_span))
             }
             Blocker::PrivateTarget(PrivateWhy::NotPublic) => None,
+            Blocker::PublicTargetAllowlist { rule, span, .. } => Some((rule.clone(), *span)),
         }
     }
 }

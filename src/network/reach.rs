@@ -7,8 +7,8 @@ use crate::template::Value;
 use super::Network;
 use super::endpoints::{PolicyVerdict, policy_allows_rotation};
 use super::model::{
-    AclChoice, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, Peer, Ports, Protocol,
-    RouteTarget, SgKey, Subnet, TableChoice, Unseen, Vpc,
+    AclChoice, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, Peer, Ports,
+    Protocol, RouteTarget, SgKey, Subnet, TableChoice, Unseen, Vpc,
 };
 use super::nacl::{self, EPHEMERAL, NaclVerdict};
 use super::outcome::{
@@ -1243,6 +1243,11 @@ fn outside_checks(
             let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
             hops.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
         }
+        Verdict::Maybe(reason @ Unverifiable::Undecided { .. }, span) => {
+            return Err(
+                public_allowlist(net, &t.groups, port).unwrap_or_else(|| Fail::unknown(reason, span, Vec::new()))
+            );
+        }
         Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
@@ -1263,6 +1268,30 @@ fn outside_checks(
         check_legs(net, &legs).map_err(|f| f.after(Hop::key(&subnet.meta, format!("database subnet `{id}`"))))?;
     }
     Ok(Via::Internet)
+}
+
+/// The first ingress rule of the target's groups that admits `port` from a specific public CIDR:
+/// it matches a function outside any VPC only if the range is AWS's own (RL208).
+fn public_allowlist(net: &Network, groups: &[Link<SgKey>], port: u16) -> Option<Fail> {
+    groups.iter().filter_map(|g| net.security_groups.get(g.known()?)).find_map(|group| {
+        let rule = group.ingress.iter().find(|r| {
+            let ports = match (&r.protocol, &r.ports) {
+                (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
+                (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
+                _ => false,
+            };
+            ports && matches!(&r.peer, Peer::Cidr(CidrSpec::Known(c)) if c.prefix_len() > 0 && !c.is_non_public())
+        })?;
+        let note = format!(
+            "security group `{}` of the target admits tcp/{port} only from {}, which matches the function only if it is an AWS range",
+            group.key,
+            describe_rule(rule, false)
+        );
+        let hop = Hop { resource: rule.resource.clone(), span: rule.span, note, condition: rule.condition.clone() };
+        let blocker =
+            Blocker::PublicTargetAllowlist { group: group.key.clone(), port, rule: rule.resource.clone(), span: rule.span };
+        Some(Fail::blocked(blocker, hop))
+    })
 }
 
 /// A target subnet must send 0.0.0.0/0 to an internet gateway attached to its VPC.

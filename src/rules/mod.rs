@@ -38,6 +38,7 @@ mod parse_error;
 mod partial_subnet_path;
 pub mod paths;
 mod private_target_function_outside_vpc;
+mod public_target_allowlist;
 mod public_target_not_reachable;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
@@ -107,6 +108,7 @@ pub static ALL: &[&dyn Rule] = &[
     &public_target_not_reachable::PublicTargetNotReachable,
     &shared_sg_without_self_rule::SharedSgWithoutSelfRule,
     &nacl_blocks_target::NaclBlocksTarget,
+    &public_target_allowlist::PublicTargetAllowlist,
     &hosted_rotation_missing_transform::HostedRotationMissingTransform,
     &rotation_function_conflict::RotationFunctionConflict,
     &missing_invoke_permission::MissingInvokePermission,

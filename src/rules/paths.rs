@@ -116,8 +116,11 @@ pub fn blocker_text(b: &Blocker) -> String {
             "the database's subnet `{subnet}` does not route 0.0.0.0/0 to an attached internet gateway, and the function is not in a VPC"
         ),
         Blocker::PublicTargetSgClosed { groups: g, port } => format!(
-            "the database is public but its security groups ({}) do not admit tcp/{port} from the internet, where the function's traffic comes from",
+            "the database is public but its security groups ({}) admit tcp/{port} only from security groups or private addresses, and a function outside a VPC connects from AWS-owned public addresses",
             groups(g)
+        ),
+        Blocker::PublicTargetAllowlist { group, port, .. } => format!(
+            "the database is public but security group `{group}` admits tcp/{port} only from specific public CIDRs; a function outside a VPC connects from AWS-owned public addresses that are neither stable nor its own, so this works only if the ranges are AWS's"
         ),
     }
 }
@@ -285,8 +288,10 @@ pub fn target_blockers(
                 cx.file,
                 span,
                 format!(
-                    "rotation function `{}` cannot reach database `{}`{port}: {}",
+                    "rotation function `{}` {} database `{}`{port}: {}",
                     f.id,
+                    // A warning is about a path that may work today (RL208).
+                    if meta.level == crate::diagnostic::Level::Warning { "may fail to reach" } else { "cannot reach" },
                     target.id,
                     blocker_text(blocker)
                 ),
