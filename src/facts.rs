@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
-use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, TargetFamily, VpcAttachment};
+use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, VpcAttachment};
 use crate::template::{Evaluator, Template, Value};
 
 /// What is known about one rotation function beyond its declaration.
@@ -113,7 +113,7 @@ fn target_placement(net: &Network, t: &Target) -> TargetPlacement {
         Some(false)
     } else if let Some(explicit) = t.publicly_accessible {
         Some(explicit)
-    } else if t.family == TargetFamily::Redshift {
+    } else if t.family.private_by_default() {
         Some(false)
     } else {
         t.subnets
