@@ -93,6 +93,7 @@ fn function_facts(
 fn placement(f: &RotationFunction) -> Option<Placement> {
     let host = match &f.host {
         Host::RegionalDefault => SmHost::RegionalDefault,
+        Host::Fips => SmHost::Fips,
         Host::Endpoint(id) => SmHost::NamesEndpoint(id.clone()),
         Host::Other(v) => SmHost::Other(v.clone()),
     };

@@ -35,6 +35,9 @@ pub struct Placement {
 pub enum SmHost {
     /// `secretsmanager.<region>.amazonaws.com`: resolves to an endpoint only with private DNS.
     RegionalDefault,
+    /// `secretsmanager-fips.<region>.amazonaws.com`: resolves to a `secretsmanager-fips`
+    /// endpoint only with private DNS.
+    Fips,
     /// An endpoint-specific DNS name of this endpoint (logical id): works without private DNS.
     NamesEndpoint(String),
     /// A value the caller could not classify.
@@ -269,7 +272,8 @@ fn sm_subnet(side: &FnSide, host: &SmHost, issues: &mut Vec<EndpointIssue>) -> O
             .finish(side.hops()),
         },
         SmHost::Other(value) => Fail::input(value, "Secrets Manager endpoint URL").finish(side.hops()),
-        SmHost::RegionalDefault => regional(side, issues),
+        SmHost::RegionalDefault => regional(side, issues, false),
+        SmHost::Fips => regional(side, issues, true),
     }
 }
 
@@ -314,11 +318,14 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 
 /// The regional host: a private-DNS endpoint captures it (NAT is then irrelevant); otherwise the
 /// route table decides, and an unusable endpoint explains a failure.
-fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
+/// With `fips`, the same for the FIPS host and `secretsmanager-fips` endpoints: private DNS of an
+/// endpoint answers only the name of the service it was created for.
+fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
     let vpc = side.vpc.meta.id.as_str();
     let in_vpc: Vec<&Endpoint> =
         side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
-    let sure: Vec<&Endpoint> = in_vpc.iter().copied().filter(|e| e.is_secretsmanager() == Some(true)).collect();
+    let sure: Vec<&Endpoint> =
+        in_vpc.iter().copied().filter(|e| e.is_secretsmanager() == Some(true) && e.is_fips() == Some(fips)).collect();
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, endpoint, false);
     }
@@ -350,7 +357,9 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
         }
     }
     if matches!(route, Outcome::Blocked { .. })
-        && let Some(maybe) = in_vpc.iter().find(|e| e.is_secretsmanager().is_none())
+        && let Some(maybe) = in_vpc
+            .iter()
+            .find(|e| e.is_secretsmanager().is_none() || (e.is_secretsmanager() == Some(true) && e.is_fips().is_none()))
         && let Some(service) = &maybe.service
     {
         let hop = Hop::at(&maybe.meta, service.span, format!("endpoint `{}` may be for secretsmanager", maybe.meta.id));

@@ -44,7 +44,10 @@ pub enum Host {
     RegionalDefault,
     /// The value names this VPC endpoint (its own DNS name), which works without private DNS.
     Endpoint(String),
-    /// Some other URL (a FIPS host, a parameter, ...).
+    /// `secretsmanager-fips.<region>.amazonaws.com`: needs NAT or a `secretsmanager-fips`
+    /// endpoint with private DNS.
+    Fips,
+    /// Some other URL (a parameter, ...).
     Other(Value),
 }
 
@@ -389,9 +392,16 @@ fn classify_host(template: &Template, value: &Value) -> Host {
     }
     let text = value.display();
     let host = text.trim_start_matches("https://").trim_end_matches('/');
-    let regional =
-        host.starts_with("secretsmanager.") && !host.contains(".vpce.") && !host.starts_with("secretsmanager-fips.");
-    if regional { Host::RegionalDefault } else { Host::Other(value.clone()) }
+    if host.contains(".vpce.") {
+        return Host::Other(value.clone());
+    }
+    if host.starts_with("secretsmanager.") {
+        Host::RegionalDefault
+    } else if host.starts_with("secretsmanager-fips.") {
+        Host::Fips
+    } else {
+        Host::Other(value.clone())
+    }
 }
 
 #[cfg(test)]
