@@ -170,6 +170,24 @@ pub fn discover(ev: &Evaluator<'_>) -> Rotations {
     rotations
 }
 
+/// The function a literal ARN `arn:…:function:NAME[:qualifier]` names: the Lambda or SAM function
+/// whose `FunctionName` is NAME, or the rotation app whose `functionName` parameter is NAME.
+fn named_function(ev: &Evaluator<'_>, arn: &str) -> Option<String> {
+    let (_, tail) = arn.split_once(":function:")?;
+    let name = tail.split(':').next().filter(|n| !n.is_empty())?;
+    let template = ev.template();
+    let named = |res: &&Resource, property: &str| ev.property(res, property).is_some_and(|v| v.display() == name);
+    template
+        .resources
+        .iter()
+        .find(|r| match r.type_name.as_str() {
+            LAMBDA | SAM_FUNCTION => named(r, "FunctionName"),
+            SAM_APPLICATION => named(r, "Parameters.functionName"),
+            _ => false,
+        })
+        .map(|r| r.logical_id.clone())
+}
+
 /// Resolve a schedule's function, registering it in `found`. Returns its logical id.
 fn schedule_function(
     ev: &Evaluator<'_>,
@@ -187,6 +205,7 @@ fn schedule_function(
     let target = match &arn.kind {
         ValueKind::Ref(id) => Some(id.clone()),
         ValueKind::GetAtt { resource, .. } => Some(resource.clone()),
+        ValueKind::Str(_) | ValueKind::Concat(_) => named_function(ev, &arn.display()),
         _ => None,
     };
     let Some(res) = target.as_deref().and_then(|id| template.resource(id)) else {
