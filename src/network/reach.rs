@@ -1114,23 +1114,35 @@ fn shared_without_self_rule(net: &Network, fn_groups: &[Link<SgKey>], t: &Target
             return None;
         }
         let group = net.security_groups.get(key)?;
-        let self_rule = group.ingress.iter().any(|r| {
-            matches!(&r.peer, Peer::Group(Link::Known(k)) if k == key)
-                && match (&r.protocol, &r.ports) {
-                    (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
-                    (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
-                    _ => false,
-                }
-        });
+        let self_rule = group
+            .ingress
+            .iter()
+            .any(|r| matches!(&r.peer, Peer::Group(Link::Known(k)) if k == key) && covers_port(r, port));
         (!self_rule).then(|| id.clone())
     })
 }
 
-/// A reachable local path while the shared group has no self rule: something else admits the
-/// function (RL206).
+/// A reachable local path while the shared group has no self rule and no rule of the target's
+/// groups names one of the function's groups: an address rule (a CIDR) admits the function, and
+/// changing it breaks rotation (RL206). A rule naming the function's group is deliberate, not
+/// fragile.
 fn fragile(net: &Network, fn_groups: &[Link<SgKey>], t: &TargetSide, port: u16, hops: &[Hop]) -> Option<Fragile> {
     let group = shared_without_self_rule(net, fn_groups, t, port)?;
-    Some(Fragile { group, port, hops: hops.to_vec() })
+    let by_group = t.groups.iter().filter_map(|g| net.security_groups.get(g.known()?)).any(|g| {
+        g.ingress.iter().any(|r| {
+            matches!(&r.peer, Peer::Group(Link::Known(k)) if fn_groups.iter().any(|f| f.known() == Some(k)))
+                && covers_port(r, port)
+        })
+    });
+    (!by_group).then(|| Fragile { group, port, hops: hops.to_vec() })
+}
+
+fn covers_port(rule: &super::model::SgRule, port: u16) -> bool {
+    match (&rule.protocol, &rule.ports) {
+        (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
+        (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
+        _ => false,
+    }
 }
 
 fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
@@ -1284,12 +1296,7 @@ fn outside_checks(
 fn public_allowlist(net: &Network, groups: &[Link<SgKey>], port: u16) -> Option<Fail> {
     groups.iter().filter_map(|g| net.security_groups.get(g.known()?)).find_map(|group| {
         let rule = group.ingress.iter().find(|r| {
-            let ports = match (&r.protocol, &r.ports) {
-                (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
-                (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
-                _ => false,
-            };
-            ports && matches!(&r.peer, Peer::Cidr(CidrSpec::Known(c)) if c.prefix_len() > 0 && !c.is_non_public())
+            covers_port(r, port) && matches!(&r.peer, Peer::Cidr(CidrSpec::Known(c)) if c.prefix_len() > 0 && !c.is_non_public())
         })?;
         let note = format!(
             "security group `{}` of the target admits tcp/{port} only from {}, which matches the function only if it is an AWS range",
