@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::values::{references_of_type, split_comma_list};
-use crate::source::tree::Span;
+use crate::source::tree::{NodeId, Span};
 use crate::template::{Evaluator, Resource, Template, Value, ValueKind};
 
 pub const LAMBDA: &str = "AWS::Lambda::Function";
@@ -85,6 +85,9 @@ pub struct RotationFunction {
     /// `SECRETS_MANAGER_ENDPOINT` (RL307): inline code that reads it, or a handler, code location
     /// or description naming an AWS rotation template. True for hosted and SAR functions.
     pub aws_template_code: bool,
+    /// When the VPC placement is written as `Fn::If`: the condition, and the value of it that
+    /// puts the function in a VPC (`rotlint paths` states it, as findings do).
+    pub vpc_condition: Option<(String, bool)>,
 }
 
 impl RotationFunction {
@@ -198,7 +201,11 @@ fn schedule_function(
     let template = ev.template();
     if let Some(hosted) = ev.property(schedule, "HostedRotationLambda") {
         let id = schedule.logical_id.clone();
-        found.entry(id.clone()).or_insert_with(|| hosted_function(schedule, &hosted));
+        found.entry(id.clone()).or_insert_with(|| {
+            let mut f = hosted_function(schedule, &hosted);
+            f.vpc_condition = placement_condition(template, schedule, &["HostedRotationLambda", "VpcSubnetIds"]);
+            f
+        });
         return Some(id);
     }
     let arn = ev.property(schedule, "RotationLambdaARN")?;
@@ -214,7 +221,11 @@ fn schedule_function(
     };
     let function = match res.type_name.as_str() {
         LAMBDA | SAM_FUNCTION => custom_function(ev, res),
-        SAM_APPLICATION => sar_function(ev, res),
+        SAM_APPLICATION => {
+            let mut f = sar_function(ev, res);
+            f.vpc_condition = placement_condition(template, res, &["Parameters", "vpcSubnetIds"]);
+            f
+        }
         _ => {
             external.push(ExternalFunction { schedule: schedule.logical_id.clone(), value: arn });
             return None;
@@ -248,7 +259,28 @@ fn custom_function(ev: &Evaluator<'_>, res: &Resource) -> RotationFunction {
         host_span,
         host_declared,
         aws_template_code: aws_template_code(ev, res),
+        vpc_condition: placement_condition(ev.template(), res, &["VpcConfig"])
+            .or_else(|| placement_condition(ev.template(), res, &["VpcConfig", "SubnetIds"])),
     }
+}
+
+/// The condition of an `Fn::If` written at `Properties.<path>`, with the value that gives a
+/// placement in a VPC (the branch that is not `AWS::NoValue` or empty).
+fn placement_condition(template: &Template, res: &Resource, path: &[&str]) -> Option<(String, bool)> {
+    let tree = &template.tree;
+    let mut node = res.properties?;
+    for key in path {
+        node = tree.get_pair(node, key)?.value;
+    }
+    let ("Fn::If", args, _) = tree.single_entry(node)? else { return None };
+    let [condition, when_true, _] = tree.seq(args) else { return None };
+    let name = tree.scalar(*condition)?.to_owned();
+    let no_value = |n: NodeId| {
+        tree.single_entry(n).is_some_and(|(k, v, _)| k == "Ref" && tree.scalar(v) == Some("AWS::NoValue"))
+            || tree.scalar(n).is_some_and(str::is_empty)
+            || (tree.seq(n).is_empty() && tree.scalar(n).is_none() && tree.map(n).is_empty())
+    };
+    Some((name, !no_value(*when_true)))
 }
 
 /// Properties that name where a function's code comes from or what it is.
@@ -324,6 +356,7 @@ fn hosted_function(schedule: &Resource, hosted: &Value) -> RotationFunction {
         host_span: None,
         host_declared: true,
         aws_template_code: true,
+        vpc_condition: None,
     }
 }
 
@@ -357,6 +390,7 @@ fn sar_function(ev: &Evaluator<'_>, app: &Resource) -> RotationFunction {
         host_span,
         host_declared: true,
         aws_template_code: true,
+        vpc_condition: None,
     }
 }
 
