@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
-use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, TargetFamily, VpcAttachment};
+use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, VpcAttachment};
 use crate::template::{Evaluator, Template, Value};
 
 /// What is known about one rotation function beyond its declaration.
@@ -19,6 +19,9 @@ pub struct FunctionFacts {
     pub target_path: Option<TargetReport>,
     /// The database named by a SecretTargetAttachment that this template does not define.
     pub unseen_target: Option<Value>,
+    /// The master secret of an AWS alternating-users rotation that calls (or may call) another
+    /// AWS API (RL114, RL901).
+    pub master: Option<rotation::Master>,
 }
 
 pub struct Facts<'t> {
@@ -74,19 +77,23 @@ fn function_facts(
     };
     let schedules: Vec<_> =
         rotations.schedules.iter().filter(|s| s.function.as_deref() == Some(f.id.as_str())).collect();
-    let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s)).filter(|t| !t.managed_password);
+    // A managed master password concerns the master secret only: other secrets attached to the
+    // database still target it (DOMAIN.md §11.3).
+    let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s));
     let target_path = match (&placement, &target) {
         (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
         _ => None,
     };
     let unseen_target = schedules.iter().find_map(|s| rotation::unseen_target(ev, links, s));
-    FunctionFacts { secrets_manager, target, target_path, unseen_target }
+    let master = rotation::master_secret(ev, f);
+    FunctionFacts { secrets_manager, target, target_path, unseen_target, master }
 }
 
 /// The network layer's view of where the function runs; `None` when undecided.
 fn placement(f: &RotationFunction) -> Option<Placement> {
     let host = match &f.host {
         Host::RegionalDefault => SmHost::RegionalDefault,
+        Host::Fips => SmHost::Fips,
         Host::Endpoint(id) => SmHost::NamesEndpoint(id.clone()),
         Host::Other(v) => SmHost::Other(v.clone()),
     };
@@ -107,7 +114,7 @@ fn target_placement(net: &Network, t: &Target) -> TargetPlacement {
         Some(false)
     } else if let Some(explicit) = t.publicly_accessible {
         Some(explicit)
-    } else if t.family == TargetFamily::Redshift {
+    } else if t.family.private_by_default() {
         Some(false)
     } else {
         t.subnets

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
+use crate::network::Network;
+use crate::rotation;
 use crate::source::tree::{NodeId, Tree};
 use crate::template::{Evaluator, Template};
 
@@ -12,33 +14,28 @@ use crate::template::{Evaluator, Template};
 /// parameter defaults give them, and findings say so through their wording of the varied ones.
 pub const MAX_VARIED: usize = 3;
 
-/// Resource types whose conditions can change a rotation verdict.
-const RELEVANT: &[&str] = &[
-    "AWS::Lambda::Function",
-    "AWS::Serverless::Function",
-    "AWS::Serverless::Application",
-    "AWS::SecretsManager::RotationSchedule",
-    "AWS::EC2::VPC",
-    "AWS::EC2::Subnet",
-    "AWS::EC2::RouteTable",
-    "AWS::EC2::Route",
-    "AWS::EC2::SubnetRouteTableAssociation",
-    "AWS::EC2::NatGateway",
-    "AWS::EC2::InternetGateway",
-    "AWS::EC2::VPCGatewayAttachment",
-    "AWS::EC2::VPCEndpoint",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
+/// Rotation resources whose conditions can change a verdict; the network graph and the target
+/// model list what they read themselves ([`Network::read_types`], [`rotation::target_read_types`]).
+const ROTATION: &[&str] = &[
+    rotation::LAMBDA,
+    rotation::SAM_FUNCTION,
+    rotation::SAM_APPLICATION,
+    rotation::ROTATION_SCHEDULE,
+    "AWS::Lambda::Permission",
 ];
+
+/// Does a condition on this resource type change what the rules read?
+fn relevant(type_name: &str) -> bool {
+    ROTATION.contains(&type_name)
+        || Network::read_types().any(|t| t == type_name)
+        || rotation::target_read_types().any(|t| t == type_name)
+}
 
 /// The conditions to vary: those used by relevant resources (their `Condition` or an `Fn::If`
 /// inside), except conditions the user's parameter values already decide.
 pub fn varied_conditions(template: &Template, base: &Evaluator<'_>, user_parameters: bool) -> Vec<String> {
     let mut used = BTreeSet::new();
-    for res in template.resources.iter().filter(|r| RELEVANT.contains(&r.type_name.as_str())) {
+    for res in template.resources.iter().filter(|r| relevant(&r.type_name)) {
         if let Some((name, _)) = &res.condition {
             used.insert(name.clone());
         }

@@ -215,3 +215,14 @@ fn no_rotation_function_still_gives_valid_output() {
     assert!(dot.starts_with("digraph rotlint_paths {") && dot.trim_end().ends_with('}'), "{dot}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A placement written as `Fn::If` is stated with its condition, as findings state it.
+#[test]
+fn conditional_placement_names_the_condition() {
+    let fixture = "testdata/RL101/fail/conditional-vpc-config.yaml";
+    let (_, text, _) = paths(&[fixture]);
+    assert!(text.contains("in a VPC only when `InVpc` is true)"), "{text}");
+    let (_, json, _) = paths(&["--format", "json", fixture]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(doc["functions"][0]["in_vpc_when"], serde_json::json!({"condition": "InVpc", "value": true}));
+}

@@ -419,9 +419,9 @@ fn snapshot_of_a_multi_hop_finding() {
     assert_eq!(got, SNAPSHOT, "\n--- actual (paste into SNAPSHOT if the change is intended) ---\n{got}");
 }
 
-const SNAPSHOT: &str = r#""RL103" "error" index=7 {"rotlint/v1":"8aa16150899cfd8d"}
+const SNAPSHOT: &str = r#""RL103" "error" index=7 {"rotlint/v1":"8bdd0089dd3937f6"}
 message: rotation function `RotationFunction` cannot reach Secrets Manager from subnet `PrivateSubnetA`: NAT gateway `NatGateway` cannot reach the internet: its subnet `PrivateSubnetA` does not route 0.0.0.0/0 to an internet gateway. Path: [rotation function `RotationFunction`](1) → [function subnet `PrivateSubnetA` in VPC `Vpc`](2) → [subnet `PrivateSubnetA` uses route table `PrivateRouteTable`](3) → [route `PrivateDefaultRoute` sends 0.0.0.0/0 to NAT gateway `NatGateway`](4) → [NAT gateway `NatGateway` is in subnet `PrivateSubnetA`](5) → [route `PrivateDefaultRoute` of NAT subnet `PrivateSubnetA` sends 0.0.0.0/0 to NAT gateway `NatGateway`](6). Fix: use a public NAT gateway in a subnet whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC.
-primary: 71:3-71:20 "this blocks the path to Secrets Manager"
+primary: 53:3-53:13 "this blocks the path to Secrets Manager"
 related 1: 172:3-172:19 "rotation function `RotationFunction`"
 related 2: 59:3-59:17 "function subnet `PrivateSubnetA` in VPC `Vpc`"
 related 3: 71:3-71:20 "subnet `PrivateSubnetA` uses route table `PrivateRouteTable`"
@@ -430,9 +430,9 @@ related 5: 53:3-53:13 "NAT gateway `NatGateway` is in subnet `PrivateSubnetA`"
 related 6: 80:21-80:36 "route `PrivateDefaultRoute` of NAT subnet `PrivateSubnetA` sends 0.0.0.0/0 to NAT gateway `NatGateway`"
 flow 1 "important": 172:3-172:19
 flow 2 "important": 59:3-59:17
-flow 3 "essential": 71:3-71:20
+flow 3 "important": 71:3-71:20
 flow 4 "important": 80:21-80:36
-flow 5 "important": 53:3-53:13
+flow 5 "essential": 53:3-53:13
 flow 6 "important": 80:21-80:36
 "#;
 

@@ -23,6 +23,8 @@ pub const ROTATION_ACTIONS: [&str; 5] = [
 
 static SECRETS_MANAGER: LazyLock<Option<Regex>> = LazyLock::new(|| service_regex("secretsmanager"));
 
+static FIPS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"-fips$").ok());
+
 fn service_regex(service: &str) -> Option<Regex> {
     Regex::new(&format!(r"^(cn\.)?com\.amazonaws\.[a-z0-9-]+\.{}(-fips)?$", regex::escape(service))).ok()
 }
@@ -92,6 +94,13 @@ impl Endpoint {
 
     pub fn is_secretsmanager(&self) -> Option<bool> {
         self.service_matches("secretsmanager")
+    }
+
+    /// Is it the FIPS variant (`…secretsmanager-fips`)? Private DNS of an endpoint covers the
+    /// default DNS name of the service it was created for, so a FIPS endpoint answers only the
+    /// FIPS host name and a regular one only the regional name.
+    pub fn is_fips(&self) -> Option<bool> {
+        self.service.as_ref()?.matches_pattern(FIPS.as_ref()?)
     }
 }
 

@@ -94,69 +94,42 @@ impl Network {
         }
         let ctx = Ctx { ev, kinds };
         let mut net = Network::default();
-        for p in &present {
-            net.add_item(&ctx, p);
-        }
-        for p in &present {
-            net.add_attachment(&ctx, p);
+        for readers in [ITEMS, ATTACHMENTS] {
+            for p in &present {
+                if let Some((_, read)) = readers.iter().find(|(t, _)| *t == p.res.type_name) {
+                    read(&mut net, &ctx, p);
+                }
+            }
         }
         nacl::sort_entries(&mut net);
         net.kinds = ctx.kinds;
         net
     }
 
-    fn add_item(&mut self, ctx: &Ctx, p: &Present) {
-        let meta = p.meta.clone();
-        match p.res.type_name.as_str() {
-            "AWS::EC2::VPC" => self.add_vpc(ctx, p.res, meta),
-            "AWS::EC2::Subnet" => self.add_subnet(ctx, p.res, meta),
-            "AWS::EC2::RouteTable" => {
-                let vpc = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC").unwrap_or_else(|| missing(p.res, "VPC"));
-                self.route_tables.insert(meta.id.clone(), RouteTable { meta, vpc, routes: Vec::new() });
-            }
-            "AWS::EC2::InternetGateway" => {
-                self.internet_gateways.insert(meta.id.clone(), meta);
-            }
-            "AWS::EC2::VPNGateway" => {
-                self.vpn_gateways.insert(meta.id.clone(), meta);
-            }
-            "AWS::EC2::NatGateway" => self.add_nat(ctx, p.res, meta),
-            "AWS::EC2::VPCEndpoint" => {
-                let endpoint = endpoints::build(ctx, p.res, meta);
-                self.endpoints.insert(endpoint.meta.id.clone(), endpoint);
-            }
-            "AWS::EC2::SecurityGroup" => {
-                let group = security_groups::build(ctx, p.res, meta);
-                self.security_groups.insert(group.key.clone(), group);
-            }
-            "AWS::EC2::NetworkAcl" => {
-                let vpc = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC");
-                let key = NaclKey::Acl(meta.id.clone());
-                self.nacls.insert(key.clone(), Nacl { key, meta, vpc, entries: Vec::new() });
-            }
-            _ => {}
-        }
+    /// Every resource type the graph reads. Condition scenarios vary exactly the conditions of
+    /// these (and of the rotation resources), so nothing the graph reads escapes them.
+    pub fn read_types() -> impl Iterator<Item = &'static str> {
+        ITEMS.iter().chain(ATTACHMENTS).map(|(t, _)| *t)
     }
 
-    fn add_attachment(&mut self, ctx: &Ctx, p: &Present) {
+    fn add_route_table(&mut self, ctx: &Ctx, p: &Present) {
         let meta = p.meta.clone();
-        match p.res.type_name.as_str() {
-            "AWS::EC2::VPCCidrBlock" => self.add_vpc_cidr(ctx, p.res, meta),
-            "AWS::EC2::SubnetRouteTableAssociation" => self.add_table_association(ctx, p.res, meta),
-            "AWS::EC2::SubnetNetworkAclAssociation" => self.add_acl_association(ctx, p.res, meta),
-            "AWS::EC2::Route" => self.add_route(ctx, p.res, meta),
-            "AWS::EC2::VPCGatewayAttachment" => self.add_gateway_attachment(ctx, p.res, meta),
-            "AWS::EC2::VPCDHCPOptionsAssociation" => {
-                if let Some(Link::Known(vpc)) = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC")
-                    && let Some(v) = self.vpcs.get_mut(&vpc)
-                {
-                    v.custom_dhcp.get_or_insert(meta.id);
-                }
-            }
-            "AWS::EC2::SecurityGroupIngress" => security_groups::add_standalone(self, ctx, p.res, meta, false),
-            "AWS::EC2::SecurityGroupEgress" => security_groups::add_standalone(self, ctx, p.res, meta, true),
-            "AWS::EC2::NetworkAclEntry" => nacl::add_entry(self, ctx, p.res, meta),
-            _ => {}
+        let vpc = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC").unwrap_or_else(|| missing(p.res, "VPC"));
+        self.route_tables.insert(meta.id.clone(), RouteTable { meta, vpc, routes: Vec::new() });
+    }
+
+    fn add_nacl(&mut self, ctx: &Ctx, p: &Present) {
+        let meta = p.meta.clone();
+        let vpc = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC");
+        let key = NaclKey::Acl(meta.id.clone());
+        self.nacls.insert(key.clone(), Nacl { key, meta, vpc, entries: Vec::new() });
+    }
+
+    fn add_dhcp_association(&mut self, ctx: &Ctx, p: &Present) {
+        if let Some(Link::Known(vpc)) = ctx.link(p.res, "VpcId", Kind::Vpc, "VPC")
+            && let Some(v) = self.vpcs.get_mut(&vpc)
+        {
+            v.custom_dhcp.get_or_insert(p.meta.id.clone());
         }
     }
 
@@ -371,6 +344,45 @@ impl Network {
 }
 
 /// An unresolvable stand-in for a required property that is absent (the stack would fail).
+/// How the graph reads one resource of a given type.
+type Reader = fn(&mut Network, &Ctx, &Present);
+
+/// First pass: the items everything else attaches to.
+const ITEMS: &[(&str, Reader)] = &[
+    ("AWS::EC2::VPC", |n, c, p| n.add_vpc(c, p.res, p.meta.clone())),
+    ("AWS::EC2::Subnet", |n, c, p| n.add_subnet(c, p.res, p.meta.clone())),
+    ("AWS::EC2::RouteTable", Network::add_route_table),
+    ("AWS::EC2::InternetGateway", |n, _, p| {
+        n.internet_gateways.insert(p.meta.id.clone(), p.meta.clone());
+    }),
+    ("AWS::EC2::VPNGateway", |n, _, p| {
+        n.vpn_gateways.insert(p.meta.id.clone(), p.meta.clone());
+    }),
+    ("AWS::EC2::NatGateway", |n, c, p| n.add_nat(c, p.res, p.meta.clone())),
+    ("AWS::EC2::VPCEndpoint", |n, c, p| {
+        let endpoint = endpoints::build(c, p.res, p.meta.clone());
+        n.endpoints.insert(endpoint.meta.id.clone(), endpoint);
+    }),
+    ("AWS::EC2::SecurityGroup", |n, c, p| {
+        let group = security_groups::build(c, p.res, p.meta.clone());
+        n.security_groups.insert(group.key.clone(), group);
+    }),
+    ("AWS::EC2::NetworkAcl", Network::add_nacl),
+];
+
+/// Second pass: what attaches to the items.
+const ATTACHMENTS: &[(&str, Reader)] = &[
+    ("AWS::EC2::VPCCidrBlock", |n, c, p| n.add_vpc_cidr(c, p.res, p.meta.clone())),
+    ("AWS::EC2::SubnetRouteTableAssociation", |n, c, p| n.add_table_association(c, p.res, p.meta.clone())),
+    ("AWS::EC2::SubnetNetworkAclAssociation", |n, c, p| n.add_acl_association(c, p.res, p.meta.clone())),
+    ("AWS::EC2::Route", |n, c, p| n.add_route(c, p.res, p.meta.clone())),
+    ("AWS::EC2::VPCGatewayAttachment", |n, c, p| n.add_gateway_attachment(c, p.res, p.meta.clone())),
+    ("AWS::EC2::VPCDHCPOptionsAssociation", Network::add_dhcp_association),
+    ("AWS::EC2::SecurityGroupIngress", |n, c, p| security_groups::add_standalone(n, c, p.res, p.meta.clone(), false)),
+    ("AWS::EC2::SecurityGroupEgress", |n, c, p| security_groups::add_standalone(n, c, p.res, p.meta.clone(), true)),
+    ("AWS::EC2::NetworkAclEntry", |n, c, p| nacl::add_entry(n, c, p.res, p.meta.clone())),
+];
+
 fn missing<K>(res: &Resource, what: &'static str) -> Link<K> {
     let value = Value::unknown(format!("`{}` does not say which {what}", res.logical_id), res.key_span);
     Link::Unseen(Unseen { value, what })

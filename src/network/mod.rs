@@ -29,7 +29,7 @@ pub use model::{
 };
 pub use nacl::EPHEMERAL;
 pub use outcome::{
-    Blocker, EndpointIssue, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
+    Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
     Unverifiable, Via,
 };
 pub use ranges::{Range, Rel};

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::source::tree::Span;
-use crate::template::Value;
+use crate::template::{Value, ValueKind};
 
 use super::cidr::Cidr;
 
@@ -160,6 +160,23 @@ pub enum Destination {
     Unknown(Value),
 }
 
+impl Destination {
+    /// The destination as written, for messages ("10.1.0.0/16", "::/0").
+    pub fn label(&self) -> String {
+        match self {
+            Destination::V4(c) => c.to_string(),
+            Destination::V6(s) => s.clone(),
+            Destination::PrefixList(v) => format!("prefix list {}", v.display()),
+            Destination::Unknown(v) => v.display(),
+        }
+    }
+
+    /// `::/0`: the IPv6 default route.
+    pub fn is_v6_default(&self) -> bool {
+        matches!(self, Destination::V6(s) if s.trim().ends_with("/0"))
+    }
+}
+
 /// Where a route sends traffic; one variant per `AWS::EC2::Route` target property.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RouteTarget {
@@ -215,7 +232,11 @@ impl RouteTarget {
             | RouteTarget::EgressOnlyInternetGateway(v)
             | RouteTarget::CarrierGateway(v)
             | RouteTarget::LocalGateway(v)
-            | RouteTarget::CoreNetwork(v) => v.display(),
+            | RouteTarget::CoreNetwork(v) => match &v.kind {
+                // A resource of the template: its logical id, not `${Id}`.
+                ValueKind::Ref(id) | ValueKind::GetAtt { resource: id, .. } => id.clone(),
+                _ => v.display(),
+            },
             RouteTarget::Missing => String::new(),
         }
     }

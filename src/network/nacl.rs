@@ -68,9 +68,12 @@ pub(crate) fn sort_entries(net: &mut Network) {
 #[derive(Clone, Debug)]
 pub(crate) enum NaclVerdict {
     Allowed,
-    /// `entry` is the denying entry's logical id; `None` for the final implicit deny.
+    /// `entry` is the denying entry's logical id; `None` for the final implicit deny. `ports`
+    /// is the part of the asked range that is denied (all of it, or e.g. 1024–32767 when only
+    /// 32768–65535 is allowed back).
     Denied {
         entry: Option<String>,
+        ports: (u16, u16),
     },
     Maybe(Unverifiable, Span),
 }
@@ -92,32 +95,70 @@ impl Match {
     }
 }
 
-/// Does the ACL let tcp traffic to any port of `ports` pass in `egress` direction to/from `peer`?
+/// Does the ACL let tcp traffic to every port of `ports` pass in `egress` direction to/from
+/// `peer`? Return traffic may use any ephemeral port (Lambda and NAT gateways use the whole of
+/// 1024–65535), so a range is allowed only when each of its ports is: the range is cut where
+/// entries start or end and each piece is decided on its own. A piece that is certainly denied
+/// decides, before any piece that cannot be told.
 pub(crate) fn allows(net: &Network, acl: &NaclKey, egress: bool, ports: (u16, u16), peer: &Range) -> NaclVerdict {
     let Some(acl) = net.nacls.get(acl) else {
         return NaclVerdict::Allowed;
     };
+    let mut verdict = NaclVerdict::Allowed;
+    for piece in pieces(acl, egress, ports) {
+        match allows_piece(net, acl, egress, piece, peer) {
+            NaclVerdict::Allowed => {}
+            denied @ NaclVerdict::Denied { .. } => return denied,
+            maybe @ NaclVerdict::Maybe(..) => {
+                if matches!(verdict, NaclVerdict::Allowed) {
+                    verdict = maybe;
+                }
+            }
+        }
+    }
+    verdict
+}
+
+/// `ports` cut at every boundary, inside it, of the port range of a tcp entry that may apply in
+/// this direction, in ascending order.
+fn pieces(acl: &Nacl, egress: bool, (lo, hi): (u16, u16)) -> Vec<(u16, u16)> {
+    let mut cuts: Vec<u32> = vec![u32::from(lo), u32::from(hi) + 1];
+    for entry in acl.entries.iter().filter(|e| e.egress.is_none_or(|e| e == egress)) {
+        if let (Protocol::Tcp, Ports::Range(a, b)) = (&entry.protocol, &entry.ports) {
+            for cut in [u32::from(*a), u32::from(*b) + 1] {
+                if cut > u32::from(lo) && cut <= u32::from(hi) {
+                    cuts.push(cut);
+                }
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2).filter_map(|w| Some((u16::try_from(w[0]).ok()?, u16::try_from(w[1] - 1).ok()?))).collect()
+}
+
+fn allows_piece(net: &Network, acl: &Nacl, egress: bool, ports: (u16, u16), peer: &Range) -> NaclVerdict {
     let mut uncertain: Vec<&NaclEntry> = Vec::new();
     for entry in &acl.entries {
         match entry_matches(net, entry, egress, ports, peer) {
             Match::No => {}
             Match::Partial => uncertain.push(entry),
-            Match::Full => return decide(entry.allow, Some(entry), &uncertain),
+            Match::Full => return decide(entry.allow, Some(entry), &uncertain, ports),
         }
     }
-    decide(Some(false), None, &uncertain)
+    decide(Some(false), None, &uncertain, ports)
 }
 
 /// The decision of the first fully matching entry (or the implicit deny), unless an earlier
 /// entry that may match acts differently.
-fn decide(action: Option<bool>, entry: Option<&NaclEntry>, uncertain: &[&NaclEntry]) -> NaclVerdict {
+fn decide(action: Option<bool>, entry: Option<&NaclEntry>, uncertain: &[&NaclEntry], ports: (u16, u16)) -> NaclVerdict {
     let Some(action) = action else {
-        return entry.map_or(NaclVerdict::Denied { entry: None }, undecided);
+        return entry.map_or(NaclVerdict::Denied { entry: None, ports }, undecided);
     };
     if let Some(other) = uncertain.iter().find(|e| e.allow != Some(action)) {
         return undecided(other);
     }
-    if action { NaclVerdict::Allowed } else { NaclVerdict::Denied { entry: entry.map(|e| e.meta.id.clone()) } }
+    if action { NaclVerdict::Allowed } else { NaclVerdict::Denied { entry: entry.map(|e| e.meta.id.clone()), ports } }
 }
 
 fn undecided(entry: &NaclEntry) -> NaclVerdict {

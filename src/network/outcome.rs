@@ -132,22 +132,30 @@ pub enum Blocker {
         function_vpc: String,
         target_vpc: Option<String>,
     },
+    /// `shared`: a custom group of both function and target that has no self-referencing
+    /// ingress for the port (membership in it admits nothing).
     TargetSgBlocks {
         groups: Vec<SgKey>,
         port: u16,
+        shared: Option<String>,
     },
     FunctionEgressBlocksTarget {
         groups: Vec<SgKey>,
-        port: u16,
-    },
-    SharedSgWithoutSelfRule {
-        group: String,
         port: u16,
     },
     PrivateTarget(PrivateWhy),
     PublicTargetSgClosed {
         groups: Vec<SgKey>,
         port: u16,
+    },
+    /// The public target admits the port only from specific public CIDRs; a function outside a
+    /// VPC connects from AWS-owned addresses, so it passes only if those are AWS's own (RL208).
+    /// `rule` is the resource holding the first such rule, `span` the rule.
+    PublicTargetAllowlist {
+        group: SgKey,
+        port: u16,
+        rule: String,
+        span: Span,
     },
 }
 
@@ -156,8 +164,9 @@ pub enum Blocker {
 pub enum Unverifiable {
     /// An input the template does not define: parameter, import, literal id (RL901).
     Input(Unseen),
-    /// The route leaves through something a template cannot follow (RL902).
-    Egress { route: String, target: RouteTarget },
+    /// The route leaves through something a template cannot follow (RL902). `destination` is
+    /// the route's destination as written ("0.0.0.0/0", "10.1.0.0/16", "::/0").
+    Egress { route: String, destination: String, target: RouteTarget },
     /// Everything is in the template, but the answer needs a fact it does not give.
     Undecided { resource: String, why: String },
 }
@@ -282,6 +291,18 @@ impl SmReport {
 pub struct TargetReport {
     pub per_subnet: Vec<(SubnetRef, Outcome)>,
     pub overall: Overall,
+    /// Reachable paths that rely on something other than a shared group (RL206).
+    pub fragile: Vec<Fragile>,
+}
+
+/// The function and the target share custom security group `group`, which has no
+/// self-referencing ingress for `port`; the target admits the function today through another
+/// rule (`hops` ends with it), so removing that rule breaks rotation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fragile {
+    pub group: String,
+    pub port: u16,
+    pub hops: Vec<Hop>,
 }
 
 impl TargetReport {
@@ -335,13 +356,13 @@ impl Blocker {
                 let group = net.security_groups.get(groups.first()?)?;
                 Some((group.meta.id.clone(), group.egress_value.as_ref().map_or(group.meta.key_span, |v| v.span)))
             }
+            Blocker::TargetSgBlocks { shared: Some(group), .. } => {
+                let g = net.security_groups.get(&SgKey::Group(group.clone()))?;
+                Some((group.clone(), g.meta.key_span))
+            }
             Blocker::TargetSgBlocks { groups, .. } | Blocker::PublicTargetSgClosed { groups, .. } => {
                 let group = net.security_groups.get(groups.first()?)?;
                 Some((group.meta.id.clone(), group.meta.key_span))
-            }
-            Blocker::SharedSgWithoutSelfRule { group, .. } => {
-                let g = net.security_groups.get(&SgKey::Group(group.clone()))?;
-                Some((group.clone(), g.meta.key_span))
             }
             Blocker::NaclBlocks { nacl, entry, .. } => {
                 let acl = net.nacls.get(nacl)?;
@@ -373,24 +394,20 @@ impl Blocker {
                 Some((subnet.clone(), net.subnets.get(subnet)?.meta.key_span))
             }
             Blocker::PrivateTarget(PrivateWhy::NotPublic) => None,
+            Blocker::PublicTargetAllowlist { rule, span, .. } => Some((rule.clone(), *span)),
         }
     }
 }
 
+/// RL103 names the NAT gateway whose placement or type must change: at its `ConnectivityType`
+/// when private, else at its key (the route table, subnet or gateway to fix are on the path).
 fn nat_primary(net: &Network, nat: &str, why: &NatProblem) -> Option<(String, Span)> {
     let n = net.nat_gateways.get(nat)?;
-    match why {
-        NatProblem::Private => {
-            Some((nat.to_owned(), n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span)))
+    let span = match why {
+        NatProblem::Private => n.connectivity_value.as_ref().map_or(n.meta.key_span, |v| v.span),
+        NatProblem::NoIgwRoute { .. } | NatProblem::IgwNotAttached { .. } | NatProblem::NoIgwAttached { .. } => {
+            n.meta.key_span
         }
-        NatProblem::NoIgwRoute { subnet, route_table: Some(t) } => {
-            let _ = subnet;
-            Some((t.clone(), net.route_tables.get(t)?.meta.key_span))
-        }
-        NatProblem::NoIgwRoute { subnet, route_table: None } => {
-            Some((subnet.clone(), net.subnets.get(subnet)?.meta.key_span))
-        }
-        NatProblem::IgwNotAttached { igw, .. } => Some((igw.clone(), net.internet_gateways.get(igw)?.key_span)),
-        NatProblem::NoIgwAttached { vpc } => Some((vpc.clone(), net.vpcs.get(vpc)?.meta.key_span)),
-    }
+    };
+    Some((nat.to_owned(), span))
 }

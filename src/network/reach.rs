@@ -7,12 +7,12 @@ use crate::template::Value;
 use super::Network;
 use super::endpoints::{PolicyVerdict, policy_allows_rotation};
 use super::model::{
-    AclChoice, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, RouteTarget, SgKey, Subnet,
-    TableChoice, Unseen, Vpc,
+    AclChoice, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, NaclKey, Peer, Ports,
+    Protocol, RouteTarget, SgKey, Subnet, TableChoice, Unseen, Vpc,
 };
 use super::nacl::{self, EPHEMERAL, NaclVerdict};
 use super::outcome::{
-    Blocker, EndpointIssue, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
+    Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
     Unverifiable, Via,
 };
 use super::ranges::Range;
@@ -35,6 +35,9 @@ pub struct Placement {
 pub enum SmHost {
     /// `secretsmanager.<region>.amazonaws.com`: resolves to an endpoint only with private DNS.
     RegionalDefault,
+    /// `secretsmanager-fips.<region>.amazonaws.com`: resolves to a `secretsmanager-fips`
+    /// endpoint only with private DNS.
+    Fips,
     /// An endpoint-specific DNS name of this endpoint (logical id): works without private DNS.
     NamesEndpoint(String),
     /// A value the caller could not classify.
@@ -134,6 +137,14 @@ impl Fail {
 
     fn blocked(blocker: Blocker, hop: Hop) -> Fail {
         Fail::block(blocker, vec![hop])
+    }
+
+    /// The same failure, explained with `hop` first (the place the failing check is about).
+    fn after(mut self, hop: Hop) -> Fail {
+        match &mut *self.0 {
+            FailKind::Blocked(_, extra) | FailKind::Unknown(_, _, extra) => extra.insert(0, hop),
+        }
+        self
     }
 
     fn finish(self, mut hops: Vec<Hop>) -> Outcome {
@@ -261,7 +272,8 @@ fn sm_subnet(side: &FnSide, host: &SmHost, issues: &mut Vec<EndpointIssue>) -> O
             .finish(side.hops()),
         },
         SmHost::Other(value) => Fail::input(value, "Secrets Manager endpoint URL").finish(side.hops()),
-        SmHost::RegionalDefault => regional(side, issues),
+        SmHost::RegionalDefault => regional(side, issues, false),
+        SmHost::Fips => regional(side, issues, true),
     }
 }
 
@@ -306,11 +318,14 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 
 /// The regional host: a private-DNS endpoint captures it (NAT is then irrelevant); otherwise the
 /// route table decides, and an unusable endpoint explains a failure.
-fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
+/// With `fips`, the same for the FIPS host and `secretsmanager-fips` endpoints: private DNS of an
+/// endpoint answers only the name of the service it was created for.
+fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
     let vpc = side.vpc.meta.id.as_str();
     let in_vpc: Vec<&Endpoint> =
         side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
-    let sure: Vec<&Endpoint> = in_vpc.iter().copied().filter(|e| e.is_secretsmanager() == Some(true)).collect();
+    let sure: Vec<&Endpoint> =
+        in_vpc.iter().copied().filter(|e| e.is_secretsmanager() == Some(true) && e.is_fips() == Some(fips)).collect();
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, endpoint, false);
     }
@@ -342,7 +357,9 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
         }
     }
     if matches!(route, Outcome::Blocked { .. })
-        && let Some(maybe) = in_vpc.iter().find(|e| e.is_secretsmanager().is_none())
+        && let Some(maybe) = in_vpc
+            .iter()
+            .find(|e| e.is_secretsmanager().is_none() || (e.is_secretsmanager() == Some(true) && e.is_fips().is_none()))
         && let Some(service) = &maybe.service
     {
         let hop = Hop::at(&maybe.meta, service.span, format!("endpoint `{}` may be for secretsmanager", maybe.meta.id));
@@ -358,8 +375,14 @@ fn regional(side: &FnSide, issues: &mut Vec<EndpointIssue>) -> Outcome {
 
 fn endpoint_path(side: &FnSide, endpoint: &Endpoint, named: bool) -> Outcome {
     let mut hops = side.hops();
-    let how = if named { "named by the function" } else { "with private DNS" };
-    hops.push(Hop::key(&endpoint.meta, format!("Secrets Manager endpoint `{}` {how}", endpoint.meta.id)));
+    // The label states only what the model holds: "with private DNS" when the endpoint sets it,
+    // so it never contradicts a later private-DNS check on the same path.
+    let how = match (named, endpoint.private_dns.value) {
+        (true, _) => " named by the function",
+        (false, Some(true)) => " with private DNS",
+        (false, _) => "",
+    };
+    hops.push(Hop::key(&endpoint.meta, format!("Secrets Manager endpoint `{}`{how}", endpoint.meta.id)));
     let result = endpoint_checks(side, endpoint, named, &mut hops).map(|()| Via::Endpoint(endpoint.meta.id.clone()));
     finish(result, hops)
 }
@@ -572,7 +595,7 @@ fn endpoint_nacls(side: &FnSide, subnets: &[Link<String>]) -> Result<(), Fail> {
             Leg { subnet: other, egress: true, ports: EPHEMERAL, peer: &side.range },
             Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &other_range },
         ];
-        check_legs(side.net, &legs)?;
+        check_legs(side.net, &legs).map_err(|f| f.after(Hop::key(&other.meta, format!("endpoint subnet `{id}`"))))?;
     }
     Ok(())
 }
@@ -590,34 +613,41 @@ fn check_legs(net: &Network, legs: &[Leg]) -> Result<(), Fail> {
         match nacl::allows(net, &key, leg.egress, leg.ports, leg.peer) {
             NaclVerdict::Allowed => {}
             NaclVerdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-            NaclVerdict::Denied { entry } => {
-                return Err(nacl_denied(net, leg, key, association.map(|a| a.key_span), entry));
+            NaclVerdict::Denied { entry, ports } => {
+                return Err(nacl_denied(net, leg, key, association, entry, ports));
             }
         }
     }
     Ok(())
 }
 
-fn nacl_denied(net: &Network, leg: &Leg, key: NaclKey, association: Option<Span>, entry: Option<String>) -> Fail {
+fn nacl_denied(
+    net: &Network,
+    leg: &Leg,
+    key: NaclKey,
+    association: Option<&super::model::Meta>,
+    entry: Option<String>,
+    ports: (u16, u16),
+) -> Fail {
     let subnet = leg.subnet.meta.id.clone();
     let direction = if leg.egress { "outbound to" } else { "inbound from" };
-    let ports = if leg.ports.0 == leg.ports.1 {
-        format!("tcp/{}", leg.ports.0)
-    } else {
-        format!("tcp/{}-{}", leg.ports.0, leg.ports.1)
-    };
+    let range = if ports.0 == ports.1 { format!("tcp/{}", ports.0) } else { format!("tcp/{}-{}", ports.0, ports.1) };
     let by = entry.as_ref().map_or_else(|| "no entry allows".to_owned(), |e| format!("entry `{e}` denies"));
-    let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {ports} {direction} {}", leg.peer.label);
+    let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {range} {direction} {}", leg.peer.label);
     let acl = net.nacls.get(&key);
     let entry_meta =
         entry.as_ref().and_then(|e| acl?.entries.iter().find(|x| &x.meta.id == e && !x.implicit)).map(|x| &x.meta);
-    let hop = match (entry_meta, acl) {
+    let mut hops = Vec::new();
+    if let Some(association) = association {
+        hops.push(Hop::key(association, format!("subnet `{subnet}` uses network ACL `{key}`")));
+    }
+    hops.push(match (entry_meta, acl) {
         (Some(meta), _) => Hop::key(meta, note),
-        (None, Some(acl)) => Hop::at(&acl.meta, association.unwrap_or(acl.meta.key_span), note),
+        (None, Some(acl)) => Hop::key(&acl.meta, note),
         (None, None) => Hop::key(&leg.subnet.meta, note),
-    };
-    let blocker = Blocker::NaclBlocks { nacl: key, subnet, egress: leg.egress, ports: leg.ports, entry };
-    Fail::blocked(blocker, hop)
+    });
+    let blocker = Blocker::NaclBlocks { nacl: key, subnet, egress: leg.egress, ports, entry };
+    Fail::block(blocker, hops)
 }
 
 fn endpoint_policy(ep: &Endpoint) -> Result<(), Fail> {
@@ -664,6 +694,10 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         }
         DefaultRoute::Unseen(unseen) => return Err(Fail::unseen(&unseen)),
         DefaultRoute::NoDefault { table } => {
+            if let Some(fail) = ipv6_only_egress(net, &table) {
+                hops.extend(table_hop(net, &table, format!("subnet `{}` uses route table `{table}`", subnet.id)));
+                return Err(fail);
+            }
             let hop = table_hop(net, &table, format!("route table `{table}` has no 0.0.0.0/0 route"));
             let blocker = Blocker::NoRoute { subnet: subnet.id.clone(), route_table: Some(table) };
             return Err(Fail::block(blocker, hop.into_iter().collect()));
@@ -694,11 +728,37 @@ fn route_checks(side: &FnSide, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
         RouteTarget::Unseen(unseen) => Err(Fail::unseen(unseen)),
         RouteTarget::Missing => Err(Fail::undecided(&route.meta.id, route.meta.key_span, "the route names no target")),
         target => Err(Fail::unknown(
-            Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() },
+            Unverifiable::Egress {
+                route: route.meta.id.clone(),
+                destination: route.destination.label(),
+                target: target.clone(),
+            },
             route.target_span,
             Vec::new(),
         )),
     }
+}
+
+/// A table without an IPv4 default route that sends `::/0` out (egress-only or internet
+/// gateway): whether the function's SDK uses IPv6 depends on dual-stack settings and endpoints a
+/// template cannot show, so the path is unverifiable, never "no route".
+fn ipv6_only_egress(net: &Network, table: &str) -> Option<Fail> {
+    let routes = net.route_tables.get(table)?.routes.iter().filter_map(|&i| net.routes.get(i));
+    let route = routes
+        .filter(|r| r.destination.is_v6_default())
+        .find(|r| matches!(r.target, RouteTarget::EgressOnlyInternetGateway(_) | RouteTarget::InternetGateway(_)))?;
+    let note = format!(
+        "route `{}` sends ::/0 to {} `{}`; the table has no IPv4 default route",
+        route.meta.id,
+        route.target.kind(),
+        route.target.name()
+    );
+    let reason = Unverifiable::Egress {
+        route: route.meta.id.clone(),
+        destination: route.destination.label(),
+        target: route.target.clone(),
+    };
+    Some(Fail::unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]))
 }
 
 /// The internet gateway's own key (the attachment's when the gateway is not modelled).
@@ -854,7 +914,11 @@ fn zonal_nat<'n>(net: &'n Network, nat: &super::model::NatGateway, hops: &mut Ve
         RouteTarget::Unseen(unseen) => return Err(Fail::unseen(unseen)),
         RouteTarget::NatGateway(_) | RouteTarget::Missing => return Err(no_route(Some(table), Some(route_hop))),
         target => {
-            let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: target.clone() };
+            let reason = Unverifiable::Egress {
+                route: route.meta.id.clone(),
+                destination: route.destination.label(),
+                target: target.clone(),
+            };
             return Err(Fail::unknown(reason, route.target_span, vec![route_hop]));
         }
     };
@@ -917,6 +981,7 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
         return TargetReport {
             overall: Overall::of(std::iter::once(&outcome)),
             per_subnet: vec![(SubnetRef::OutsideVpc, outcome)],
+            fragile: Vec::new(),
         };
     }
     let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
@@ -926,20 +991,39 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
             Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let mut hops = side.hops();
-                let result = target_checks(&side, &t, port, &mut hops);
+                let result = target_checks(&side, target, &t, port, &mut hops);
                 per_subnet.push((SubnetRef::Subnet(side.subnet.meta.id.clone()), finish(result, hops)));
             }
         }
     }
     let overall = Overall::of(per_subnet.iter().map(|(_, o)| o));
-    TargetReport { per_subnet, overall }
+    let fragile = per_subnet
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Reachable { via: Via::Local, hops } => fragile(net, &groups, &t, port, hops),
+            _ => None,
+        })
+        .take(1)
+        .collect();
+    TargetReport { per_subnet, overall, fragile }
 }
 
-fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Result<Via, Fail> {
+fn target_checks(
+    side: &FnSide,
+    target: &TargetPlacement,
+    t: &TargetSide,
+    port: u16,
+    hops: &mut Vec<Hop>,
+) -> Result<Via, Fail> {
     let net = side.net;
     let fn_vpc = &side.vpc.meta.id;
     let target_vpc = t.vpc.as_ref().map_err(Fail::unseen)?;
     if target_vpc.as_ref() != Some(fn_vpc) {
+        if target.publicly_accessible == Some(true)
+            && let Some(result) = nat_to_public(side, t, port, hops)
+        {
+            return result;
+        }
         return Err(other_vpc(side, t, target_vpc.clone()));
     }
     hops.push(Hop::key(&side.vpc.meta, format!("function and target share VPC `{fn_vpc}` (local route)")));
@@ -972,25 +1056,106 @@ fn target_checks(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
     Ok(Via::Local)
 }
 
+/// A public target in another VPC, reached through the function's NAT gateway and the target's
+/// public address: the NAT path must work, the target's subnets must be public, and its groups
+/// must admit the port from the internet (where the NAT's address is). `None` when some part of
+/// that path is missing, so the VPCs' separation stays the explanation.
+fn nat_to_public(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) -> Option<Result<Via, Fail>> {
+    let net = side.net;
+    let mut path = Vec::new();
+    let Ok(Via::Nat(nat)) = route_checks(side, &mut path) else {
+        return None;
+    };
+    for id in t.subnets.iter().filter_map(|s| s.known()) {
+        public_subnet(net, id, &mut path).ok()?;
+    }
+    let internet = Range::internet();
+    let from_internet = Side { groups: &[], range: internet.clone() };
+    match admits(net, &t.groups, false, port, &from_internet) {
+        Verdict::Allowed(rule, key) => {
+            let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
+            path.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
+        }
+        Verdict::Maybe(reason, span) => return Some(Err(Fail::unknown(reason, span, path))),
+        Verdict::Denied => return None,
+    }
+    hops.append(&mut path);
+    let egress = match admits(net, side.groups, true, port, &Side { groups: &[], range: internet.clone() }) {
+        Verdict::Allowed(..) => Ok(()),
+        Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
+        Verdict::Denied => {
+            let keys = side.known_groups();
+            let hops = egress_hops(net, &keys, &format!("tcp/{port} to the internet"));
+            Err(Fail::block(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops))
+        }
+    };
+    if let Err(fail) = egress {
+        return Some(Err(fail));
+    }
+    let mut legs = vec![
+        Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
+        Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
+    ];
+    let subnets: Vec<&Subnet> =
+        t.subnets.iter().filter_map(|s| s.known()).filter_map(|id| net.subnets.get(id)).collect();
+    for subnet in &subnets {
+        legs.push(Leg { subnet, egress: false, ports: (port, port), peer: &internet });
+        legs.push(Leg { subnet, egress: true, ports: EPHEMERAL, peer: &internet });
+    }
+    Some(check_legs(net, &legs).map(|()| Via::Nat(nat)))
+}
+
+/// A custom group of both the function and the target without a self-referencing ingress rule
+/// for `port`: membership in it admits nothing.
+fn shared_without_self_rule(net: &Network, fn_groups: &[Link<SgKey>], t: &TargetSide, port: u16) -> Option<String> {
+    t.groups.iter().filter_map(|g| g.known()).find_map(|key| {
+        let SgKey::Group(id) = key else { return None };
+        if !fn_groups.iter().any(|f| f.known() == Some(key)) {
+            return None;
+        }
+        let group = net.security_groups.get(key)?;
+        let self_rule = group
+            .ingress
+            .iter()
+            .any(|r| matches!(&r.peer, Peer::Group(Link::Known(k)) if k == key) && covers_port(r, port));
+        (!self_rule).then(|| id.clone())
+    })
+}
+
+/// A reachable local path while the shared group has no self rule and no rule of the target's
+/// groups names one of the function's groups: an address rule (a CIDR) admits the function, and
+/// changing it breaks rotation (RL206). A rule naming the function's group is deliberate, not
+/// fragile.
+fn fragile(net: &Network, fn_groups: &[Link<SgKey>], t: &TargetSide, port: u16, hops: &[Hop]) -> Option<Fragile> {
+    let group = shared_without_self_rule(net, fn_groups, t, port)?;
+    let by_group = t.groups.iter().filter_map(|g| net.security_groups.get(g.known()?)).any(|g| {
+        g.ingress.iter().any(|r| {
+            matches!(&r.peer, Peer::Group(Link::Known(k)) if fn_groups.iter().any(|f| f.known() == Some(k)))
+                && covers_port(r, port)
+        })
+    });
+    (!by_group).then(|| Fragile { group, port, hops: hops.to_vec() })
+}
+
+fn covers_port(rule: &super::model::SgRule, port: u16) -> bool {
+    match (&rule.protocol, &rule.ports) {
+        (Protocol::All, _) | (Protocol::Tcp, Ports::All) => true,
+        (Protocol::Tcp, Ports::Range(a, b)) => *a <= port && port <= *b,
+        _ => false,
+    }
+}
+
 fn target_sg_denied(side: &FnSide, t: &TargetSide, port: u16) -> Fail {
     let net = side.net;
-    let shared = t
-        .groups
-        .iter()
-        .filter_map(|g| g.known())
-        .find(|k| matches!(k, SgKey::Group(_)) && side.groups.iter().any(|f| f.known() == Some(*k)));
-    if let Some(SgKey::Group(group)) = shared {
-        let note = format!(
-            "function and target share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
-        );
-        let hop = net.security_groups.get(&SgKey::Group(group.clone())).map(|g| Hop::key(&g.meta, note));
-        return Fail::block(Blocker::SharedSgWithoutSelfRule { group: group.clone(), port }, hop.into_iter().collect());
-    }
     let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
-    let hops = group_hops(net, &keys, |k| {
-        format!("security group `{k}` of the target admits no tcp/{port} from the function")
+    let shared = shared_without_self_rule(net, side.groups, t, port);
+    let hops = group_hops(net, &keys, |k| match &shared {
+        Some(g) if matches!(k, SgKey::Group(id) if id == g) => format!(
+            "function and target share security group `{g}`, which has no self-referencing ingress for tcp/{port}, and nothing else admits the function"
+        ),
+        _ => format!("security group `{k}` of the target admits no tcp/{port} from the function"),
     });
-    Fail::block(Blocker::TargetSgBlocks { groups: keys, port }, hops)
+    Fail::block(Blocker::TargetSgBlocks { groups: keys, port, shared }, hops)
 }
 
 /// A target in another VPC: reachable only through peering/transit, which a template cannot
@@ -1015,10 +1180,15 @@ fn other_vpc(side: &FnSide, t: &TargetSide, target_vpc: Option<String>) -> Fail 
                 Destination::V6(_) => false,
             };
             if towards && route.target.crosses_networks() {
-                let reason = Unverifiable::Egress { route: route.meta.id.clone(), target: route.target.clone() };
+                let reason = Unverifiable::Egress {
+                    route: route.meta.id.clone(),
+                    destination: route.destination.label(),
+                    target: route.target.clone(),
+                };
                 let note = format!(
-                    "route `{}` sends traffic towards the target through {} `{}`",
+                    "route `{}` sends {} towards the target through {} `{}`",
                     route.meta.id,
+                    route.destination.label(),
                     route.target.kind(),
                     route.target.name()
                 );
@@ -1049,7 +1219,7 @@ fn target_nacls(side: &FnSide, t: &TargetSide, port: u16) -> Result<(), Fail> {
             Leg { subnet: other, egress: true, ports: EPHEMERAL, peer: &side.range },
             Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &other_range },
         ];
-        check_legs(side.net, &legs)?;
+        check_legs(side.net, &legs).map_err(|f| f.after(Hop::key(&other.meta, format!("database subnet `{id}`"))))?;
     }
     Ok(())
 }
@@ -1094,6 +1264,11 @@ fn outside_checks(
             let note = format!("security group `{key}` of the target admits {}", describe_rule(&rule, false));
             hops.push(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition });
         }
+        Verdict::Maybe(reason @ Unverifiable::Undecided { .. }, span) => {
+            return Err(
+                public_allowlist(net, &t.groups, port).unwrap_or_else(|| Fail::unknown(reason, span, Vec::new()))
+            );
+        }
         Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys: Vec<SgKey> = t.groups.iter().filter_map(|g| g.known().cloned()).collect();
@@ -1111,9 +1286,28 @@ fn outside_checks(
             Leg { subnet, egress: false, ports: (port, port), peer: &internet },
             Leg { subnet, egress: true, ports: EPHEMERAL, peer: &internet },
         ];
-        check_legs(net, &legs)?;
+        check_legs(net, &legs).map_err(|f| f.after(Hop::key(&subnet.meta, format!("database subnet `{id}`"))))?;
     }
     Ok(Via::Internet)
+}
+
+/// The first ingress rule of the target's groups that admits `port` from a specific public CIDR:
+/// it matches a function outside any VPC only if the range is AWS's own (RL208).
+fn public_allowlist(net: &Network, groups: &[Link<SgKey>], port: u16) -> Option<Fail> {
+    groups.iter().filter_map(|g| net.security_groups.get(g.known()?)).find_map(|group| {
+        let rule = group.ingress.iter().find(|r| {
+            covers_port(r, port) && matches!(&r.peer, Peer::Cidr(CidrSpec::Known(c)) if c.prefix_len() > 0 && !c.is_non_public())
+        })?;
+        let note = format!(
+            "security group `{}` of the target admits tcp/{port} only from {}, which matches the function only if it is an AWS range",
+            group.key,
+            describe_rule(rule, false)
+        );
+        let hop = Hop { resource: rule.resource.clone(), span: rule.span, note, condition: rule.condition.clone() };
+        let blocker =
+            Blocker::PublicTargetAllowlist { group: group.key.clone(), port, rule: rule.resource.clone(), span: rule.span };
+        Some(Fail::blocked(blocker, hop))
+    })
 }
 
 /// A target subnet must send 0.0.0.0/0 to an internet gateway attached to its VPC.

@@ -673,7 +673,7 @@ fn transit_gateway_default_route_is_unverifiable() {
     let nat = NAT.replace("      NatGatewayId: !Ref Nat\n", "      TransitGatewayId: tgw-0123\n");
     let b = Built::new(&[VPC, &nat, FN_SG]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let Outcome::Unverifiable { reason: Unverifiable::Egress { route, target }, span, hops } = &outcome else {
+    let Outcome::Unverifiable { reason: Unverifiable::Egress { route, target, .. }, span, hops } = &outcome else {
         panic!("{outcome:#?}")
     };
     assert_eq!(route, "PrivateDefault");
@@ -745,7 +745,10 @@ fn target_sg_from_unrelated_sg() {
     let other = "  OtherSg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: o\n      VpcId: !Ref Vpc\n";
     let b = Built::new(&[VPC, &db, other, FN_SG]);
     let outcome = target_outcome(&b, &target(&["SubnetB"], &["DbSg"], Some(false)));
-    assert_eq!(blocker(&outcome), &Blocker::TargetSgBlocks { groups: vec![SgKey::Group("DbSg".into())], port: 5432 });
+    assert_eq!(
+        blocker(&outcome),
+        &Blocker::TargetSgBlocks { groups: vec![SgKey::Group("DbSg".into())], port: 5432, shared: None }
+    );
     assert_eq!(outcome.hops().last().unwrap().resource, "DbSg");
 }
 
@@ -760,7 +763,9 @@ fn target_without_groups_uses_default_sg() {
 fn shared_custom_sg_without_self_rule() {
     let b = Built::new(&[VPC, FN_SG]);
     let outcome = target_outcome(&b, &target(&["SubnetB"], &["FnSg"], Some(false)));
-    assert_eq!(blocker(&outcome), &Blocker::SharedSgWithoutSelfRule { group: "FnSg".into(), port: 5432 });
+    let expected =
+        Blocker::TargetSgBlocks { groups: vec![SgKey::Group("FnSg".into())], port: 5432, shared: Some("FnSg".into()) };
+    assert_eq!(blocker(&outcome), &expected);
     // With a self-referencing rule it works.
     let self_rule = "  SelfRule:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref FnSg\n      IpProtocol: tcp\n      FromPort: 5432\n      ToPort: 5432\n      SourceSecurityGroupId: !Ref FnSg\n";
     let b = Built::new(&[VPC, FN_SG, self_rule]);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::values::{references_of_type, split_comma_list};
-use crate::source::tree::Span;
+use crate::source::tree::{NodeId, Span};
 use crate::template::{Evaluator, Resource, Template, Value, ValueKind};
 
 pub const LAMBDA: &str = "AWS::Lambda::Function";
@@ -44,7 +44,10 @@ pub enum Host {
     RegionalDefault,
     /// The value names this VPC endpoint (its own DNS name), which works without private DNS.
     Endpoint(String),
-    /// Some other URL (a FIPS host, a parameter, ...).
+    /// `secretsmanager-fips.<region>.amazonaws.com`: needs NAT or a `secretsmanager-fips`
+    /// endpoint with private DNS.
+    Fips,
+    /// Some other URL (a parameter, ...).
     Other(Value),
 }
 
@@ -78,6 +81,13 @@ pub struct RotationFunction {
     pub host_span: Option<Span>,
     /// False for a custom function with no `SECRETS_MANAGER_ENDPOINT` (RL307).
     pub host_declared: bool,
+    /// Evidence that a custom function runs AWS's rotation-template code, which reads
+    /// `SECRETS_MANAGER_ENDPOINT` (RL307): inline code that reads it, or a handler, code location
+    /// or description naming an AWS rotation template. True for hosted and SAR functions.
+    pub aws_template_code: bool,
+    /// When the VPC placement is written as `Fn::If`: the condition, and the value of it that
+    /// puts the function in a VPC (`rotlint paths` states it, as findings do).
+    pub vpc_condition: Option<(String, bool)>,
 }
 
 impl RotationFunction {
@@ -163,6 +173,24 @@ pub fn discover(ev: &Evaluator<'_>) -> Rotations {
     rotations
 }
 
+/// The function a literal ARN `arn:…:function:NAME[:qualifier]` names: the Lambda or SAM function
+/// whose `FunctionName` is NAME, or the rotation app whose `functionName` parameter is NAME.
+fn named_function(ev: &Evaluator<'_>, arn: &str) -> Option<String> {
+    let (_, tail) = arn.split_once(":function:")?;
+    let name = tail.split(':').next().filter(|n| !n.is_empty())?;
+    let template = ev.template();
+    let named = |res: &&Resource, property: &str| ev.property(res, property).is_some_and(|v| v.display() == name);
+    template
+        .resources
+        .iter()
+        .find(|r| match r.type_name.as_str() {
+            LAMBDA | SAM_FUNCTION => named(r, "FunctionName"),
+            SAM_APPLICATION => named(r, "Parameters.functionName"),
+            _ => false,
+        })
+        .map(|r| r.logical_id.clone())
+}
+
 /// Resolve a schedule's function, registering it in `found`. Returns its logical id.
 fn schedule_function(
     ev: &Evaluator<'_>,
@@ -173,13 +201,18 @@ fn schedule_function(
     let template = ev.template();
     if let Some(hosted) = ev.property(schedule, "HostedRotationLambda") {
         let id = schedule.logical_id.clone();
-        found.entry(id.clone()).or_insert_with(|| hosted_function(schedule, &hosted));
+        found.entry(id.clone()).or_insert_with(|| {
+            let mut f = hosted_function(schedule, &hosted);
+            f.vpc_condition = placement_condition(template, schedule, &["HostedRotationLambda", "VpcSubnetIds"]);
+            f
+        });
         return Some(id);
     }
     let arn = ev.property(schedule, "RotationLambdaARN")?;
     let target = match &arn.kind {
         ValueKind::Ref(id) => Some(id.clone()),
         ValueKind::GetAtt { resource, .. } => Some(resource.clone()),
+        ValueKind::Str(_) | ValueKind::Concat(_) => named_function(ev, &arn.display()),
         _ => None,
     };
     let Some(res) = target.as_deref().and_then(|id| template.resource(id)) else {
@@ -188,7 +221,11 @@ fn schedule_function(
     };
     let function = match res.type_name.as_str() {
         LAMBDA | SAM_FUNCTION => custom_function(ev, res),
-        SAM_APPLICATION => sar_function(ev, res),
+        SAM_APPLICATION => {
+            let mut f = sar_function(ev, res);
+            f.vpc_condition = placement_condition(template, res, &["Parameters", "vpcSubnetIds"]);
+            f
+        }
         _ => {
             external.push(ExternalFunction { schedule: schedule.logical_id.clone(), value: arn });
             return None;
@@ -221,7 +258,52 @@ fn custom_function(ev: &Evaluator<'_>, res: &Resource) -> RotationFunction {
         host,
         host_span,
         host_declared,
+        aws_template_code: aws_template_code(ev, res),
+        vpc_condition: placement_condition(ev.template(), res, &["VpcConfig"])
+            .or_else(|| placement_condition(ev.template(), res, &["VpcConfig", "SubnetIds"])),
     }
+}
+
+/// The condition of an `Fn::If` written at `Properties.<path>`, with the value that gives a
+/// placement in a VPC (the branch that is not `AWS::NoValue` or empty).
+fn placement_condition(template: &Template, res: &Resource, path: &[&str]) -> Option<(String, bool)> {
+    let tree = &template.tree;
+    let mut node = res.properties?;
+    for key in path {
+        node = tree.get_pair(node, key)?.value;
+    }
+    let ("Fn::If", args, _) = tree.single_entry(node)? else { return None };
+    let [condition, when_true, _] = tree.seq(args) else { return None };
+    let name = tree.scalar(*condition)?.to_owned();
+    let no_value = |n: NodeId| {
+        tree.single_entry(n).is_some_and(|(k, v, _)| k == "Ref" && tree.scalar(v) == Some("AWS::NoValue"))
+            || tree.scalar(n).is_some_and(str::is_empty)
+            || (tree.seq(n).is_empty() && tree.scalar(n).is_none() && tree.map(n).is_empty())
+    };
+    Some((name, !no_value(*when_true)))
+}
+
+/// Properties that name where a function's code comes from or what it is.
+const CODE_NAMING: &[&str] =
+    &["Handler", "Description", "Code.S3Key", "Code.S3Bucket", "Code.ImageUri", "CodeUri", "CodeUri.Key", "ImageUri"];
+
+fn aws_template_code(ev: &Evaluator<'_>, res: &Resource) -> bool {
+    let inline = ["Code.ZipFile", "InlineCode"]
+        .iter()
+        .filter_map(|p| ev.property(res, p))
+        .any(|v| v.display().contains("SECRETS_MANAGER_ENDPOINT"));
+    inline || CODE_NAMING.iter().filter_map(|p| ev.property(res, p)).any(|v| names_rotation_template(&v.display()))
+}
+
+/// AWS's rotation templates are named `SecretsManager<Engine>Rotation<Kind>` (for example
+/// `SecretsManagerRDSPostgreSQLRotationSingleUser`, `SecretsManagerRotationTemplate`).
+fn names_rotation_template(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("secretsmanager").any(|(at, word)| {
+        let rest = &lower[at + word.len()..];
+        let name: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+        name.contains("rotation")
+    })
 }
 
 /// `VpcConfig` → attachment. Empty subnet lists mean "not in a VPC" (DOMAIN.md §1.3).
@@ -273,6 +355,8 @@ fn hosted_function(schedule: &Resource, hosted: &Value) -> RotationFunction {
         host: Host::RegionalDefault,
         host_span: None,
         host_declared: true,
+        aws_template_code: true,
+        vpc_condition: None,
     }
 }
 
@@ -305,6 +389,8 @@ fn sar_function(ev: &Evaluator<'_>, app: &Resource) -> RotationFunction {
         host,
         host_span,
         host_declared: true,
+        aws_template_code: true,
+        vpc_condition: None,
     }
 }
 
@@ -359,9 +445,16 @@ fn classify_host(template: &Template, value: &Value) -> Host {
     }
     let text = value.display();
     let host = text.trim_start_matches("https://").trim_end_matches('/');
-    let regional =
-        host.starts_with("secretsmanager.") && !host.contains(".vpce.") && !host.starts_with("secretsmanager-fips.");
-    if regional { Host::RegionalDefault } else { Host::Other(value.clone()) }
+    if host.contains(".vpce.") {
+        return Host::Other(value.clone());
+    }
+    if host.starts_with("secretsmanager.") {
+        Host::RegionalDefault
+    } else if host.starts_with("secretsmanager-fips.") {
+        Host::Fips
+    } else {
+        Host::Other(value.clone())
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,15 @@
 //! [`RotationFunction`]: its placement (VPC or not, subnets, security groups) and the Secrets
 //! Manager host it calls. Functions that no linted template defines are [`ExternalFunction`]s.
 
+mod extra_api;
 mod functions;
 mod targets;
 mod values;
 
+pub use extra_api::{Master, master_secret};
 pub use functions::{
     ExternalFunction, FunctionKind, Host, LAMBDA, ROTATION_SCHEDULE, RotationFunction, Rotations, SAM_APPLICATION,
     SAM_FUNCTION, Schedule, VPC_ENDPOINT, VpcAttachment, discover, permitted_functions,
 };
-pub use targets::{Link, SecretLinks, Target, TargetFamily, target_of, unseen_target};
+pub use targets::{Link, SecretLinks, Target, TargetFamily, read_types as target_read_types, target_of, unseen_target};
 pub use values::{references_of_type, split_comma_list};

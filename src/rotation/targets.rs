@@ -16,25 +16,58 @@ pub enum TargetFamily {
     RdsInstance,
     RdsCluster,
     Redshift,
+    /// A Redshift Serverless workgroup (a namespace is reached through its workgroup).
+    RedshiftServerless,
     DocDbCluster,
     DocDbInstance,
+    DocDbElastic,
+    /// An RDS Proxy, when the secret's `host` is the proxy's endpoint.
+    RdsProxy,
+}
+
+/// Every resource type a target can be, with its family.
+const FAMILIES: &[(&str, TargetFamily)] = &[
+    ("AWS::RDS::DBInstance", TargetFamily::RdsInstance),
+    ("AWS::RDS::DBCluster", TargetFamily::RdsCluster),
+    ("AWS::Redshift::Cluster", TargetFamily::Redshift),
+    ("AWS::DocDB::DBCluster", TargetFamily::DocDbCluster),
+    ("AWS::DocDB::DBInstance", TargetFamily::DocDbInstance),
+    ("AWS::RedshiftServerless::Workgroup", TargetFamily::RedshiftServerless),
+    ("AWS::RedshiftServerless::Namespace", TargetFamily::RedshiftServerless),
+    ("AWS::DocDBElastic::Cluster", TargetFamily::DocDbElastic),
+    ("AWS::RDS::DBProxy", TargetFamily::RdsProxy),
+];
+
+/// Subnet groups, read for the subnets of a target that names one.
+const SUBNET_GROUPS: &[&str] =
+    &["AWS::RDS::DBSubnetGroup", "AWS::Redshift::ClusterSubnetGroup", "AWS::DocDB::DBSubnetGroup"];
+
+/// Every resource type the target model reads (condition scenarios vary their conditions).
+pub fn read_types() -> impl Iterator<Item = &'static str> {
+    FAMILIES.iter().map(|(t, _)| *t).chain(SUBNET_GROUPS.iter().copied()).chain([ATTACHMENT])
 }
 
 impl TargetFamily {
     fn of(type_name: &str) -> Option<TargetFamily> {
-        Some(match type_name {
-            "AWS::RDS::DBInstance" => TargetFamily::RdsInstance,
-            "AWS::RDS::DBCluster" => TargetFamily::RdsCluster,
-            "AWS::Redshift::Cluster" => TargetFamily::Redshift,
-            "AWS::DocDB::DBCluster" => TargetFamily::DocDbCluster,
-            "AWS::DocDB::DBInstance" => TargetFamily::DocDbInstance,
-            _ => return None,
-        })
+        FAMILIES.iter().find(|(t, _)| *t == type_name).map(|(_, f)| *f)
     }
 
-    /// DocumentDB has no public endpoint (DOMAIN.md §2.4).
+    /// DocumentDB (elastic clusters too) has no public endpoint, and an RDS Proxy cannot be
+    /// publicly accessible.
     pub fn never_public(self) -> bool {
-        matches!(self, TargetFamily::DocDbCluster | TargetFamily::DocDbInstance)
+        matches!(
+            self,
+            TargetFamily::DocDbCluster
+                | TargetFamily::DocDbInstance
+                | TargetFamily::DocDbElastic
+                | TargetFamily::RdsProxy
+        )
+    }
+
+    /// `PubliclyAccessible` when omitted, if it does not depend on the VPC: false for Redshift
+    /// clusters and Redshift Serverless workgroups.
+    pub fn private_by_default(self) -> bool {
+        matches!(self, TargetFamily::Redshift | TargetFamily::RedshiftServerless)
     }
 }
 
@@ -94,7 +127,9 @@ impl SecretLinks {
             }
         }
         for db in template.resources.iter().filter(|r| TargetFamily::of(&r.type_name).is_some()) {
-            for property in ["MasterUserPassword", "MasterUsername"] {
+            for property in
+                ["MasterUserPassword", "MasterUsername", "AdminUserPassword", "AdminUsername", "AdminUserName"]
+            {
                 let Some(v) = ev.property(db, property) else { continue };
                 if !v.display().contains("{{resolve:secretsmanager:") {
                     continue;
@@ -123,13 +158,18 @@ pub fn target_of(ev: &Evaluator<'_>, links: &SecretLinks, schedule: &Schedule) -
     if let Some(db) = attached {
         return read_target(ev, db, Link::Attachment);
     }
-    if let Some(db) = links.dynamic.get(&secret).and_then(|id| template.resource(id)) {
-        return read_target(ev, db, Link::DynamicReference);
+    // The rotation code connects to the secret's `host` (an attachment overwrites it, a dynamic
+    // reference does not): a proxy endpoint there is what the function reaches.
+    let secret_res = template.resource(&secret);
+    let text =
+        secret_res.and_then(|r| ev.property(r, "SecretString").or_else(|| ev.property(r, "GenerateSecretString")));
+    if let Some(host) = text.and_then(|t| first_database_reference(template, &t))
+        && let Some(target) = template.resource(&host).and_then(|r| read_target(ev, r, Link::HostInSecret))
+    {
+        return Some(target);
     }
-    let secret_res = template.resource(&secret)?;
-    let text = ev.property(secret_res, "SecretString").or_else(|| ev.property(secret_res, "GenerateSecretString"))?;
-    let host = first_database_reference(template, &text)?;
-    read_target(ev, template.resource(&host)?, Link::HostInSecret)
+    let db = links.dynamic.get(&secret).and_then(|id| template.resource(id))?;
+    read_target(ev, db, Link::DynamicReference)
 }
 
 /// The `TargetId` of the schedule's SecretTargetAttachment when it names no resource of this
@@ -178,7 +218,7 @@ fn first_database_reference(template: &Template, value: &Value) -> Option<String
     while let Some(v) = stack.pop() {
         match &v.kind {
             ValueKind::GetAtt { resource, attribute }
-                if attribute.starts_with("Endpoint")
+                if attribute.contains("Endpoint")
                     && template.resource(resource).is_some_and(|r| TargetFamily::of(&r.type_name).is_some()) =>
             {
                 return Some(resource.clone());
@@ -204,32 +244,55 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
         .filter(|c| {
             matches!(TargetFamily::of(&c.type_name), Some(TargetFamily::RdsCluster | TargetFamily::DocDbCluster))
         });
-    let net = cluster.unwrap_or(db);
-    let engine =
-        ev.property(db, "Engine").or_else(|| ev.property(net, "Engine")).and_then(|v| v.as_str().map(str::to_owned));
+    let net = cluster.or_else(|| serverless_workgroup(ev, db)).unwrap_or(db);
+    let engine = ["Engine", "EngineFamily"]
+        .iter()
+        .find_map(|p| ev.property(db, p).or_else(|| ev.property(net, p)))
+        .and_then(|v| v.as_str().map(str::to_owned));
     let port = ev
         .property(net, "Port")
         .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
         .or_else(|| attributes::default_db_port(&net.type_name, engine.as_deref()));
-    let (group_property, sg_property) = match TargetFamily::of(&net.type_name).unwrap_or(family) {
+    let (subnets_property, sg_property) = match TargetFamily::of(&net.type_name).unwrap_or(family) {
         TargetFamily::RdsInstance => ("DBSubnetGroupName", "VPCSecurityGroups"),
         TargetFamily::Redshift => ("ClusterSubnetGroupName", "VpcSecurityGroupIds"),
+        TargetFamily::RedshiftServerless => ("SubnetIds", "SecurityGroupIds"),
+        TargetFamily::DocDbElastic => ("SubnetIds", "VpcSecurityGroupIds"),
+        TargetFamily::RdsProxy => ("VpcSubnetIds", "VpcSecurityGroupIds"),
         _ => ("DBSubnetGroupName", "VpcSecurityGroupIds"),
     };
-    let subnet_group = ev.property(net, group_property).and_then(|v| match v.kind {
-        ValueKind::Ref(id) => Some(id),
-        _ => None,
-    });
-    let subnets = subnet_group
-        .as_deref()
-        .and_then(|g| template.resource(g))
-        .and_then(|g| ev.property(g, "SubnetIds"))
-        .and_then(|v| v.as_list().map(<[Value]>::to_vec))
-        .unwrap_or_default();
+    let subnets_value = ev.property(net, subnets_property);
+    let (subnet_group, subnets) = if subnets_property.ends_with("SubnetIds") {
+        (None, subnets_value.as_ref().and_then(|v| v.as_list()).map(<[Value]>::to_vec).unwrap_or_default())
+    } else {
+        let group = subnets_value.and_then(|v| match v.kind {
+            ValueKind::Ref(id) => Some(id),
+            _ => None,
+        });
+        let subnets = group
+            .as_deref()
+            .and_then(|g| template.resource(g))
+            .and_then(|g| ev.property(g, "SubnetIds"))
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default();
+        (group, subnets)
+    };
+    let family = TargetFamily::of(&net.type_name).unwrap_or(family);
     let sg_value = ev.property(net, sg_property);
     let security_groups = sg_value.as_ref().and_then(|v| v.as_list()).map(<[Value]>::to_vec).unwrap_or_default();
     let security_groups_span = sg_value.map_or(net.key_span, |v| v.span);
-    let publicly_accessible = ev.property(db, "PubliclyAccessible").and_then(|v| v.as_bool());
+    let aurora = net.type_name == "AWS::RDS::DBCluster"
+        && ev
+            .property(net, "Engine")
+            .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
+            .is_some_and(|e| e.starts_with("aurora"));
+    let publicly_accessible = if aurora {
+        aurora_public(ev, &net.logical_id)
+    } else {
+        ev.property(net, "PubliclyAccessible")
+            .or_else(|| ev.property(db, "PubliclyAccessible"))
+            .and_then(|v| v.as_bool())
+    };
     let managed_password = ["ManageMasterUserPassword", "ManageMasterPassword"]
         .iter()
         .any(|p| ev.property(net, p).and_then(|v| v.as_bool()) == Some(true));
@@ -248,6 +311,44 @@ fn read_target(ev: &Evaluator<'_>, db: &Resource, link: Link) -> Option<Target> 
         publicly_accessible,
         managed_password,
     })
+}
+
+/// The workgroup of a Redshift Serverless namespace: the one whose `NamespaceName` is the
+/// namespace's (by `Ref` or the same literal name). The workgroup holds the network settings.
+fn serverless_workgroup<'t>(ev: &Evaluator<'t>, namespace: &Resource) -> Option<&'t Resource> {
+    if namespace.type_name != "AWS::RedshiftServerless::Namespace" {
+        return None;
+    }
+    let name = ev.property(namespace, "NamespaceName").map(|v| v.display());
+    ev.template().resources_of_type("AWS::RedshiftServerless::Workgroup").find(|w| {
+        ev.property(w, "NamespaceName").is_some_and(|v| match &v.kind {
+            ValueKind::Ref(id) => *id == namespace.logical_id,
+            _ => name.as_deref() == Some(v.display().as_str()),
+        })
+    })
+}
+
+/// An Aurora cluster is public only through its instances: `PubliclyAccessible` belongs to each
+/// `AWS::RDS::DBInstance`, the cluster's own property applies only to Multi-AZ DB clusters (RDS
+/// API, `DBCluster.PubliclyAccessible`). `Some(true)` when an instance says true, `Some(false)`
+/// when every instance says false, `None` (the VPC default decides) otherwise.
+fn aurora_public(ev: &Evaluator<'_>, cluster: &str) -> Option<bool> {
+    let template = ev.template();
+    let values: Vec<Option<bool>> = template
+        .resources_of_type("AWS::RDS::DBInstance")
+        .filter(|i| {
+            ev.property(i, "DBClusterIdentifier")
+                .is_some_and(|v| matches!(&v.kind, ValueKind::Ref(id) if id == cluster))
+        })
+        .map(|i| ev.property(i, "PubliclyAccessible").and_then(|v| v.as_bool()))
+        .collect();
+    if values.contains(&Some(true)) {
+        Some(true)
+    } else if !values.is_empty() && values.iter().all(|v| *v == Some(false)) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

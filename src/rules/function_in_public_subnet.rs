@@ -1,6 +1,6 @@
 //! RL102 `function-in-public-subnet`: A function subnet sends 0.0.0.0/0 to an internet gateway and no usable endpoint exists.
 
-use super::paths::secrets_manager_blockers;
+use super::paths::secrets_manager_blockers_on_function;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;
@@ -21,7 +21,7 @@ impl Rule for FunctionInPublicSubnet {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(
+        secrets_manager_blockers_on_function(
             cx,
             &META,
             |b| matches!(b, Blocker::PublicSubnet { .. }),
@@ -35,5 +35,12 @@ mod tests {
     #[test]
     fn fixtures() {
         crate::rules::harness::run_fixtures(&super::FunctionInPublicSubnet);
+    }
+
+    /// RULES.md: RL102 is a function-level verdict; the route is on the path.
+    #[test]
+    fn resource_is_the_rotation_function() {
+        let resources = crate::rules::harness::resources_of("RL102", "fail/function-in-public-subnet.yaml");
+        assert_eq!(resources, ["RotationFunction"]);
     }
 }

@@ -74,3 +74,12 @@ pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The `resource` (RULES.md JSON contract) of every finding of `id` on a fixture.
+#[expect(clippy::unwrap_used, reason = "test harness: failing loudly is the point")]
+pub fn resources_of(id: &str, fixture: &str) -> Vec<String> {
+    let path = Path::new("testdata").join(id).join(fixture);
+    let outcome =
+        lint::lint_paths(std::slice::from_ref(&path), &Options { threads: Some(1), ..Options::default() }).unwrap();
+    outcome.diagnostics.iter().filter(|d| d.rule == id).filter_map(|d| d.primary.resource.clone()).collect()
+}

@@ -24,7 +24,7 @@ impl Rule for MissingEndpointVariable {
             .rotations
             .functions
             .iter()
-            .filter(|f| f.is_custom() && !f.host_declared)
+            .filter(|f| f.is_custom() && !f.host_declared && f.aws_template_code)
             .map(|f| {
                 Diagnostic::new(
                     META.id,

@@ -29,6 +29,8 @@ mod input_limit;
 mod missing_endpoint_variable;
 mod missing_invoke_permission;
 mod missing_vpc_execution_permissions;
+mod nacl_blocks_https;
+mod nacl_blocks_target;
 mod nat_exposure;
 mod nat_without_internet;
 mod no_secrets_manager_path;
@@ -36,6 +38,7 @@ mod parse_error;
 mod partial_subnet_path;
 pub mod paths;
 mod private_target_function_outside_vpc;
+mod public_target_allowlist;
 mod public_target_not_reachable;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
@@ -97,12 +100,15 @@ pub static ALL: &[&dyn Rule] = &[
     &endpoint_without_subnets::EndpointWithoutSubnets,
     &duplicate_private_dns_endpoint::DuplicatePrivateDnsEndpoint,
     &extra_api_unreachable::ExtraApiUnreachable,
+    &nacl_blocks_https::NaclBlocksHttps,
     &private_target_function_outside_vpc::PrivateTargetFunctionOutsideVpc,
     &function_target_vpc_mismatch::FunctionTargetVpcMismatch,
     &target_sg_blocks_function::TargetSgBlocksFunction,
     &function_egress_blocks_target::FunctionEgressBlocksTarget,
     &public_target_not_reachable::PublicTargetNotReachable,
     &shared_sg_without_self_rule::SharedSgWithoutSelfRule,
+    &nacl_blocks_target::NaclBlocksTarget,
+    &public_target_allowlist::PublicTargetAllowlist,
     &hosted_rotation_missing_transform::HostedRotationMissingTransform,
     &rotation_function_conflict::RotationFunctionConflict,
     &missing_invoke_permission::MissingInvokePermission,

@@ -36,4 +36,13 @@ mod tests {
     fn fixtures() {
         crate::rules::harness::run_fixtures(&super::NatWithoutInternet);
     }
+
+    /// RULES.md: RL103 names the NAT gateway whose placement must change.
+    #[test]
+    fn resource_is_the_nat_gateway() {
+        for fixture in ["fail/nat-in-private-subnet.yaml", "fail/regional-nat-no-igw.yaml", "fail/private-nat.yaml"] {
+            let resources = crate::rules::harness::resources_of("RL103", fixture);
+            assert!(!resources.is_empty() && resources.iter().all(|r| r == "NatGateway"), "{fixture}: {resources:?}");
+        }
+    }
 }

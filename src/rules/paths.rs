@@ -70,11 +70,13 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::FunctionEgressBlocks { groups: g, to } => {
             format!("the function's security groups ({}) allow no tcp/443 egress to {to}", groups(g))
         }
-        Blocker::NaclBlocks { nacl, subnet, egress, ports, .. } => format!(
-            "network ACL `{nacl}` of subnet `{subnet}` denies {} tcp {}-{}",
+        Blocker::NaclBlocks { nacl, subnet, egress, ports, entry } => format!(
+            "network ACL `{nacl}` of subnet `{subnet}` {} {} tcp/{}",
+            entry
+                .as_ref()
+                .map_or_else(|| "has no entry that allows".to_owned(), |e| format!("denies, by entry `{e}`,")),
             if *egress { "outbound" } else { "inbound" },
-            ports.0,
-            ports.1
+            if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) }
         ),
         Blocker::EndpointPolicyDenies { endpoint, actions } => {
             format!("the policy of endpoint `{endpoint}` does not allow {}", actions.join(", "))
@@ -97,16 +99,16 @@ pub fn blocker_text(b: &Blocker) -> String {
             ),
             None => format!("the function is in VPC `{function_vpc}` and the database is not"),
         },
-        Blocker::TargetSgBlocks { groups: g, port } => format!(
+        Blocker::TargetSgBlocks { groups: g, port, shared: None } => format!(
             "the database's security groups ({}) admit tcp/{port} neither from the function's security groups nor from its subnets",
             groups(g)
+        ),
+        Blocker::TargetSgBlocks { port, shared: Some(group), .. } => format!(
+            "function and database share security group `{group}`, which has no self-referencing ingress for tcp/{port}, and nothing else admits the function"
         ),
         Blocker::FunctionEgressBlocksTarget { groups: g, port } => {
             format!("the function's security groups ({}) allow no tcp/{port} egress to the database", groups(g))
         }
-        Blocker::SharedSgWithoutSelfRule { group, port } => format!(
-            "function and database share security group `{group}`, which has no self-referencing ingress for tcp/{port}"
-        ),
         Blocker::PrivateTarget(PrivateWhy::NotPublic) => {
             "the database is not publicly accessible, and the function is not in a VPC".to_owned()
         }
@@ -114,8 +116,11 @@ pub fn blocker_text(b: &Blocker) -> String {
             "the database's subnet `{subnet}` does not route 0.0.0.0/0 to an attached internet gateway, and the function is not in a VPC"
         ),
         Blocker::PublicTargetSgClosed { groups: g, port } => format!(
-            "the database is public but its security groups ({}) do not admit tcp/{port} from the internet, where the function's traffic comes from",
+            "the database is public but its security groups ({}) admit tcp/{port} only from security groups or private addresses, and a function outside a VPC connects from AWS-owned public addresses",
             groups(g)
+        ),
+        Blocker::PublicTargetAllowlist { group, port, .. } => format!(
+            "the database is public but security group `{group}` admits tcp/{port} only from specific public CIDRs; a function outside a VPC connects from AWS-owned public addresses that are neither stable nor its own, so this works only if the ranges are AWS's"
         ),
     }
 }
@@ -163,8 +168,8 @@ pub fn unverifiable_text(u: &Unverifiable) -> String {
             let value = unseen.value.display();
             format!("the {} `{value}` is not defined in this template; {}", unseen.what, how_to_supply(&unseen.value))
         }
-        Unverifiable::Egress { route, target } => format!(
-            "route `{route}` sends 0.0.0.0/0 to {} `{}`, whose onward path a template cannot show",
+        Unverifiable::Egress { route, destination, target } => format!(
+            "route `{route}` sends {destination} to {} `{}`, whose onward path a template cannot show",
             target.kind(),
             target.name()
         ),
@@ -182,6 +187,27 @@ pub fn secrets_manager_blockers(
     matches: fn(&Blocker) -> bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
+    sm_blockers(cx, meta, matches, false, help)
+}
+
+/// As [`secrets_manager_blockers`], but the finding sits on the function (RL102: what must change
+/// is where the function runs; the route stays on the path).
+pub fn secrets_manager_blockers_on_function(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    sm_blockers(cx, meta, matches, true, help)
+}
+
+fn sm_blockers(
+    cx: &super::Context<'_>,
+    meta: &'static super::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    on_function: bool,
+    help: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
     let Some(facts) = cx.facts else { return Vec::new() };
     let mut out: Vec<Diagnostic> = Vec::new();
@@ -190,7 +216,8 @@ pub fn secrets_manager_blockers(
         let mut seen = Vec::new();
         for (subnet, outcome) in &report.per_subnet {
             let Some(blocker) = outcome.blocker().filter(|b| matches(b)) else { continue };
-            let (resource, span) = blocker.primary(&facts.network).unwrap_or_else(|| (f.id.clone(), function_span(f)));
+            let on_f = (f.id.clone(), function_span(f));
+            let (resource, span) = if on_function { on_f } else { blocker.primary(&facts.network).unwrap_or(on_f) };
             if seen.contains(&(resource.clone(), span)) {
                 continue;
             }
@@ -261,8 +288,10 @@ pub fn target_blockers(
                 cx.file,
                 span,
                 format!(
-                    "rotation function `{}` cannot reach database `{}`{port}: {}",
+                    "rotation function `{}` {} database `{}`{port}: {}",
                     f.id,
+                    // A warning is about a path that may work today (RL208).
+                    if meta.level == crate::diagnostic::Level::Warning { "may fail to reach" } else { "cannot reach" },
                     target.id,
                     blocker_text(blocker)
                 ),

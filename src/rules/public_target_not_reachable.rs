@@ -10,8 +10,8 @@ pub struct PublicTargetNotReachable;
 static META: RuleMeta = RuleMeta {
     id: "RL205",
     name: "public-target-not-reachable",
-    level: Level::Warning,
-    summary: "The function is outside a VPC and the public target's security groups do not admit the internet",
+    level: Level::Error,
+    summary: "The function is outside a VPC and the public target admits its port only from security groups or private addresses",
     docs: include_str!("../../rules/RL205.md"),
 };
 

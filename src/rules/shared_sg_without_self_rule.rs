@@ -1,9 +1,9 @@
-//! RL206 `shared-sg-without-self-rule`: Function and target share one custom security group that has no self-referencing ingress.
+//! RL206 `shared-sg-without-self-rule`: function and target share a custom security group without a self-referencing ingress rule, and something else admits the function today.
 
-use super::paths::target_blockers;
+use super::paths::function_path;
 use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
-use crate::network::Blocker;
+use crate::diagnostic::{Diagnostic, Level, Location};
+use crate::network::SgKey;
 
 pub struct SharedSgWithoutSelfRule;
 
@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     id: "RL206",
     name: "shared-sg-without-self-rule",
     level: Level::Warning,
-    summary: "Function and target share one custom security group that has no self-referencing ingress",
+    summary: "Function and target share a custom security group without a self rule; another rule admits the function today",
     docs: include_str!("../../rules/RL206.md"),
 };
 
@@ -21,13 +21,39 @@ impl Rule for SharedSgWithoutSelfRule {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        target_blockers(
-            cx,
-            &META,
-            |b| matches!(b, Blocker::SharedSgWithoutSelfRule { .. }),
-            false,
-            "add an AWS::EC2::SecurityGroupIngress with SourceSecurityGroupId equal to the group itself for the database port",
-        )
+        let Some(facts) = cx.facts else { return Vec::new() };
+        let mut out = Vec::new();
+        for (f, ff) in facts.functions() {
+            let (Some(report), Some(target)) = (&ff.target_path, &ff.target) else { continue };
+            let Some(fragile) = report.fragile.first() else { continue };
+            let Some(group) = facts.network.security_groups.get(&SgKey::Group(fragile.group.clone())) else {
+                continue;
+            };
+            let mut related = function_path(cx.file, f, &fragile.hops);
+            related.push(Location {
+                file: cx.file,
+                span: target.key_span,
+                resource: Some(target.id.clone()),
+                message: format!("database `{}` ({})", target.id, target.type_name),
+            });
+            out.push(
+                Diagnostic::new(
+                    META.id,
+                    META.level,
+                    cx.file,
+                    group.meta.key_span,
+                    format!(
+                        "rotation function `{}` and database `{}` share security group `{}`, which has no self-referencing ingress for tcp/{}; the database admits the function today only through another rule",
+                        f.id, target.id, fragile.group, fragile.port
+                    ),
+                )
+                .resource(&fragile.group)
+                .label("shared group without a self-referencing rule")
+                .related_all(related)
+                .help("add an AWS::EC2::SecurityGroupIngress with SourceSecurityGroupId equal to the group itself for the database port"),
+            );
+        }
+        out
     }
 }
 

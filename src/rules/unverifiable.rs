@@ -5,7 +5,7 @@ use super::paths::{function_span, how_to_supply, locations, unverifiable_text};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Outcome, Unverifiable};
-use crate::rotation::VpcAttachment;
+use crate::rotation::{Master, VpcAttachment};
 
 pub struct UnverifiableNetwork;
 pub struct UnverifiableEgress;
@@ -51,6 +51,27 @@ impl Rule for UnverifiableNetwork {
                     )
                     .resource(&f.id)
                     .label("database not visible in the linted templates"),
+                );
+            }
+            if let Some(Master::Unseen { service, value }) = &ff.master
+                && super::extra_api_unreachable::missing_path(facts, f, ff, service).is_some()
+            {
+                out.push(
+                    Diagnostic::new(
+                        NETWORK.id,
+                        NETWORK.level,
+                        cx.file,
+                        value.span,
+                        format!(
+                            "cannot tell whether rotation function `{}` calls the {service} API: its master secret `{}` is not defined in this template, and if {} manages it, the rotation needs a NAT path or a `{service}` interface endpoint, which its VPC lacks; {}",
+                            f.id,
+                            value.display(),
+                            if *service == "rds" { "RDS" } else { "Redshift" },
+                            how_to_supply(value)
+                        ),
+                    )
+                    .resource(&f.id)
+                    .label("master secret not visible in the linted templates"),
                 );
             }
             let VpcAttachment::Undecided(value) = &f.vpc else { continue };

@@ -7,8 +7,9 @@
 pub fn default_db_port(type_name: &str, engine: Option<&str>) -> Option<u16> {
     match type_name {
         "AWS::Redshift::Cluster" | "AWS::RedshiftServerless::Workgroup" => return Some(5439),
-        "AWS::DocDB::DBCluster" | "AWS::DocDB::DBInstance" => return Some(27017),
-        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {}
+        "AWS::DocDB::DBCluster" | "AWS::DocDB::DBInstance" | "AWS::DocDBElastic::Cluster" => return Some(27017),
+        // A proxy's `EngineFamily` (MYSQL, POSTGRESQL, SQLSERVER) stands for the engine.
+        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" | "AWS::RDS::DBProxy" => {}
         _ => return None,
     }
     let engine = engine?.to_ascii_lowercase();

@@ -20,6 +20,7 @@
 //!     "type": "AWS::Lambda::Function",
 //!     "rotation_type": "PostgreSQLSingleUser" or null,        // hosted rotation only
 //!     "in_vpc": true | false | null,                           // null: attachment undecided
+//!     "in_vpc_when": null | {"condition": "UseVpc", "value": true}, // placement written as Fn::If
 //!     "secrets_manager": Verdict,
 //!     "target": null | {
 //!       "id": "Database", "type": "AWS::RDS::DBInstance",
@@ -88,8 +89,16 @@ pub struct Function {
     pub type_name: String,
     pub rotation_type: Option<String>,
     pub in_vpc: Option<bool>,
+    /// The placement is an `Fn::If`: in a VPC only when `condition` is `value`.
+    pub in_vpc_when: Option<InVpcWhen>,
     pub secrets_manager: Verdict,
     pub target: Option<Target>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct InVpcWhen {
+    pub condition: String,
+    pub value: bool,
 }
 
 #[derive(Serialize, Debug)]
@@ -210,6 +219,9 @@ impl Report {
             fix(&mut f.function);
             fix(&mut f.type_name);
             fix_opt(&mut f.rotation_type);
+            if let Some(when) = &mut f.in_vpc_when {
+                fix(&mut when.condition);
+            }
             fix_verdict(&mut f.secrets_manager);
             if let Some(t) = &mut f.target {
                 fix(&mut t.id);
@@ -264,6 +276,7 @@ impl Resolver<'_> {
                 _ => None,
             },
             in_vpc,
+            in_vpc_when: f.vpc_condition.as_ref().map(|(c, v)| InVpcWhen { condition: c.clone(), value: *v }),
             secrets_manager: self.secrets_manager(p),
             target: self.target(p),
         }

@@ -21,10 +21,12 @@ pub fn render(report: &Report) -> String {
 }
 
 fn function(out: &mut String, f: &Function) {
-    let placement = match f.in_vpc {
-        Some(true) => "in a VPC",
-        Some(false) => "not in a VPC",
-        None => "VPC attachment undecided",
+    // A placement written as `Fn::If` is stated as findings state conditions.
+    let placement = match (&f.in_vpc_when, f.in_vpc) {
+        (Some(when), _) => format!("in a VPC only when `{}` is {}", when.condition, when.value),
+        (None, Some(true)) => "in a VPC".to_owned(),
+        (None, Some(false)) => "not in a VPC".to_owned(),
+        (None, None) => "VPC attachment undecided".to_owned(),
     };
     let kind = match &f.rotation_type {
         Some(t) => format!("{} {t}", kind_phrase(f.kind)),
