@@ -32,7 +32,8 @@ fn relevant(type_name: &str) -> bool {
 }
 
 /// The conditions to vary: those used by relevant resources (their `Condition` or an `Fn::If`
-/// inside), except conditions the user's parameter values already decide.
+/// inside, SAM `Globals.Function` included), except conditions the user's parameter values
+/// already decide.
 pub fn varied_conditions(template: &Template, base: &Evaluator<'_>, user_parameters: bool) -> Vec<String> {
     let mut used = BTreeSet::new();
     for res in template.resources.iter().filter(|r| relevant(&r.type_name)) {
@@ -40,6 +41,10 @@ pub fn varied_conditions(template: &Template, base: &Evaluator<'_>, user_paramet
             used.insert(name.clone());
         }
         collect_if_conditions(&template.tree, res.node, &mut used);
+    }
+    // SAM `Globals.Function` is part of every serverless function's properties.
+    if let Some(globals) = template.globals_function {
+        collect_if_conditions(&template.tree, globals, &mut used);
     }
     used.into_iter()
         .filter(|c| template.condition_def(c).is_some())

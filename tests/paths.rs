@@ -226,3 +226,10 @@ fn conditional_placement_names_the_condition() {
     let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(doc["functions"][0]["in_vpc_when"], serde_json::json!({"condition": "InVpc", "value": true}));
 }
+
+#[test]
+fn conditional_placement_from_sam_globals_names_the_condition() {
+    let fixture = "testdata/RL101/fail/conditional-globals-vpc-config.yaml";
+    let (_, text, _) = paths(&[fixture]);
+    assert!(text.contains("in a VPC only when `InVpc` is true)"), "{text}");
+}

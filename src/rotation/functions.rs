@@ -203,7 +203,8 @@ fn schedule_function(
         let id = schedule.logical_id.clone();
         found.entry(id.clone()).or_insert_with(|| {
             let mut f = hosted_function(schedule, &hosted);
-            f.vpc_condition = placement_condition(template, schedule, &["HostedRotationLambda", "VpcSubnetIds"]);
+            f.vpc_condition =
+                placement_condition(template, schedule.properties, &["HostedRotationLambda", "VpcSubnetIds"]);
             f
         });
         return Some(id);
@@ -223,7 +224,7 @@ fn schedule_function(
         LAMBDA | SAM_FUNCTION => custom_function(ev, res),
         SAM_APPLICATION => {
             let mut f = sar_function(ev, res);
-            f.vpc_condition = placement_condition(template, res, &["Parameters", "vpcSubnetIds"]);
+            f.vpc_condition = placement_condition(template, res.properties, &["Parameters", "vpcSubnetIds"]);
             f
         }
         _ => {
@@ -259,16 +260,24 @@ fn custom_function(ev: &Evaluator<'_>, res: &Resource) -> RotationFunction {
         host_span,
         host_declared,
         aws_template_code: aws_template_code(ev, res),
-        vpc_condition: placement_condition(ev.template(), res, &["VpcConfig"])
-            .or_else(|| placement_condition(ev.template(), res, &["VpcConfig", "SubnetIds"])),
+        vpc_condition: function_placement_condition(ev.template(), res),
     }
+}
+
+/// Where a function's `VpcConfig` (its own, or SAM `Globals.Function`'s when it has none) is an
+/// `Fn::If`. (A resource `Condition` decides whether the function exists, not where it runs.)
+fn function_placement_condition(template: &Template, res: &Resource) -> Option<(String, bool)> {
+    let own = res.properties.and_then(|p| template.tree.get(p, "VpcConfig"));
+    let from = if own.is_some() { res.properties } else { crate::template::sam_globals_for(template, res) };
+    placement_condition(template, from, &["VpcConfig"])
+        .or_else(|| placement_condition(template, from, &["VpcConfig", "SubnetIds"]))
 }
 
 /// The condition of an `Fn::If` written at `Properties.<path>`, with the value that gives a
 /// placement in a VPC (the branch that is not `AWS::NoValue` or empty).
-fn placement_condition(template: &Template, res: &Resource, path: &[&str]) -> Option<(String, bool)> {
+fn placement_condition(template: &Template, properties: Option<NodeId>, path: &[&str]) -> Option<(String, bool)> {
     let tree = &template.tree;
-    let mut node = res.properties?;
+    let mut node = properties?;
     for key in path {
         node = tree.get_pair(node, key)?.value;
     }

@@ -19,6 +19,7 @@ pub use graft::{Graft, NodeShift};
 pub use model::{
     ConditionDef, Output, PSEUDO_PARAMETERS, Parameter, Resource, SAM_TRANSFORM, Template, is_pseudo_parameter,
 };
+pub use sam::globals_for as sam_globals_for;
 pub use value::{Value, ValueKind};
 
 /// Test helper: a template from YAML or JSON text.

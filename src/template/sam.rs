@@ -14,7 +14,7 @@ use super::value::{Value, ValueKind};
 pub(crate) const SERVERLESS_FUNCTION: &str = "AWS::Serverless::Function";
 
 /// `Globals.Function` when it applies to the resource.
-pub(crate) fn globals_for(template: &Template, res: &Resource) -> Option<NodeId> {
+pub fn globals_for(template: &Template, res: &Resource) -> Option<NodeId> {
     (res.type_name == SERVERLESS_FUNCTION).then_some(template.globals_function).flatten()
 }
 
