@@ -22,7 +22,7 @@ use crate::source::line_index::LineIndex;
 use crate::source::tree::Span;
 use crate::source::{self, Limits};
 use crate::suppress;
-use crate::template::{Graft, Template};
+use crate::template::{Evaluator, Graft, RotationLinks, Template};
 use crate::world::{self, Export, Exports, NameIndex};
 
 /// One linted file as the report layer needs it.
@@ -143,13 +143,15 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         let scanned: Vec<Option<Scanned>> = candidates.par_iter().map(|c| scan(c, options)).collect();
         let (files, marks): (Vec<&Candidate>, Vec<Scanned>) =
             candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).unzip();
-        let run = Run {
+        let mut run = Run {
             files: &files,
             options,
             by_canonical_path: OnceLock::new(),
             nested_children: std::sync::Mutex::default(),
             nested_budget: KeepBudget(AtomicUsize::new(KeepBudget::NESTED_BYTES)),
+            rotation_links: BTreeMap::new(),
         };
+        run.rotation_links = run.link_literal_arns(&marks);
         let cross_stack = marks.iter().any(|m| m.imports) && marks.iter().any(|m| m.exports);
         if cross_stack {
             run.lint_cross_stack(&marks)
@@ -185,6 +187,10 @@ struct Scanned {
     imports: bool,
     /// Mentions `Export`: its exports are collected while it is linted.
     exports: bool,
+    /// May name its rotation function by a literal ARN (`RotationLambdaARN` and `:function:`).
+    literal_arn: bool,
+    /// May name a function (`FunctionName`, or a rotation app's `functionName`).
+    names_function: bool,
 }
 
 /// `None` for a walked file that is not a template.
@@ -201,6 +207,8 @@ fn scan(candidate: &Candidate, options: &Options) -> Option<Scanned> {
     Some(Scanned {
         imports: discover::contains(&bytes, b"ImportValue"),
         exports: discover::contains(&bytes, b"Export"),
+        literal_arn: discover::contains(&bytes, b"RotationLambdaARN") && discover::contains(&bytes, b":function:"),
+        names_function: discover::contains(&bytes, b"unctionName"),
     })
 }
 
@@ -302,6 +310,8 @@ struct Run<'a> {
     nested_children: std::sync::Mutex<BTreeMap<usize, Arc<OnceLock<NestedChild>>>>,
     /// Source bytes of nested children kept parsed ([`KeepBudget::NESTED_BYTES`]).
     nested_budget: KeepBudget,
+    /// Rotation functions linked across files by literal ARN, by file index.
+    rotation_links: BTreeMap<usize, RotationLinks>,
 }
 
 impl Run<'_> {
@@ -418,6 +428,9 @@ impl Run<'_> {
             };
             return (FileResult { file: source_file, diagnostics, paths: Vec::new() }, None);
         };
+        if let Some(links) = self.rotation_links.get(&index) {
+            template.rotation_links = links.clone();
+        }
         let grafts = self.graft_exporters(index, &mut template, world);
         let parameters = parameters_for(&path, options);
         let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
@@ -489,6 +502,64 @@ impl Run<'_> {
             }
             map
         })
+    }
+
+    /// Schedules that name their function by literal ARN (`arn:…:function:NAME`) and the files
+    /// that define a function named NAME. Files that may hold such a schedule (by their bytes)
+    /// are parsed first for the names; a file is read again only when its bytes contain one of
+    /// them, and parsed again only then. Nothing happens in a run without such a schedule.
+    fn link_literal_arns(&self, marks: &[Scanned]) -> BTreeMap<usize, RotationLinks> {
+        let mut links: BTreeMap<usize, RotationLinks> = BTreeMap::new();
+        let referencers: Vec<usize> = (0..self.files.len()).filter(|&i| marks[i].literal_arn).collect();
+        if referencers.is_empty() {
+            return links;
+        }
+        let names_of = |i: usize| -> Vec<String> {
+            let Ok(Prepared { template: Some(template), .. }) = self.read_and_prepare(self.files[i]) else {
+                return Vec::new();
+            };
+            crate::rotation::literal_external_names(&crate::rotation::discover(&Evaluator::new(&template)))
+        };
+        let referenced: Vec<(usize, Vec<String>)> =
+            referencers.par_iter().map(|&i| (i, names_of(i))).filter(|(_, n)| !n.is_empty()).collect();
+        if referenced.is_empty() {
+            return links;
+        }
+        let wanted: std::collections::BTreeSet<&str> =
+            referenced.iter().flat_map(|(_, names)| names.iter().map(String::as_str)).collect();
+        // Which files define a function by one of those names.
+        let namers: Vec<usize> = (0..self.files.len()).filter(|&j| marks[j].names_function).collect();
+        let defined: Vec<(usize, Vec<String>)> = namers
+            .into_par_iter()
+            .filter_map(|j| {
+                let Ok(Read::Bytes(bytes)) = read_regular_file(self.files[j], self.options.limits.max_bytes) else {
+                    return None;
+                };
+                let present: Vec<&str> =
+                    wanted.iter().copied().filter(|n| discover::contains(&bytes, n.as_bytes())).collect();
+                if present.is_empty() {
+                    return None;
+                }
+                let prepared = prepare(&self.files[j].path, &bytes, self.options);
+                let template = prepared.template?;
+                let ev = Evaluator::new(&template);
+                let names: Vec<String> = present
+                    .into_iter()
+                    .filter(|n| crate::rotation::function_named(&ev, n).is_some())
+                    .map(str::to_owned)
+                    .collect();
+                (!names.is_empty()).then_some((j, names))
+            })
+            .collect();
+        for (i, names) in &referenced {
+            for (j, defines) in defined.iter().filter(|(j, _)| j != i) {
+                for name in names.iter().filter(|n| defines.contains(n)) {
+                    links.entry(*i).or_default().defined_elsewhere.insert(name.clone());
+                    links.entry(*j).or_default().scheduled_elsewhere.insert(name.clone());
+                }
+            }
+        }
+        links
     }
 
     /// File `j` as a nested-stack child: parsed by the first parent that needs it and kept for

@@ -272,6 +272,31 @@ fn cross_stack_imports_resolve_when_the_exporting_stack_is_linted_too() {
     assert_eq!((subnet_hop["line"].as_u64(), subnet_hop["column"].as_u64()), (Some(11), Some(3)));
 }
 
+/// A schedule that names its function by literal ARN, and the template that defines a function
+/// with that `FunctionName`: alone, RL903 and nothing; together, the function's verdicts.
+#[test]
+fn a_literal_function_arn_links_templates_of_one_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/literal-arn");
+    let findings = |path: &str| -> Vec<(String, String)> {
+        let (_, stdout, _) = rotlint(&["--format", "json", path]);
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| {
+                let file = f["file"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_owned();
+                (file, f["rule"].as_str().unwrap_or("").to_owned())
+            })
+            .collect()
+    };
+    let schedule_alone = findings(&format!("{dir}/schedule.yaml"));
+    assert_eq!(schedule_alone, vec![("schedule.yaml".to_owned(), "RL903".to_owned())]);
+    assert!(findings(&format!("{dir}/function.yaml")).is_empty());
+    let together = findings(dir);
+    assert_eq!(together, vec![("function.yaml".to_owned(), "RL101".to_owned())], "{together:?}");
+}
+
 /// Nested stacks from local templates: the parent reads `GetAtt Network.Outputs.*` of a child
 /// template linted in the same run, and passes it `Parameters`.
 #[test]

@@ -166,6 +166,21 @@ pub fn discover(ev: &Evaluator<'_>) -> Rotations {
             found.insert(app.logical_id.clone(), sar_function(ev, app));
         }
     }
+    // Linked across templates by a literal ARN: the function here is rotated by a schedule
+    // there (its verdicts are reported here), and a schedule here names a function there.
+    let links = &template.rotation_links;
+    for name in &links.scheduled_elsewhere {
+        let Some(res) = function_named(ev, name).and_then(|id| template.resource(&id)) else { continue };
+        if found.contains_key(&res.logical_id) || ev.resource_exists(res) == Some(false) {
+            continue;
+        }
+        let function = if res.type_name == SAM_APPLICATION { sar_function(ev, res) } else { custom_function(ev, res) };
+        found.insert(res.logical_id.clone(), function);
+    }
+    rotations.external.retain(|e| {
+        !arn_text(&e.value)
+            .is_some_and(|arn| literal_function_name(&arn).is_some_and(|n| links.defined_elsewhere.contains(n)))
+    });
     // Source order, so output follows the template.
     let mut functions: Vec<RotationFunction> = found.into_values().collect();
     functions.sort_by_key(|f| f.key_span.start);
@@ -176,8 +191,28 @@ pub fn discover(ev: &Evaluator<'_>) -> Rotations {
 /// The function a literal ARN `arn:…:function:NAME[:qualifier]` names: the Lambda or SAM function
 /// whose `FunctionName` is NAME, or the rotation app whose `functionName` parameter is NAME.
 fn named_function(ev: &Evaluator<'_>, arn: &str) -> Option<String> {
+    function_named(ev, literal_function_name(arn)?)
+}
+
+/// NAME of a literal function ARN `arn:…:function:NAME[:qualifier]`.
+pub fn literal_function_name(arn: &str) -> Option<&str> {
     let (_, tail) = arn.split_once(":function:")?;
-    let name = tail.split(':').next().filter(|n| !n.is_empty())?;
+    tail.split(':').next().filter(|n| !n.is_empty())
+}
+
+/// Function names that this template's schedules give by literal ARN and it does not define.
+pub fn literal_external_names(rotations: &Rotations) -> Vec<String> {
+    rotations.external.iter().filter_map(|e| literal_function_name(&arn_text(&e.value)?).map(str::to_owned)).collect()
+}
+
+/// The text of a written ARN (literal, or `Fn::Sub`/`Fn::Join` with pseudo parameters).
+fn arn_text(value: &Value) -> Option<String> {
+    matches!(value.kind, ValueKind::Str(_) | ValueKind::Concat(_)).then(|| value.display())
+}
+
+/// The logical id of the Lambda or SAM function whose `FunctionName` is `name`, or of the
+/// rotation app whose `functionName` parameter is.
+pub fn function_named(ev: &Evaluator<'_>, name: &str) -> Option<String> {
     let template = ev.template();
     let named = |res: &&Resource, property: &str| ev.property(res, property).is_some_and(|v| v.display() == name);
     template

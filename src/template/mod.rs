@@ -17,7 +17,8 @@ mod value;
 pub use eval::{Evaluator, names_match as eval_names_match};
 pub use graft::{Graft, NodeShift};
 pub use model::{
-    ConditionDef, Output, PSEUDO_PARAMETERS, Parameter, Resource, SAM_TRANSFORM, Template, is_pseudo_parameter,
+    ConditionDef, Output, PSEUDO_PARAMETERS, Parameter, Resource, RotationLinks, SAM_TRANSFORM, Template,
+    is_pseudo_parameter,
 };
 pub use sam::globals_for as sam_globals_for;
 pub use value::{Value, ValueKind};

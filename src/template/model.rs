@@ -80,6 +80,16 @@ pub struct Output {
     pub condition: Option<String>,
 }
 
+/// Function names that link this template's rotation to another template of the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RotationLinks {
+    /// Names of this template's functions that another template's RotationSchedule names by
+    /// literal ARN: they are rotation functions here.
+    pub scheduled_elsewhere: std::collections::BTreeSet<String>,
+    /// Names this template's schedules give by literal ARN that another template defines.
+    pub defined_elsewhere: std::collections::BTreeSet<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Template {
     pub file: FileId,
@@ -101,6 +111,9 @@ pub struct Template {
     pub parameter_bindings: BTreeMap<String, NodeId>,
     /// `GetAtt <Stack>.Outputs.<Name>` of a grafted nested stack → the output's value node.
     pub nested_outputs: BTreeMap<(String, String), NodeId>,
+    /// Rotation functions linked across templates of one run by a literal ARN
+    /// (`arn:…:function:NAME` in one template, `FunctionName: NAME` in another); set by the engine.
+    pub rotation_links: RotationLinks,
     /// Where evaluating this template first hit an evaluation budget (see
     /// `Evaluator::budget_hit`), whichever evaluator hit it; reported as RL004.
     pub eval_budget_hit: std::sync::OnceLock<(Span, String)>,
@@ -127,6 +140,7 @@ impl Template {
             parameter_bindings: BTreeMap::new(),
             nested_outputs: BTreeMap::new(),
             eval_budget_hit: std::sync::OnceLock::new(),
+            rotation_links: RotationLinks::default(),
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),
             condition_index: BTreeMap::new(),
