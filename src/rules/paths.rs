@@ -19,6 +19,16 @@ pub fn locations(file: FileId, hops: &[Hop]) -> Vec<Location> {
         .collect()
 }
 
+/// The database as the last hop of a path to it.
+pub fn target_location(file: FileId, target: &crate::rotation::Target) -> Location {
+    Location {
+        file,
+        span: target.key_span,
+        resource: Some(target.id.clone()),
+        message: format!("database `{}` ({})", target.id, target.type_name),
+    }
+}
+
 /// The first hop of every path: the rotation function itself.
 pub fn function_path(file: FileId, f: &RotationFunction, hops: &[Hop]) -> Vec<Location> {
     let mut out = vec![Location {
@@ -258,7 +268,7 @@ pub fn target_blockers(
     function_level: bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
-    use crate::diagnostic::{Diagnostic, Location};
+    use crate::diagnostic::Diagnostic;
     let Some(facts) = cx.facts else { return Vec::new() };
     let mut out = Vec::new();
     for (f, ff) in facts.functions() {
@@ -274,12 +284,7 @@ pub fn target_blockers(
         let port = target.port.map(|p| format!(" on tcp/{p}")).unwrap_or_default();
         let mut related = function_path(cx.file, f, hops);
         if !related.iter().any(|l| l.resource.as_deref() == Some(target.id.as_str())) {
-            related.push(Location {
-                file: cx.file,
-                span: target.key_span,
-                resource: Some(target.id.clone()),
-                message: format!("database `{}` ({})", target.id, target.type_name),
-            });
+            related.push(target_location(cx.file, target));
         }
         out.push(
             Diagnostic::new(

@@ -1,8 +1,8 @@
 //! RL206 `shared-sg-without-self-rule`: function and target share a custom security group without a self-referencing ingress rule, and something else admits the function today.
 
-use super::paths::function_path;
+use super::paths::{function_path, target_location};
 use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level, Location};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::network::SgKey;
 
 pub struct SharedSgWithoutSelfRule;
@@ -30,12 +30,7 @@ impl Rule for SharedSgWithoutSelfRule {
                 continue;
             };
             let mut related = function_path(cx.file, f, &fragile.hops);
-            related.push(Location {
-                file: cx.file,
-                span: target.key_span,
-                resource: Some(target.id.clone()),
-                message: format!("database `{}` ({})", target.id, target.type_name),
-            });
+            related.push(target_location(cx.file, target));
             out.push(
                 Diagnostic::new(
                     META.id,
