@@ -78,7 +78,8 @@ fn function_facts(
     let schedules: Vec<_> =
         rotations.schedules.iter().filter(|s| s.function.as_deref() == Some(f.id.as_str())).collect();
     // A managed master password concerns the master secret only: other secrets attached to the
-    // database still target it (DOMAIN.md §11.3).
+    // database still target it
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html).
     let target = schedules.iter().find_map(|s| rotation::target_of(ev, links, s));
     let target_path = match (&placement, &target) {
         (Some(p), Some(t)) => t.port.map(|port| network::to_target(net, p, &target_placement(net, t), port)),
@@ -106,8 +107,8 @@ fn placement(f: &RotationFunction) -> Option<Placement> {
     }
 }
 
-/// Effective `PubliclyAccessible` with CloudFormation's hidden defaults (DOMAIN.md §2.2–2.4):
-/// explicit value; DocumentDB never; Redshift false; RDS public iff the subnets' VPC has an
+/// Effective `PubliclyAccessible` with CloudFormation's hidden defaults (the property's pages for
+/// AWS::RDS::DBInstance, AWS::Redshift::Cluster and AWS::DocDB::DBCluster): explicit value; DocumentDB never; Redshift false; RDS public iff the subnets' VPC has an
 /// internet gateway attached (unknown without a subnet group, which means the default VPC).
 fn target_placement(net: &Network, t: &Target) -> TargetPlacement {
     let publicly_accessible = if t.family.never_public() {

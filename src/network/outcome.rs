@@ -315,7 +315,7 @@ impl TargetReport {
 }
 
 impl Blocker {
-    /// The resource and value a user must change (RULES.md "primary location"): the written
+    /// The resource and value a user must change (the "primary location" of every finding): the written
     /// property when there is one, else the resource key.
     pub fn primary(&self, net: &Network) -> Option<(String, Span)> {
         match self {

@@ -1,4 +1,5 @@
-//! `--format json`: the documented contract in RULES.md (one document, findings sorted).
+//! `--format json`: the documented contract in the README's "Output formats" (one document,
+//! findings sorted).
 
 use serde::Serialize;
 

@@ -37,7 +37,7 @@ mod tests {
         crate::rules::harness::run_fixtures(&super::FunctionInPublicSubnet);
     }
 
-    /// RULES.md: RL102 is a function-level verdict; the route is on the path.
+    /// RL102 is a function-level verdict (JSON `resource` is the function); the route is on the path.
     #[test]
     fn resource_is_the_rotation_function() {
         let resources = crate::rules::harness::resources_of("RL102", "fail/function-in-public-subnet.yaml");

@@ -37,7 +37,7 @@ mod tests {
         crate::rules::harness::run_fixtures(&super::NatWithoutInternet);
     }
 
-    /// RULES.md: RL103 names the NAT gateway whose placement must change.
+    /// RL103 names the NAT gateway whose placement must change (JSON `resource`).
     #[test]
     fn resource_is_the_nat_gateway() {
         for fixture in ["fail/nat-in-private-subnet.yaml", "fail/regional-nat-no-igw.yaml", "fail/private-nat.yaml"] {
