@@ -340,13 +340,8 @@ impl Cx<'_> {
     /// [`CLIPPED_CONTEXT_BYTES`] on each side, within that line.
     fn clipped_context(&self, file: &crate::lint::SourceFile, location: &Location) -> s::Region {
         let text = &*file.text;
-        let floor = |mut i: usize| {
-            i = i.min(text.len());
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
+        // `floor_char_boundary` clamps to the text's length, too.
+        let floor = |i: usize| text.floor_char_boundary(i);
         let span_start = floor(location.span.start as usize);
         let line_start = text[..span_start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[span_start..].find(['\r', '\n']).map_or(text.len(), |i| span_start + i);

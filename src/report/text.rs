@@ -135,13 +135,8 @@ fn excerpts(outcome: &Outcome, file: &SourceFile, d: &Diagnostic, out: &mut Stri
 /// [`EXCERPT_CONTEXT`] characters on each side, escaped, the span between `»` and `«`.
 fn excerpt(file: &SourceFile, span: Span) -> String {
     let text = &*file.text;
-    let floor = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    // `floor_char_boundary` clamps to the text's length, too.
+    let floor = |i: usize| text.floor_char_boundary(i);
     let start = floor(span.start as usize);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
