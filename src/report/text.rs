@@ -43,11 +43,14 @@ pub struct TextOptions {
     pub color: bool,
     /// Terminal width used for wrapping; fixed in snapshots so they do not depend on the terminal.
     pub width: usize,
+    /// `--quiet`: show only the unsuppressed findings at or above this level (the summary still
+    /// counts every finding).
+    pub failing: Option<Level>,
 }
 
 impl Default for TextOptions {
     fn default() -> Self {
-        TextOptions { color: false, width: 100 }
+        TextOptions { color: false, width: 100, failing: None }
     }
 }
 
@@ -56,7 +59,8 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
     let handler = handler(theme, options.width);
     let mut out = String::new();
     let mut snippets = Snippets::default();
-    for diagnostic in &outcome.diagnostics {
+    let shown = |d: &&Diagnostic| options.failing.is_none_or(|l| d.suppressed.is_none() && d.level >= l);
+    for diagnostic in outcome.diagnostics.iter().filter(shown) {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out.push_str(&summary(outcome));
@@ -146,6 +150,9 @@ fn render_one(
         None => {
             let _ = writeln!(out, "  {}", human(&d.message));
         }
+    }
+    if let Some(url) = super::docs_url(d) {
+        let _ = writeln!(out, "  docs: {url}");
     }
     if !d.related.is_empty() {
         out.push_str("  path:\n");
