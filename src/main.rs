@@ -25,13 +25,16 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules(args)) => list_rules(args.format),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "rotlint",
-                &mut std::io::stdout(),
-            );
-            ExitCode::SUCCESS
+            // Into memory first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "rotlint", &mut script);
+            match write_output(None, &String::from_utf8_lossy(&script)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    print_write_error(None, &e);
+                    ExitCode::from(2)
+                }
+            }
         }
         Some(Command::Man) => man(),
         Some(Command::Paths(args)) => run_paths(&args),
