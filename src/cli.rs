@@ -64,8 +64,24 @@ pub enum PathsFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Files and directories to lint (directories are walked, honouring .gitignore). Default: `.`
+    /// Files and directories to lint (directories are walked, honouring .gitignore; a directory
+    /// named here is walked even when git-ignored). `-` reads one template from standard input.
+    /// Default: `.`
     pub paths: Vec<PathBuf>,
+
+    /// Report only these rules: ids or names, comma-separated or repeated
+    /// (`--select RL101,nat-exposure`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Never report these rules: ids or names, comma-separated or repeated (wins over --select).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// The name of the template read from standard input (`-`), for messages and for matching
+    /// .rotlint.toml globs. Default: `<stdin>`
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
