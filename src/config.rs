@@ -176,6 +176,11 @@ impl Config {
         (relative, absolute)
     }
 
+    /// Is the rule turned `off`?
+    pub fn is_off(&self, rule: &str) -> bool {
+        self.levels.get(rule) == Some(&RuleLevel::Off)
+    }
+
     /// Apply configured levels: drop `off` rules, re-level the rest.
     pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
         if self.levels.is_empty() {

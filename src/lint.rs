@@ -561,7 +561,7 @@ impl Run<'_> {
         let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
         paths.iter_mut().for_each(|p| p.grafts.clone_from(&grafts));
-        let mut found = lint_template(file, &template, &load, &parameters);
+        let mut found = lint_template(file, &template, &load, &parameters, options);
         options.config.apply_levels(&mut found);
         // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
         #[cfg(feature = "guard")]
@@ -812,7 +812,14 @@ fn lint_template(
     template: &Template,
     load: &[Diagnostic],
     parameters: &BTreeMap<String, String>,
+    options: &Options,
 ) -> Vec<Diagnostic> {
+    let reported = |rule: &str| !options.config.is_off(rule) && options.rule_filter.keeps(rule);
+    let run_rules = |cx: &Context<'_>| {
+        let mut found = run_rules(cx);
+        rules::no_secrets_manager_path::refer_to_causes(cx, &mut found, &reported);
+        found
+    };
     let none = BTreeMap::new();
     let base = Facts::build(template, parameters, &none);
     let varied = if base.rotations.functions.is_empty() {

@@ -454,3 +454,37 @@ fn suppressed_findings_are_counted_not_printed_in_text_and_compact() {
         .any(|f| f["rule"] == "RL110" && !f["suppressed"].is_null());
     assert!(kept, "JSON keeps suppressed findings: {json}");
 }
+
+/// Item 16: when the specific cause is reported, RL101 says "see RLxxx" in one line; without
+/// that rule, it explains in full.
+#[test]
+fn rl101_points_at_the_specific_finding() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rl101 = |args: &[&str]| -> Value {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        all.push("examples/private-dns-off/broken.yaml");
+        let json = rotlint_in(here, &all, None).json();
+        json["findings"].as_array().expect("findings").iter().find(|f| f["rule"] == "RL101").expect("RL101").clone()
+    };
+    let short = rl101(&[]);
+    assert_eq!(
+        short["message"],
+        "rotation function `RotationFunction` cannot reach Secrets Manager from any of its subnets (`PrivateSubnetA`, `PrivateSubnetB`): see RL105 (`SecretsManagerEndpoint`)"
+    );
+    assert_eq!(short["related"].as_array().map(Vec::len), Some(0), "{short}");
+    assert!(short["help"].is_null(), "{short}");
+    let text = rotlint_in(here, &["--color", "never", "examples/private-dns-off/broken.yaml"], None).stdout;
+    let rl101_text = &text[text.find("error[RL101]").expect("RL101 in text")..];
+    assert!(!rl101_text.contains("path:"), "no second copy of the path: {rl101_text}");
+    for args in [&["--ignore", "RL105"][..], &["--select", "RL101"][..]] {
+        let full = rl101(args);
+        let message = full["message"].as_str().unwrap_or("");
+        assert!(message.contains("private DNS off") && !message.contains("see RL105"), "{args:?}: {message}");
+        assert!(full["related"].as_array().is_some_and(|r| !r.is_empty()), "{args:?}: {full}");
+    }
+    let dir = temp_dir("rl105-off");
+    let config = write(&dir, "rotlint.toml", "[rules]\nendpoint-private-dns-off = \"off\"\n");
+    let full = rl101(&["--config", s(&config)]);
+    assert!(full["message"].as_str().is_some_and(|m| m.contains("private DNS off")), "{full}");
+}

@@ -33,7 +33,7 @@ mod nacl_blocks_https;
 mod nacl_blocks_target;
 mod nat_exposure;
 mod nat_without_internet;
-mod no_secrets_manager_path;
+pub(crate) mod no_secrets_manager_path;
 mod parse_error;
 mod partial_subnet_path;
 pub mod paths;
