@@ -72,7 +72,8 @@ pub fn apply(path: &Path, outcome: &mut Outcome) -> Result<usize, BaselineError>
     if file.tool != "rotlint" || !(1..=VERSION).contains(&file.version) {
         return Err(err(format!(
             "not a rotlint baseline of version 1 to {VERSION} (tool `{}`, version {}); write it again with --write-baseline",
-            file.tool, file.version
+            crate::report::escape::human(&file.tool),
+            file.version
         )));
     }
     let mut known: Vec<bool> = fingerprints(outcome).iter().map(|f| file.fingerprints.contains(f)).collect();

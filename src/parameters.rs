@@ -52,6 +52,8 @@ pub fn check(
     values: &BTreeMap<String, String>,
     templates: &[(&Path, Option<&[Declared]>)],
 ) -> Result<(), ParameterError> {
+    // Names, values and paths come from templates and parameter files: one line each, always.
+    let esc = |t: &str| crate::report::escape::human(t).into_owned();
     let all_read = templates.iter().all(|(_, d)| d.is_some());
     for (name, value) in values {
         let declaring: Vec<(&Path, &Declared)> =
@@ -62,12 +64,13 @@ pub fn check(
                     templates.iter().flat_map(|(_, d)| d.unwrap_or_default()).map(|p| p.name.as_str()).collect();
                 known.sort_unstable();
                 known.dedup();
+                let shown: Vec<String> = known.iter().take(12).map(|n| esc(n)).collect();
                 let declared = match known.len() {
                     0 => String::new(),
-                    n if n <= 12 => format!(" (they declare {})", known.join(", ")),
-                    n => format!(" (they declare {}, and {} more)", known[..12].join(", "), n - 12),
+                    n if n <= 12 => format!(" (they declare {})", shown.join(", ")),
+                    n => format!(" (they declare {}, and {} more)", shown.join(", "), n - 12),
                 };
-                return Err(ParameterError::Unknown { name: name.clone(), declared });
+                return Err(ParameterError::Unknown { name: esc(name), declared });
             }
             continue;
         }
@@ -77,10 +80,10 @@ pub fn check(
                 if p.list { value.split(',').map(str::trim).collect() } else { vec![value.as_str()] };
             if let Some(bad) = parts.into_iter().find(|v| !allowed.iter().any(|a| a == v)) {
                 return Err(ParameterError::NotAllowed {
-                    name: name.clone(),
-                    value: bad.to_owned(),
-                    template: path.display().to_string(),
-                    allowed: allowed.join(", "),
+                    name: esc(name),
+                    value: esc(bad),
+                    template: esc(&path.display().to_string()),
+                    allowed: allowed.iter().map(|a| esc(a)).collect::<Vec<_>>().join(", "),
                 });
             }
         }
@@ -175,6 +178,10 @@ mod tests {
         assert!(e.contains("`c`") && e.contains("Zones"), "{e}");
         let e = check(&values(&[("Envv", "x")]), &run).expect_err("unknown").to_string();
         assert_eq!(e, "parameter `Envv` is declared by no linted template (they declare Env, Zones)");
+        // Template text never starts a line of its own in the message.
+        let hostile: &[Declared] = &[Declared { name: "X\n::error::pwned".into(), allowed: None, list: false }];
+        let e = check(&values(&[("Y", "1")]), &[(Path::new("h.yaml"), Some(hostile))]).expect_err("unknown");
+        assert!(!e.to_string().contains('\n'), "{e}");
         // A file that could not be read as a template might declare it: no error.
         let partial = [(Path::new("a.yaml"), Some(a)), (Path::new("broken.yaml"), None)];
         assert!(check(&values(&[("Envv", "x")]), &partial).is_ok());
