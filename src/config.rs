@@ -169,10 +169,15 @@ impl Config {
         out
     }
 
-    /// `path` relative to the config's directory (when inside it), and absolute.
+    /// `path` relative to the config's directory (when inside it), and absolute. The directory
+    /// is canonical; a path spelled through a symlink is resolved when it is not plainly inside.
     fn relative(&self, path: &Path) -> (Option<PathBuf>, PathBuf) {
         let absolute = crate::files::lexical_absolute(path, &self.cwd);
-        let relative = absolute.strip_prefix(&self.base).ok().map(Path::to_path_buf);
+        if let Ok(relative) = absolute.strip_prefix(&self.base) {
+            return (Some(relative.to_path_buf()), absolute);
+        }
+        let resolved = std::fs::canonicalize(&absolute).ok();
+        let relative = resolved.as_deref().and_then(|r| r.strip_prefix(&self.base).ok()).map(Path::to_path_buf);
         (relative, absolute)
     }
 
@@ -270,6 +275,23 @@ mod tests {
         assert_eq!(c.parameters_for(Path::new("./db-1.yaml")).len(), 1);
         assert!(c.excludes(Path::new("../cdk.out/x.json")));
         assert!(!c.excludes(Path::new("cdk.out/x.json")), "stacks/cdk.out is not the config's cdk.out");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_through_a_symlink_is_matched_from_the_config_directory() {
+        let dir = std::env::temp_dir().join(format!("rotlint-config-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(repo.join("vendor")).expect("dirs");
+        std::fs::write(repo.join("vendor/x.yaml"), "Resources: {}\n").expect("write");
+        std::os::unix::fs::symlink(&repo, dir.join("link")).expect("symlink");
+        let config = repo.join(FILE_NAME);
+        std::fs::write(&config, "exclude = [\"vendor/**\"]\n").expect("write");
+        let c = Config::load(&config).unwrap_or_default();
+        assert!(c.excludes(&dir.join("link/vendor/x.yaml")));
+        assert!(!c.excludes(&dir.join("link/x.yaml")));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -62,6 +62,13 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let rule_filter = match rules::RuleFilter::new(&args.select, &args.ignore) {
+        Ok(f) => f,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(2);
+        }
+    };
     let reads_stdin = paths.iter().any(|p| p.as_os_str() == lint::Stdin::ARG);
     if args.stdin_filename.is_some() && !reads_stdin {
         eprintln!("rotlint: --stdin-filename names the template read from standard input; add `-` to the paths");
@@ -73,13 +80,6 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Some(Ok(stdin)) => Some(stdin),
         Some(Err(e)) => {
             eprintln!("rotlint: cannot read standard input: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let rule_filter = match rules::RuleFilter::new(&args.select, &args.ignore) {
-        Ok(f) => f,
-        Err(e) => {
-            print_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -155,13 +155,14 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Format::Json => report::json::render(&outcome),
         Format::Sarif => report::sarif::render(&outcome),
         Format::Github => report::github::render(&outcome),
-        Format::Compact => {
-            if let Some(note) = report::compact::suppressed_note(&outcome) {
-                eprintln!("rotlint: {note}");
-            }
-            report::compact::render(&outcome)
-        }
+        Format::Compact => report::compact::render(&outcome),
     };
+    // Compact output is one line per finding: the count of suppressed ones goes to stderr.
+    if args.format == Format::Compact
+        && let Some(note) = report::compact::suppressed_note(&outcome)
+    {
+        eprintln!("rotlint: {note}");
+    }
     if let Err(e) = write_output(args.output.as_deref(), &rendered) {
         eprintln!("rotlint: cannot write report: {e}");
         return ExitCode::from(2);
