@@ -62,6 +62,27 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let rule_filter = match rules::RuleFilter::new(&args.select, &args.ignore) {
+        Ok(f) => f,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == lint::Stdin::ARG);
+    if args.stdin_filename.is_some() && !reads_stdin {
+        eprintln!("rotlint: --stdin-filename names the template read from standard input; add `-` to the paths");
+        return ExitCode::from(2);
+    }
+    let limits = rotlint::source::Limits::default();
+    let stdin = match reads_stdin.then(|| lint::Stdin::read(args.stdin_filename.clone(), limits.max_bytes)) {
+        None => None,
+        Some(Ok(stdin)) => Some(stdin),
+        Some(Err(e)) => {
+            eprintln!("rotlint: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config_fail_level = config.fail_level;
     #[cfg(feature = "guard")]
     let guard = match load_guard(&args.guard_rules, &config) {
@@ -77,6 +98,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         parameters,
         parse_only: args.parse_only,
         only_templates: args.only_templates,
+        rule_filter,
+        stdin,
+        limits,
         config,
         #[cfg(feature = "guard")]
         guard,
@@ -89,6 +113,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(warning) = lint::empty_run_warning(&paths, &outcome) {
+        eprintln!("rotlint: {warning}");
+    }
     let mut outcome = outcome;
     let inputs = Inputs { outcome: &outcome, paths: &paths, side: side_files(args, &options.config) };
     for output in [&args.output, &args.write_baseline].into_iter().flatten() {
@@ -130,6 +157,12 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Format::Github => report::github::render(&outcome),
         Format::Compact => report::compact::render(&outcome),
     };
+    // Compact output is one line per finding: the count of suppressed ones goes to stderr.
+    if args.format == Format::Compact
+        && let Some(note) = report::compact::suppressed_note(&outcome)
+    {
+        eprintln!("rotlint: {note}");
+    }
     if let Err(e) = write_output(args.output.as_deref(), &rendered) {
         eprintln!("rotlint: cannot write report: {e}");
         return ExitCode::from(2);

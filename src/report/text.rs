@@ -46,7 +46,8 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
     let mut out = String::new();
     let mut snippets = Snippets::default();
-    for diagnostic in &outcome.diagnostics {
+    // Suppressed findings stay in JSON and SARIF; here the summary only counts them.
+    for diagnostic in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out.push_str(&summary(outcome));
@@ -162,7 +163,7 @@ fn summary(outcome: &Outcome) -> String {
         plural(outcome.files.len(), "file"),
     );
     if suppressed > 0 {
-        let _ = write!(line, " ({suppressed} suppressed)");
+        let _ = write!(line, " ({suppressed} suppressed, not shown; see --format json)");
     }
     line.push('\n');
     line
