@@ -11,8 +11,10 @@ use crate::template::{Resource, Value, ValueKind};
 use super::graph::Ctx;
 use super::model::{Endpoint, EndpointKind, Items, Link, Meta, Unseen};
 use super::refs::{Kind, list_items};
+use super::service;
 
-/// The actions a rotation function calls (DOMAIN §1.3, §5).
+/// The actions a rotation function calls, which an endpoint policy must allow
+/// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html).
 pub const ROTATION_ACTIONS: [&str; 5] = [
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetSecretValue",
@@ -21,7 +23,9 @@ pub const ROTATION_ACTIONS: [&str; 5] = [
     "secretsmanager:GetRandomPassword",
 ];
 
-static SECRETS_MANAGER: LazyLock<Option<Regex>> = LazyLock::new(|| service_regex("secretsmanager"));
+/// The endpoint service name pattern of every service in `service::ALL`, compiled once.
+static KNOWN: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| service::ALL.iter().filter_map(|s| Some((s.endpoint, service_regex(s.endpoint)?))).collect());
 
 static FIPS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"-fips$").ok());
 
@@ -86,14 +90,14 @@ impl Endpoint {
         let Some(name) = &self.service else {
             return Some(false);
         };
-        if service == "secretsmanager" {
-            return name.matches_pattern(SECRETS_MANAGER.as_ref()?);
+        if let Some((_, known)) = KNOWN.iter().find(|(name, _)| *name == service) {
+            return name.matches_pattern(known);
         }
         name.matches_pattern(&service_regex(service)?)
     }
 
     pub fn is_secretsmanager(&self) -> Option<bool> {
-        self.service_matches("secretsmanager")
+        self.service_matches(service::SECRETS_MANAGER.endpoint)
     }
 
     /// Is it the FIPS variant (`…secretsmanager-fips`)? Private DNS of an endpoint covers the
@@ -104,7 +108,7 @@ impl Endpoint {
     }
 }
 
-/// What an endpoint policy says about the rotation actions.
+/// What an endpoint policy says about the actions a workload calls.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PolicyVerdict {
     Allows,
@@ -195,10 +199,10 @@ enum Applies {
     Maybe,
 }
 
-/// Evaluates the policy for the rotation actions. Conditions are assumed to be met by the
-/// rotation role for `Allow` and not to trigger for `Deny` (they usually fence off other
-/// accounts); `Resource` is not checked (how GetRandomPassword is evaluated is unconfirmed).
-pub fn policy_allows_rotation(policy: &Value) -> PolicyVerdict {
+/// Evaluates the policy for `actions`. Conditions are assumed to be met by the workload's role
+/// for `Allow` and not to trigger for `Deny` (they usually fence off other accounts); `Resource`
+/// is not checked (how GetRandomPassword is evaluated is unconfirmed).
+pub fn policy_allows(policy: &Value, actions: &[&'static str]) -> PolicyVerdict {
     let doc = match &policy.kind {
         ValueKind::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
             Ok(json) => Pv::from_json(&json, 0),
@@ -212,7 +216,7 @@ pub fn policy_allows_rotation(policy: &Value) -> PolicyVerdict {
     let statements = statements.as_list();
     let mut refused = Vec::new();
     let mut uncertain = false;
-    for action in ROTATION_ACTIONS {
+    for &action in actions {
         let (mut allowed, mut denied) = (Applies::No, Applies::No);
         for stmt in &statements {
             let (effect, applies) = statement_applies(stmt, action);
@@ -313,7 +317,7 @@ mod tests {
     }
 
     fn json_policy(text: &str) -> PolicyVerdict {
-        policy_allows_rotation(&Value::str(text, Span::default()))
+        policy_allows(&Value::str(text, Span::default()), &ROTATION_ACTIONS)
     }
 
     #[test]
