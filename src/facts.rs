@@ -24,6 +24,8 @@ pub struct FunctionFacts {
     /// The master secret of an AWS alternating-users rotation that calls (or may call) another
     /// AWS API (RL114, RL901).
     pub master: Option<rotation::Master>,
+    /// The path to that API, when the function is in a VPC.
+    pub extra_api: Option<ApiReport>,
 }
 
 pub struct Facts<'t> {
@@ -89,7 +91,11 @@ fn function_facts(
     };
     let unseen_target = schedules.iter().find_map(|s| rotation::unseen_target(ev, links, s));
     let master = rotation::master_secret(ev, f);
-    FunctionFacts { secrets_manager, target, target_path, unseen_target, master }
+    let extra_api = match (&master, &placement, &f.vpc) {
+        (Some(m), Some(p), VpcAttachment::InVpc { .. }) => Some(network::reach_api(net, p, &extra_api_call(m))),
+        _ => None,
+    };
+    FunctionFacts { secrets_manager, target, target_path, unseen_target, master, extra_api }
 }
 
 /// The Secrets Manager calls of a rotation, to the host its function's SDK uses.
@@ -101,6 +107,13 @@ fn secrets_manager_call(f: &RotationFunction) -> ApiCall {
         Host::Other(v) => ApiHost::Other { value: v.clone(), what: "Secrets Manager endpoint URL" },
     };
     ApiCall { service: &service::SECRETS_MANAGER, host, actions: &ROTATION_ACTIONS, purpose: "rotation" }
+}
+
+/// The lookup an alternating-users rotation makes in the database service's API, through the SDK's
+/// default regional host. The exact actions are not modelled, so endpoint policies on these
+/// endpoints are not checked (no action is required of them).
+fn extra_api_call(master: &rotation::Master) -> ApiCall {
+    ApiCall { service: master.service(), host: ApiHost::RegionalDefault, actions: &[], purpose: "rotation" }
 }
 
 /// The network layer's view of where the function runs; `None` when undecided.
