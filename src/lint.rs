@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
 use crate::facts::Facts;
-use crate::network::{SmReport, TargetReport};
+use crate::network::{ApiReport, TargetReport};
 use crate::rotation::{RotationFunction, Target};
 use crate::rules::{self, Context};
 use crate::scenarios;
@@ -137,7 +137,7 @@ pub struct FunctionPaths {
     pub file: FileId,
     pub function: RotationFunction,
     /// `None` when the function is not in a VPC (it uses the public endpoint) or undecided.
-    pub secrets_manager: Option<SmReport>,
+    pub secrets_manager: Option<ApiReport>,
     pub target: Option<Target>,
     pub target_path: Option<TargetReport>,
     /// Stacks grafted into this template (cross-stack imports, nested stacks): hop spans at or
