@@ -90,8 +90,24 @@ pub enum PathsFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Files and directories to lint (directories are walked, honouring .gitignore). Default: `.`
+    /// Files and directories to lint (directories are walked, honouring .gitignore; a directory
+    /// named here is walked even when git-ignored). `-` reads one template from standard input.
+    /// Default: `.`
     pub paths: Vec<PathBuf>,
+
+    /// Report only these rules: ids or names, comma-separated or repeated
+    /// (`--select RL101,nat-exposure`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Never report these rules: ids or names, comma-separated or repeated (wins over --select).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// The name of the template read from standard input (`-`), for messages and for matching
+    /// .rotlint.toml globs. Default: `<stdin>`
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Report format [default: text]. Repeatable with `=FILE`: `--format sarif=rotlint.sarif
     /// --format text` writes both from one run. A format without `=FILE` goes to standard output
@@ -109,7 +125,8 @@ pub struct LintArgs {
     #[arg(long, value_enum)]
     pub fail_level: Option<FailLevel>,
 
-    /// Configuration file (default: the nearest .rotlint.toml from the working directory up).
+    /// Configuration file (default: the nearest .rotlint.toml from the working directory up). Its
+    /// globs are relative to its own directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -124,11 +141,12 @@ pub struct LintArgs {
     pub output: Option<PathBuf>,
 
     /// Parameter values (AWS CLI JSON list, `{"Parameters": {...}}` or a plain object); they
-    /// replace the templates' defaults.
+    /// replace the templates' defaults. A name no linted template declares, or a value outside
+    /// the AllowedValues of one that does, exits 2.
     #[arg(long, value_name = "FILE")]
     pub parameters: Option<PathBuf>,
 
-    /// One parameter value, `Key=Value` (repeatable; wins over --parameters).
+    /// One parameter value, `Key=Value` (repeatable; wins over --parameters; checked the same way).
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameter: Vec<String>,
 
@@ -136,7 +154,8 @@ pub struct LintArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
 
-    /// Report only findings whose fingerprint is not in this baseline file.
+    /// Report only findings whose fingerprint is not in this baseline file (fingerprints name
+    /// files from the repository root, so any spelling of the paths matches).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
@@ -149,7 +168,8 @@ pub struct LintArgs {
     #[arg(long = "guard-rules", value_name = "PATH")]
     pub guard_rules: Vec<PathBuf>,
 
-    /// Skip named files that do not look like CloudFormation templates (for pre-commit hooks).
+    /// Skip named files without a top-level `Resources` or `AWSTemplateFormatVersion` key (for
+    /// pre-commit hooks).
     #[arg(long)]
     pub only_templates: bool,
 
@@ -167,7 +187,7 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
-    /// One line per finding: `path:line:col: level[RULE] message`.
+    /// One line per unsuppressed finding: `path:line:col: level[RULE] message`.
     Compact,
     /// JUnit XML for CI test reports: one test suite per file, one test case per finding.
     Junit,

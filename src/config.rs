@@ -78,7 +78,11 @@ pub struct Config {
     /// Rule id → level (names are resolved to ids when loading).
     levels: BTreeMap<&'static str, RuleLevel>,
     parameters: Vec<(GlobMatcher, BTreeMap<String, String>)>,
+    /// The config file's directory, absolute: every glob is relative to it.
     base: PathBuf,
+    /// The working directory when the config was loaded, against which relative paths of the
+    /// run are made absolute.
+    cwd: PathBuf,
     /// `guard-rules`: Guard rule files or directories, resolved against the config's directory.
     pub guard_rules: Vec<PathBuf>,
     /// `guard-level`: the level of every Guard finding (`None`: error).
@@ -124,7 +128,9 @@ impl Config {
             Some(RuleLevel::Off) => return Err(invalid("fail-level cannot be `off`".to_owned())),
             other => other.and_then(to_level),
         };
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let base = crate::files::absolute_dir(dir, &cwd);
         Ok(Config {
             path: Some(path.to_path_buf()),
             fail_level,
@@ -135,32 +141,49 @@ impl Config {
                 .into_iter()
                 .map(|p| glob(&p.templates).map(|g| (g, p.values)))
                 .collect::<Result<_, _>>()?,
-            guard_rules: raw.guard_rules.iter().map(|p| base.join(p)).collect(),
+            guard_rules: raw.guard_rules.iter().map(|p| dir.join(p)).collect(),
             guard_level: raw.guard_level,
             base,
+            cwd,
         })
     }
 
-    /// Is a walked file excluded? Globs match the path relative to the config's directory (and
-    /// the path as given, so `cdk.out/**` works from the repository root either way).
+    /// Is a walked file excluded? Globs match the path relative to the config's directory,
+    /// however the path was spelled and whatever the working directory; a file outside that
+    /// directory is matched by its absolute path (so `**/node_modules/**` still applies).
     pub fn excludes(&self, path: &Path) -> bool {
-        let relative = path.strip_prefix(&self.base).unwrap_or(path);
-        let relative = relative.strip_prefix("./").unwrap_or(relative);
-        self.excludes.iter().any(|g| g.is_match(relative) || g.is_match(path))
+        let (relative, absolute) = self.relative(path);
+        self.excludes.iter().any(|g| relative.as_deref().map_or_else(|| g.is_match(&absolute), |r| g.is_match(r)))
     }
 
-    /// Parameter values for one template from every matching `[[parameters]]` block, later
-    /// blocks winning.
+    /// Parameter values for one template from every matching `[[parameters]]` block (globs as
+    /// for [`Config::excludes`]), later blocks winning.
     pub fn parameters_for(&self, path: &Path) -> BTreeMap<String, String> {
-        let relative = path.strip_prefix(&self.base).unwrap_or(path);
-        let relative = relative.strip_prefix("./").unwrap_or(relative);
+        let (relative, absolute) = self.relative(path);
         let mut out = BTreeMap::new();
         for (glob, values) in &self.parameters {
-            if glob.is_match(relative) || glob.is_match(path) {
+            if relative.as_deref().map_or_else(|| glob.is_match(&absolute), |r| glob.is_match(r)) {
                 out.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
         out
+    }
+
+    /// `path` relative to the config's directory (when inside it), and absolute. The directory
+    /// is canonical; a path spelled through a symlink is resolved when it is not plainly inside.
+    fn relative(&self, path: &Path) -> (Option<PathBuf>, PathBuf) {
+        let absolute = crate::files::lexical_absolute(path, &self.cwd);
+        if let Ok(relative) = absolute.strip_prefix(&self.base) {
+            return (Some(relative.to_path_buf()), absolute);
+        }
+        let resolved = std::fs::canonicalize(&absolute).ok();
+        let relative = resolved.as_deref().and_then(|r| r.strip_prefix(&self.base).ok()).map(Path::to_path_buf);
+        (relative, absolute)
+    }
+
+    /// Is the rule turned `off`?
+    pub fn is_off(&self, rule: &str) -> bool {
+        self.levels.get(rule) == Some(&RuleLevel::Off)
     }
 
     /// Apply configured levels: drop `off` rules, re-level the rest.
@@ -232,6 +255,43 @@ mod tests {
         assert_eq!(c.guard_rules, vec![PathBuf::from("/repo/policies"), PathBuf::from("/abs/x.guard")]);
         assert_eq!(c.guard_level, Some(RuleLevel::Warning));
         assert!(parse("guard-level = \"loud\"\n").is_err());
+    }
+
+    #[test]
+    fn globs_are_relative_to_the_config_directory_however_the_path_is_spelled() {
+        let mut c = parse("exclude = [\"cdk.out/**\", \"**/node_modules/**\"]\n[[parameters]]\ntemplates = \"stacks/db-*.yaml\"\nvalues = { A = \"1\" }\n").unwrap_or_default();
+        for cwd in ["/repo", "/repo/stacks", "/elsewhere"] {
+            c.cwd = PathBuf::from(cwd);
+            let from_cwd = |p: &str| PathBuf::from(cwd).join(p);
+            assert!(c.excludes(Path::new("/repo/cdk.out/a.json")), "{cwd}");
+            assert!(c.excludes(&from_cwd("/repo/./cdk.out/b/../a.json")), "{cwd}");
+            assert!(!c.excludes(Path::new("/repo/stacks/cdk.out/a.json")), "{cwd}: anchored at the config's directory");
+            assert!(c.excludes(Path::new("/outside/node_modules/x.yaml")), "{cwd}");
+            assert_eq!(c.parameters_for(Path::new("/repo/stacks/db-1.yaml")).len(), 1, "{cwd}");
+            assert!(c.parameters_for(Path::new("/repo/db-1.yaml")).is_empty(), "{cwd}");
+        }
+        c.cwd = PathBuf::from("/repo/stacks");
+        assert_eq!(c.parameters_for(Path::new("db-1.yaml")).len(), 1, "relative to a subdirectory");
+        assert_eq!(c.parameters_for(Path::new("./db-1.yaml")).len(), 1);
+        assert!(c.excludes(Path::new("../cdk.out/x.json")));
+        assert!(!c.excludes(Path::new("cdk.out/x.json")), "stacks/cdk.out is not the config's cdk.out");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_through_a_symlink_is_matched_from_the_config_directory() {
+        let dir = std::env::temp_dir().join(format!("rotlint-config-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(repo.join("vendor")).expect("dirs");
+        std::fs::write(repo.join("vendor/x.yaml"), "Resources: {}\n").expect("write");
+        std::os::unix::fs::symlink(&repo, dir.join("link")).expect("symlink");
+        let config = repo.join(FILE_NAME);
+        std::fs::write(&config, "exclude = [\"vendor/**\"]\n").expect("write");
+        let c = Config::load(&config).unwrap_or_default();
+        assert!(c.excludes(&dir.join("link/vendor/x.yaml")));
+        assert!(!c.excludes(&dir.join("link/x.yaml")));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::network::{self, Network, Placement, SmHost, SmReport, TargetPlacement, TargetReport};
+use crate::network::{
+    self, ApiCall, ApiHost, ApiReport, Network, Placement, ROTATION_ACTIONS, TargetPlacement, TargetReport, service,
+};
 use crate::rotation::{self, Host, RotationFunction, Rotations, SecretLinks, Target, VpcAttachment};
 use crate::template::{Evaluator, Template, Value};
 
@@ -12,7 +14,7 @@ use crate::template::{Evaluator, Template, Value};
 pub struct FunctionFacts {
     /// `None` when the function is not in a VPC (it uses the public endpoint) or its VPC
     /// attachment is undecided.
-    pub secrets_manager: Option<SmReport>,
+    pub secrets_manager: Option<ApiReport>,
     /// The database its secret belongs to, when the template links them.
     pub target: Option<Target>,
     /// The path from the function to that database on its port.
@@ -22,6 +24,8 @@ pub struct FunctionFacts {
     /// The master secret of an AWS alternating-users rotation that calls (or may call) another
     /// AWS API (RL114, RL901).
     pub master: Option<rotation::Master>,
+    /// The path to that API, when the function is in a VPC.
+    pub extra_api: Option<ApiReport>,
 }
 
 pub struct Facts<'t> {
@@ -72,7 +76,7 @@ fn function_facts(
 ) -> FunctionFacts {
     let placement = placement(f);
     let secrets_manager = match (&placement, &f.vpc) {
-        (Some(p), VpcAttachment::InVpc { .. }) => Some(network::secrets_manager(net, p)),
+        (Some(p), VpcAttachment::InVpc { .. }) => Some(network::reach_api(net, p, &secrets_manager_call(f))),
         _ => None,
     };
     let schedules: Vec<_> =
@@ -87,21 +91,37 @@ fn function_facts(
     };
     let unseen_target = schedules.iter().find_map(|s| rotation::unseen_target(ev, links, s));
     let master = rotation::master_secret(ev, f);
-    FunctionFacts { secrets_manager, target, target_path, unseen_target, master }
+    let extra_api = match (&master, &placement, &f.vpc) {
+        (Some(m), Some(p), VpcAttachment::InVpc { .. }) => Some(network::reach_api(net, p, &extra_api_call(m))),
+        _ => None,
+    };
+    FunctionFacts { secrets_manager, target, target_path, unseen_target, master, extra_api }
+}
+
+/// The Secrets Manager calls of a rotation, to the host its function's SDK uses.
+fn secrets_manager_call(f: &RotationFunction) -> ApiCall {
+    let host = match &f.host {
+        Host::RegionalDefault => ApiHost::RegionalDefault,
+        Host::Fips => ApiHost::Fips,
+        Host::Endpoint(id) => ApiHost::NamesEndpoint(id.clone()),
+        Host::Other(v) => ApiHost::Other { value: v.clone(), what: "Secrets Manager endpoint URL" },
+    };
+    ApiCall { service: &service::SECRETS_MANAGER, host, actions: &ROTATION_ACTIONS, purpose: "rotation" }
+}
+
+/// The lookup an alternating-users rotation makes in the database service's API, through the SDK's
+/// default regional host. The exact actions are not modelled, so endpoint policies on these
+/// endpoints are not checked (no action is required of them).
+fn extra_api_call(master: &rotation::Master) -> ApiCall {
+    ApiCall { service: master.service(), host: ApiHost::RegionalDefault, actions: &[], purpose: "rotation" }
 }
 
 /// The network layer's view of where the function runs; `None` when undecided.
 fn placement(f: &RotationFunction) -> Option<Placement> {
-    let host = match &f.host {
-        Host::RegionalDefault => SmHost::RegionalDefault,
-        Host::Fips => SmHost::Fips,
-        Host::Endpoint(id) => SmHost::NamesEndpoint(id.clone()),
-        Host::Other(v) => SmHost::Other(v.clone()),
-    };
     match &f.vpc {
-        VpcAttachment::NotInVpc => Some(Placement { subnets: Vec::new(), security_groups: Vec::new(), host }),
+        VpcAttachment::NotInVpc => Some(Placement { subnets: Vec::new(), security_groups: Vec::new() }),
         VpcAttachment::InVpc { subnets, security_groups, .. } => {
-            Some(Placement { subnets: subnets.clone(), security_groups: security_groups.clone(), host })
+            Some(Placement { subnets: subnets.clone(), security_groups: security_groups.clone() })
         }
         VpcAttachment::Undecided(_) => None,
     }

@@ -70,6 +70,29 @@ pub fn is_one_of(output: &Path, inputs: impl IntoIterator<Item = impl AsRef<Path
     inputs.into_iter().any(|p| std::fs::canonicalize(p.as_ref()).is_ok_and(|p| p == output))
 }
 
+/// `path` made absolute against `cwd`, with `.` dropped and `..` applied lexically (symlinks are
+/// not resolved, so `./a/../b.yaml`, `b.yaml` and `/cwd/b.yaml` give one path).
+pub fn lexical_absolute(path: &Path, cwd: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The directory holding `path` (a file's parent), made absolute and resolved as far as it
+/// exists (`canonicalize`), else lexically.
+pub fn absolute_dir(dir: &Path, cwd: &Path) -> PathBuf {
+    std::fs::canonicalize(cwd.join(dir)).unwrap_or_else(|_| lexical_absolute(dir, cwd))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +102,17 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
         dir
+    }
+
+    #[test]
+    fn lexical_absolute_normalises_every_spelling() {
+        let cwd = Path::new("/repo/stacks");
+        for spelling in
+            ["db.yaml", "./db.yaml", "../stacks/./db.yaml", "/repo/stacks/db.yaml", "/repo/x/../stacks/db.yaml"]
+        {
+            assert_eq!(lexical_absolute(Path::new(spelling), cwd), Path::new("/repo/stacks/db.yaml"), "{spelling}");
+        }
+        assert_eq!(lexical_absolute(Path::new("../../.."), cwd), Path::new("/"));
     }
 
     #[test]

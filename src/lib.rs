@@ -13,6 +13,7 @@ pub mod facts;
 pub mod files;
 #[cfg(feature = "guard")]
 pub mod guard;
+pub mod iam;
 pub mod lint;
 pub mod network;
 pub mod parameters;

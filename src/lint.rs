@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
 use crate::facts::Facts;
-use crate::network::{SmReport, TargetReport};
+use crate::network::{ApiReport, TargetReport};
 use crate::rotation::{RotationFunction, Target};
 use crate::rules::{self, Context};
 use crate::scenarios;
@@ -75,9 +75,36 @@ pub struct Options {
     /// Source bytes of templates kept parsed between passes for cross-stack grafting; `None`
     /// for the default (8 MiB). Past it they are parsed again: slower, same output.
     pub keep_parsed_bytes: Option<usize>,
+    /// The template read from standard input, linted where `-` is among the paths.
+    pub stdin: Option<Stdin>,
+    /// `--select` / `--ignore`.
+    pub rule_filter: rules::RuleFilter,
     /// AWS CloudFormation Guard policies run on every template (`--guard-rules`).
     #[cfg(feature = "guard")]
     pub guard: Option<Arc<crate::guard::RuleSet>>,
+}
+
+/// A template given on standard input (`-`).
+#[derive(Clone, Debug)]
+pub struct Stdin {
+    /// `--stdin-filename`, or `<stdin>`: the name in messages and for configuration globs.
+    pub name: PathBuf,
+    /// At most the size cap plus one byte (more means too large).
+    pub bytes: Arc<[u8]>,
+}
+
+impl Stdin {
+    /// The path argument that stands for standard input.
+    pub const ARG: &'static str = "-";
+
+    /// Read standard input, at most `max_bytes + 1` bytes (more is reported as RL004).
+    pub fn read(name: Option<PathBuf>, max_bytes: usize) -> std::io::Result<Stdin> {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)?;
+        Ok(Stdin { name: name.unwrap_or_else(|| PathBuf::from("<stdin>")), bytes: bytes.into() })
+    }
 }
 
 pub struct Outcome {
@@ -86,6 +113,21 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// With [`Options::collect_paths`]: every rotation function's verdicts, in file order.
     pub paths: Vec<FunctionPaths>,
+    /// Walked files left out, for the warning of a run that finds no template.
+    pub skipped: Skipped,
+    /// The directory fingerprints and baselines name files from (absolute): the git work
+    /// tree holding the first path, else the configuration's directory, else the working
+    /// directory. `None` when the working directory is unknown.
+    pub root: Option<PathBuf>,
+}
+
+/// Walked (or, with `--only-templates`, named) files a run left out, and why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Matched an `exclude` glob of the configuration.
+    pub excluded: usize,
+    /// No top-level `Resources` or `AWSTemplateFormatVersion` key.
+    pub not_templates: usize,
 }
 
 /// One rotation function's verdicts with their explaining paths, as plain owned data (the
@@ -95,7 +137,7 @@ pub struct FunctionPaths {
     pub file: FileId,
     pub function: RotationFunction,
     /// `None` when the function is not in a VPC (it uses the public endpoint) or undecided.
-    pub secrets_manager: Option<SmReport>,
+    pub secrets_manager: Option<ApiReport>,
     pub target: Option<Target>,
     pub target_path: Option<TargetReport>,
     /// Stacks grafted into this template (cross-stack imports, nested stacks): hop spans at or
@@ -122,12 +164,27 @@ pub enum LintError {
     Discover(#[from] discover::DiscoverError),
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error(transparent)]
+    Parameter(#[from] crate::parameters::ParameterError),
 }
 
 /// Lint every template under `paths`.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintError> {
-    let mut candidates = discover::discover(paths)?;
+    let stdin = options.stdin.as_ref().filter(|_| paths.iter().any(|p| p.as_os_str() == Stdin::ARG));
+    let on_disk: Vec<PathBuf> = match stdin {
+        Some(_) => paths.iter().filter(|p| p.as_os_str() != Stdin::ARG).cloned().collect(),
+        None => paths.to_vec(),
+    };
+    let mut candidates = if on_disk.is_empty() && stdin.is_some() { Vec::new() } else { discover::discover(&on_disk)? };
+    if let Some(stdin) = stdin {
+        // The named file, if also linted from disk, gives way to what standard input holds.
+        candidates.retain(|c| c.path != stdin.name);
+        candidates.push(Candidate { path: stdin.name.clone(), explicit: true, stdin: true });
+        candidates.sort();
+    }
+    let discovered = candidates.len();
     candidates.retain(|c| c.explicit || !options.config.excludes(&c.path));
+    let excluded = discovered - candidates.len();
     if options.only_templates {
         candidates.iter_mut().for_each(|c| c.explicit = false);
     }
@@ -138,9 +195,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
         pool = pool.num_threads(n);
     }
     let pool = pool.build()?;
+    let mut not_templates = 0;
     let results: Vec<FileResult> = pool.install(|| {
         // Pass 1, bytes only: which files are templates, and which mention imports or exports.
         let scanned: Vec<Option<Scanned>> = candidates.par_iter().map(|c| scan(c, options)).collect();
+        not_templates = scanned.iter().filter(|s| s.is_none()).count();
         let (files, marks): (Vec<&Candidate>, Vec<Scanned>) =
             candidates.iter().zip(scanned).filter_map(|(c, s)| s.map(|s| (c, s))).unzip();
         let mut run = Run {
@@ -160,6 +219,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
             (0..files.len()).into_par_iter().map(|i| run.lint(i, &world)).collect()
         }
     });
+    if !options.parameters.is_empty() && !options.parse_only {
+        let declared: Vec<(&std::path::Path, Option<&[crate::parameters::Declared]>)> =
+            results.iter().map(|r| (r.file.path.as_path(), r.declared.as_deref())).collect();
+        crate::parameters::check(&options.parameters, &declared)?;
+    }
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let mut paths = Vec::new();
@@ -170,13 +234,71 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let diagnostics = crate::diagnostic::bounds::apply(diagnostics);
-    Ok(Outcome { files, diagnostics, paths })
+    let root = fingerprint_root(&on_disk, &options.config);
+    Ok(Outcome { files, diagnostics, paths, skipped: Skipped { excluded, not_templates }, root })
+}
+
+/// When a run lints no file although it walked a directory: a warning saying why (everything
+/// excluded, not templates, or git-ignored) and how to lint what was left out. `None` when files
+/// were linted, or when only named files were given (a pre-commit hook with `--only-templates`
+/// on a commit without templates is not worth a warning).
+pub fn empty_run_warning(paths: &[PathBuf], outcome: &Outcome) -> Option<String> {
+    if !outcome.files.is_empty() || !paths.iter().any(|p| p.is_dir()) {
+        return None;
+    }
+    let shown = |p: &std::path::Path| crate::report::escape::human(&p.display().to_string()).into_owned();
+    let given: Vec<String> = paths.iter().map(|p| format!("`{}`", shown(p))).collect();
+    let mut lines = vec![format!("warning: no CloudFormation template found in {}", given.join(", "))];
+    let Skipped { excluded, not_templates } = outcome.skipped;
+    if excluded > 0 {
+        lines.push(format!("  {excluded} file(s) matched an `exclude` glob of {}", crate::config::FILE_NAME));
+    }
+    if not_templates > 0 {
+        lines.push(format!(
+            "  {not_templates} file(s) were skipped: no top-level `Resources` or `AWSTemplateFormatVersion` key"
+        ));
+    }
+    let ignored = discover::ignored_templates(paths, 1_000);
+    if let Some(first) = ignored.first() {
+        let cdk_out = ignored.iter().find_map(|p| {
+            let at = p.components().position(|c| c.as_os_str() == "cdk.out")?;
+            Some(p.components().take(at + 1).collect::<PathBuf>())
+        });
+        let count = if ignored.len() >= 1_000 { "1000 or more".to_owned() } else { ignored.len().to_string() };
+        lines.push(format!("  {count} file(s) are git-ignored, e.g. `{}`", shown(first)));
+        match cdk_out {
+            Some(dir) => lines.push(format!(
+                "  a CDK app's `cdk.out` is git-ignored by default; name it to lint the synthesized templates: `rotlint {}`",
+                shown(&dir)
+            )),
+            None => lines.push(
+                "  a directory or file named on the command line is linted even when git-ignored".to_owned(),
+            ),
+        }
+    }
+    if lines.len() == 1 {
+        lines.push(format!("  no file there ends in {}", discover::TEMPLATE_EXTENSIONS_TEXT));
+    }
+    Some(lines.join("\n"))
+}
+
+/// See [`Outcome::root`].
+fn fingerprint_root(paths: &[PathBuf], config: &Config) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let start = paths.first().map_or_else(|| cwd.clone(), |p| crate::files::absolute_dir(p, &cwd));
+    let repository = start.ancestors().find(|dir| dir.join(".git").exists()).map(std::path::Path::to_path_buf);
+    let config_dir =
+        || config.path.as_deref().and_then(std::path::Path::parent).map(|d| crate::files::absolute_dir(d, &cwd));
+    Some(repository.or_else(config_dir).unwrap_or_else(|| crate::files::absolute_dir(&cwd, &cwd)))
 }
 
 struct FileResult {
     file: SourceFile,
     diagnostics: Vec<Diagnostic>,
     paths: Vec<FunctionPaths>,
+    /// The template's parameters, when values were given on the command line (`None`: the file
+    /// is not a template rotlint could read).
+    declared: Option<Vec<crate::parameters::Declared>>,
 }
 
 /// What the first pass learns about a file from its bytes alone (exports are collected later,
@@ -195,7 +317,7 @@ struct Scanned {
 
 /// `None` for a walked file that is not a template.
 fn scan(candidate: &Candidate, options: &Options) -> Option<Scanned> {
-    let Ok(Read::Bytes(bytes)) = read_regular_file(candidate, options.limits.max_bytes) else {
+    let Ok(Read::Bytes(bytes)) = read_candidate(candidate, options) else {
         return Some(Scanned::default());
     };
     if !candidate.explicit && !discover::looks_like_cloudformation(&bytes) {
@@ -403,7 +525,7 @@ impl Run<'_> {
 
     /// Read and model a file, or the result saying why it cannot be.
     fn read_and_prepare(&self, candidate: &Candidate) -> Result<Prepared, Box<FileResult>> {
-        match read_regular_file(candidate, self.options.limits.max_bytes) {
+        match read_candidate(candidate, self.options) {
             Ok(Read::Bytes(bytes)) => Ok(prepare(&candidate.path, &bytes, self.options)),
             Ok(Read::TooLarge(size)) => Err(Box::new(too_large(candidate, size, self.options.limits.max_bytes))),
             Err(message) => Err(Box::new(unreadable(candidate, message))),
@@ -424,19 +546,22 @@ impl Run<'_> {
                 let cx = Context { file, load_diagnostics: &load, template: None, facts: None };
                 let mut found = run_rules(&cx);
                 options.config.apply_levels(&mut found);
+                options.rule_filter.apply(&mut found);
                 found
             };
-            return (FileResult { file: source_file, diagnostics, paths: Vec::new() }, None);
+            return (FileResult { file: source_file, diagnostics, paths: Vec::new(), declared: None }, None);
         };
         if let Some(links) = self.rotation_links.get(&index) {
             template.rotation_links = links.clone();
         }
+        // Before grafting: the parameters this file declares, not those of stacks grafted in.
+        let declared = (!options.parameters.is_empty()).then(|| crate::parameters::declared(&template));
         let grafts = self.graft_exporters(index, &mut template, world);
         let parameters = parameters_for(&path, options);
         let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
         paths.iter_mut().for_each(|p| p.grafts.clone_from(&grafts));
-        let mut found = lint_template(file, &template, &load, &parameters);
+        let mut found = lint_template(file, &template, &load, &parameters, options);
         options.config.apply_levels(&mut found);
         // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
         #[cfg(feature = "guard")]
@@ -444,9 +569,10 @@ impl Run<'_> {
             found.extend(guard.check(file, &template, &parameters));
         }
         suppress::apply(file, &template, &mut found);
+        options.rule_filter.apply(&mut found);
         map_grafts(&grafts, &mut found);
         let own = grafts.is_empty().then_some(template);
-        (FileResult { file: source_file, diagnostics: found, paths }, own)
+        (FileResult { file: source_file, diagnostics: found, paths, declared }, own)
     }
 
     /// Graft every stack whose exports this template imports (each import must match exactly
@@ -532,7 +658,7 @@ impl Run<'_> {
         let defined: Vec<(usize, Vec<String>)> = namers
             .into_par_iter()
             .filter_map(|j| {
-                let Ok(Read::Bytes(bytes)) = read_regular_file(self.files[j], self.options.limits.max_bytes) else {
+                let Ok(Read::Bytes(bytes)) = read_candidate(self.files[j], self.options) else {
                     return None;
                 };
                 let present: Vec<&str> =
@@ -686,7 +812,14 @@ fn lint_template(
     template: &Template,
     load: &[Diagnostic],
     parameters: &BTreeMap<String, String>,
+    options: &Options,
 ) -> Vec<Diagnostic> {
+    let reported = |rule: &str| !options.config.is_off(rule) && options.rule_filter.keeps(rule);
+    let run_rules = |cx: &Context<'_>| {
+        let mut found = run_rules(cx);
+        rules::no_secrets_manager_path::refer_to_causes(cx, &mut found, &reported);
+        found
+    };
     let none = BTreeMap::new();
     let base = Facts::build(template, parameters, &none);
     let varied = if base.rotations.functions.is_empty() {
@@ -713,6 +846,17 @@ fn run_rules(cx: &Context<'_>) -> Vec<Diagnostic> {
     rules::ALL.iter().flat_map(|rule| rule.check(cx)).collect()
 }
 
+/// A candidate's bytes: standard input as read, or the file from disk.
+fn read_candidate(candidate: &Candidate, options: &Options) -> Result<Read, String> {
+    let max_bytes = options.limits.max_bytes;
+    match (&options.stdin, candidate.stdin) {
+        (Some(stdin), true) if stdin.bytes.len() > max_bytes => Ok(Read::TooLarge(stdin.bytes.len() as u64)),
+        (Some(stdin), true) => Ok(Read::Bytes(stdin.bytes.to_vec())),
+        (None, true) => Err("standard input was not read".to_owned()),
+        (_, false) => read_regular_file(candidate, max_bytes),
+    }
+}
+
 /// Reads only regular files (a FIFO or device would block or never end), and none over the cap.
 fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Read, String> {
     use std::io::Read as _;
@@ -733,7 +877,11 @@ fn read_regular_file(candidate: &Candidate, max_bytes: usize) -> Result<Read, St
 }
 
 fn too_large(candidate: &Candidate, size: u64, max_bytes: usize) -> FileResult {
-    let message = format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed");
+    let message = if candidate.stdin {
+        format!("standard input holds more than {max_bytes} bytes, the limit; it was not parsed")
+    } else {
+        format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed")
+    };
     file_error(candidate, Diagnostic::new("RL004", Level::Error, PROVISIONAL, Span::default(), message))
 }
 
@@ -749,6 +897,7 @@ fn file_error(candidate: &Candidate, diagnostic: Diagnostic) -> FileResult {
         file: SourceFile::new(candidate.path.clone(), text, true),
         diagnostics: vec![diagnostic],
         paths: Vec::new(),
+        declared: None,
     }
 }
 

@@ -124,6 +124,27 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let rule_filter = match rules::RuleFilter::new(&args.select, &args.ignore) {
+        Ok(f) => f,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == lint::Stdin::ARG);
+    if args.stdin_filename.is_some() && !reads_stdin {
+        eprintln!("rotlint: --stdin-filename names the template read from standard input; add `-` to the paths");
+        return ExitCode::from(2);
+    }
+    let limits = rotlint::source::Limits::default();
+    let stdin = match reads_stdin.then(|| lint::Stdin::read(args.stdin_filename.clone(), limits.max_bytes)) {
+        None => None,
+        Some(Ok(stdin)) => Some(stdin),
+        Some(Err(e)) => {
+            eprintln!("rotlint: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config_fail_level = config.fail_level;
     #[cfg(feature = "guard")]
     let guard = match load_guard(&args.guard_rules, &config) {
@@ -139,6 +160,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         parameters,
         parse_only: args.parse_only,
         only_templates: args.only_templates,
+        rule_filter,
+        stdin,
+        limits,
         config,
         #[cfg(feature = "guard")]
         guard,
@@ -151,6 +175,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(warning) = lint::empty_run_warning(&paths, &outcome) {
+        eprintln!("rotlint: {warning}");
+    }
     let mut outcome = outcome;
     let inputs = Inputs { outcome: &outcome, paths: &paths, side: side_files(args, &options.config) };
     let files = targets.iter().filter_map(|t| t.path.as_ref());
@@ -192,6 +219,12 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         if let Err(e) = write_output(target.path.as_deref(), &output::render(&outcome, target.format, style)) {
             print_write_error(target.path.as_deref(), &e);
             return ExitCode::from(2);
+        }
+        // Compact output is one line per finding: the count of suppressed ones goes to stderr.
+        if target.format == cli::Format::Compact
+            && let Some(note) = report::compact::suppressed_note(&outcome)
+        {
+            eprintln!("rotlint: {note}");
         }
     }
     match outcome.worst_unsuppressed() {

@@ -10,6 +10,85 @@ pub enum ParameterError {
     File { path: PathBuf, message: String },
     #[error("--parameter `{0}`: expected Key=Value")]
     Pair(String),
+    #[error("parameter `{name}` is declared by no linted template{declared}")]
+    Unknown { name: String, declared: String },
+    #[error("parameter `{name}`: `{value}` is not one of its AllowedValues in `{template}` ({allowed})")]
+    NotAllowed { name: String, value: String, template: String, allowed: String },
+}
+
+/// A parameter as a template declares it, for checking the values given on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declared {
+    pub name: String,
+    /// `AllowedValues`, when every entry is a plain scalar.
+    pub allowed: Option<Vec<String>>,
+    /// `CommaDelimitedList` or `List<...>`: each comma-separated element must be allowed.
+    pub list: bool,
+}
+
+/// The parameters `template` declares.
+pub fn declared(template: &crate::template::Template) -> Vec<Declared> {
+    let tree = &template.tree;
+    template
+        .parameters
+        .iter()
+        .map(|p| {
+            let allowed: Option<Vec<String>> =
+                p.allowed_values.iter().map(|&n| tree.scalar(n).map(str::to_owned)).collect();
+            Declared {
+                name: p.name.clone(),
+                allowed: allowed.filter(|a| !a.is_empty() && !p.is_ssm()),
+                list: p.is_list(),
+            }
+        })
+        .collect()
+}
+
+/// Check command-line values against the templates of a run (`None`: a file that is not a
+/// readable template). A name is unknown when no template of the run declares it, and is then
+/// an error only when every file was read as a template (an unparsable one might declare it). A
+/// value must be in the `AllowedValues` of every template that declares the parameter with them.
+pub fn check(
+    values: &BTreeMap<String, String>,
+    templates: &[(&Path, Option<&[Declared]>)],
+) -> Result<(), ParameterError> {
+    // Names, values and paths come from templates and parameter files: one line each, always.
+    let esc = |t: &str| crate::report::escape::human(t).into_owned();
+    let all_read = templates.iter().all(|(_, d)| d.is_some());
+    for (name, value) in values {
+        let declaring: Vec<(&Path, &Declared)> =
+            templates.iter().filter_map(|(path, d)| Some((*path, (*d)?.iter().find(|p| p.name == *name)?))).collect();
+        if declaring.is_empty() {
+            if all_read {
+                let mut known: Vec<&str> =
+                    templates.iter().flat_map(|(_, d)| d.unwrap_or_default()).map(|p| p.name.as_str()).collect();
+                known.sort_unstable();
+                known.dedup();
+                let shown: Vec<String> = known.iter().take(12).map(|n| esc(n)).collect();
+                let declared = match known.len() {
+                    0 => String::new(),
+                    n if n <= 12 => format!(" (they declare {})", shown.join(", ")),
+                    n => format!(" (they declare {}, and {} more)", shown.join(", "), n - 12),
+                };
+                return Err(ParameterError::Unknown { name: esc(name), declared });
+            }
+            continue;
+        }
+        for (path, p) in declaring {
+            let Some(allowed) = &p.allowed else { continue };
+            let parts: Vec<&str> =
+                if p.list { value.split(',').map(str::trim).collect() } else { vec![value.as_str()] };
+            if let Some(bad) = parts.into_iter().find(|v| !allowed.iter().any(|a| a == v)) {
+                return Err(ParameterError::NotAllowed {
+                    name: esc(name),
+                    value: esc(bad),
+                    template: esc(&path.display().to_string()),
+                    allowed: allowed.iter().map(|a| esc(a)).collect::<Vec<_>>().join(", "),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Read a parameters file: the AWS CLI list (`[{"ParameterKey": k, "ParameterValue": v}]`), the
@@ -79,6 +158,33 @@ mod tests {
         let plain = serde_json::json!({"A": "x"});
         assert_eq!(parse_json(&plain).unwrap_or_default().len(), 1);
         assert!(parse_json(&serde_json::json!([{"Key": "A"}])).is_err());
+    }
+
+    #[test]
+    fn values_are_checked_against_the_templates_of_the_run() {
+        let env = Declared { name: "Env".into(), allowed: Some(vec!["dev".into(), "prod".into()]), list: false };
+        let zones = Declared { name: "Zones".into(), allowed: Some(vec!["a".into(), "b".into()]), list: true };
+        let free = Declared { name: "Env".into(), allowed: None, list: false };
+        let a: &[Declared] = &[env, zones];
+        let b: &[Declared] = &[free];
+        let run = [(Path::new("a.yaml"), Some(a)), (Path::new("b.yaml"), Some(b))];
+        let values = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        assert!(check(&values(&[("Env", "prod"), ("Zones", "a, b")]), &run).is_ok());
+        let e = check(&values(&[("Env", "test")]), &run).expect_err("not allowed in a.yaml").to_string();
+        assert_eq!(e, "parameter `Env`: `test` is not one of its AllowedValues in `a.yaml` (dev, prod)");
+        let e = check(&values(&[("Zones", "a,c")]), &run).expect_err("c").to_string();
+        assert!(e.contains("`c`") && e.contains("Zones"), "{e}");
+        let e = check(&values(&[("Envv", "x")]), &run).expect_err("unknown").to_string();
+        assert_eq!(e, "parameter `Envv` is declared by no linted template (they declare Env, Zones)");
+        // Template text never starts a line of its own in the message.
+        let hostile: &[Declared] = &[Declared { name: "X\n::error::pwned".into(), allowed: None, list: false }];
+        let e = check(&values(&[("Y", "1")]), &[(Path::new("h.yaml"), Some(hostile))]).expect_err("unknown");
+        assert!(!e.to_string().contains('\n'), "{e}");
+        // A file that could not be read as a template might declare it: no error.
+        let partial = [(Path::new("a.yaml"), Some(a)), (Path::new("broken.yaml"), None)];
+        assert!(check(&values(&[("Envv", "x")]), &partial).is_ok());
     }
 
     #[test]

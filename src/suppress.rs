@@ -26,14 +26,18 @@ enum Scope {
 
 #[derive(Clone, Debug)]
 struct Entry {
+    /// Rule ids as written: `RL110`, a rule name (`nat-exposure`), or `GUARD:<rule>`.
     rules: Vec<String>,
     reason: String,
     kind: SuppressionKind,
     scope: Scope,
     /// Where the suppression is written (for RL904).
     span: Span,
-    used: bool,
+    /// Per rule of `rules`: did it suppress a finding?
+    used: Vec<bool>,
 }
+
+use crate::rules::canonical_id as resolve;
 
 /// Mark suppressed findings and append RL904 findings for suppressions that are unusable or unused.
 pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic>) {
@@ -54,25 +58,61 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
         );
     }
     entries.retain(|e| !e.reason.is_empty());
+    let ids: Vec<Vec<Option<String>>> = entries.iter().map(|e| e.rules.iter().map(|r| resolve(r)).collect()).collect();
     for d in diagnostics.iter_mut().filter(|d| d.rule != UNUSED) {
-        let Some(entry) = entries.iter_mut().find(|e| e.rules.iter().any(|r| *r == d.rule) && covers(&e.scope, d))
-        else {
-            continue;
-        };
-        entry.used = true;
+        let matching = entries.iter().zip(&ids).enumerate().find_map(|(i, (e, ids))| {
+            let r = ids.iter().position(|id| id.as_deref() == Some(d.rule.as_ref()))?;
+            covers(&e.scope, d).then_some((i, r))
+        });
+        let Some((i, r)) = matching else { continue };
+        let entry = &mut entries[i];
+        entry.used[r] = true;
         d.suppressed = Some(Suppression { kind: entry.kind, reason: entry.reason.clone() });
     }
-    for entry in entries.iter().filter(|e| !e.used) {
-        extra.push(
-            Diagnostic::new(
-                UNUSED,
-                Level::Warning,
-                file,
-                entry.span,
-                format!("suppression of {} matches no finding", entry.rules.join(", ")),
+    for (entry, ids) in entries.iter().zip(&ids) {
+        let unknown: Vec<&str> =
+            entry.rules.iter().zip(ids).filter(|(_, id)| id.is_none()).map(|(r, _)| r.as_str()).collect();
+        if !unknown.is_empty() {
+            let names = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
+            let (noun, pronoun) = if unknown.len() == 1 { ("rule", "it") } else { ("rules", "them") };
+            extra.push(
+                Diagnostic::new(
+                    UNUSED,
+                    Level::Warning,
+                    file,
+                    entry.span,
+                    format!("suppression names unknown {noun} {names}, so {pronoun} suppresses nothing"),
+                )
+                .label(format!("unknown {noun}"))
+                .help("use a rule id or name from `rotlint rules` (e.g. `RL110` or `nat-exposure`), or `GUARD:<rule>`"),
+            );
+        }
+        let unused: Vec<&str> = entry
+            .rules
+            .iter()
+            .zip(ids)
+            .zip(&entry.used)
+            .filter(|((_, id), used)| id.is_some() && !**used)
+            .map(|((r, _), _)| r.as_str())
+            .collect();
+        if unused.is_empty() {
+            continue;
+        }
+        // Part of a list that matched something: say which part is stale.
+        let partly = unused.len() < entry.rules.len() - unknown.len();
+        let message = if partly {
+            format!(
+                "suppression of {}: {} matches no finding (the rest of it does)",
+                entry.rules.join(", "),
+                unused.join(", ")
             )
-            .label("unused suppression")
-            .help("remove it, or fix its rule id or placement"),
+        } else {
+            format!("suppression of {} matches no finding", unused.join(", "))
+        };
+        extra.push(
+            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, message)
+                .label("unused suppression")
+                .help("remove it, or fix its rule id or placement"),
         );
     }
     diagnostics.extend(extra);
@@ -116,7 +156,7 @@ fn ignore_list(template: &Template, metadata: NodeId, scope: Scope) -> Vec<Entry
                 kind: SuppressionKind::Metadata,
                 scope: scope.clone(),
                 span: tree.span(item),
-                used: false,
+                used: vec![false],
             })
         })
         .collect()
@@ -153,12 +193,12 @@ fn comment_entries(template: &Template) -> Vec<Entry> {
             .map_or(Scope::Line(target), |r| Scope::Resource(r.logical_id.clone()));
         let start = line.start as usize + hash;
         out.push(Entry {
+            used: vec![false; rules.len()],
             rules,
             reason: reason.to_owned(),
             kind: SuppressionKind::Comment,
             scope,
             span: Span::new(start, line.end as usize),
-            used: false,
         });
     }
     out
@@ -249,7 +289,26 @@ mod tests {
             vec![
                 ("RL904", "suppression of RL303 has no reason, so it is ignored"),
                 ("RL904", "suppression of RL108 has no reason, so it is ignored"),
-                ("RL904", "suppression of RL999 matches no finding"),
+                ("RL904", "suppression names unknown rule `RL999`, so it suppresses nothing"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_suppress_and_the_unmatched_part_of_a_list_is_reported() {
+        let t = template(
+            "Resources:\n  Fn:  # rotlint-ignore nat-exposure, RL304: audited\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 3  # rotlint-ignore rl307, RL31O: short on purpose\n",
+        );
+        let mut ds = vec![finding(&t, "RL110", "Fn", "Fn:"), finding(&t, "RL307", "Fn", "Timeout: 3")];
+        apply(FileId(0), &t, &mut ds);
+        assert!(ds[0].suppressed.is_some(), "a rule name suppresses");
+        assert!(ds[1].suppressed.is_some(), "a lower-case id suppresses");
+        let extra: Vec<_> = ds[2..].iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            extra,
+            vec![
+                "suppression of nat-exposure, RL304: RL304 matches no finding (the rest of it does)",
+                "suppression names unknown rule `RL31O`, so it suppresses nothing",
             ]
         );
     }

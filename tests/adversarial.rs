@@ -210,7 +210,8 @@ fn utf16_in_walked_directory() {
 fn binary_file() {
     let scratch = Scratch::new("binary");
     let mut bytes: Vec<u8> = (0..=255u8).cycle().take(8192).collect();
-    bytes.splice(100..100, b"Resources".iter().copied());
+    // A line starting with `Resources:` passes the sniff of walked files (a top-level key).
+    bytes.splice(100..100, b"\nResources:".iter().copied());
     scratch.write("blob.json", &bytes);
     let explicit = scratch.write("other.bin", &bytes);
     let outcome = lint_within(&[scratch.0.clone(), explicit]);

@@ -173,7 +173,10 @@ fn parameter_flags_are_validated() {
     std::fs::write(&file, CLEAN).expect("write");
     let path = file.to_str().expect("utf8");
     assert_eq!(rotlint(&["--parameter", "novalue", path]).0, 2);
-    assert_eq!(rotlint(&["--parameter", "Key=Value", path]).0, 0);
+    // A name no template declares is an error naming it (tests/cli_input.rs has the details).
+    assert_eq!(rotlint(&["--parameter", "Key=Value", path]).0, 2);
+    std::fs::write(&file, format!("Parameters:\n  A: {{Type: String}}\n{CLEAN}")).expect("write");
+    assert_eq!(rotlint(&["--parameter", "A=Value", path]).0, 0);
     let params = dir.join("p.json");
     std::fs::write(&params, "[{\"ParameterKey\": \"A\", \"ParameterValue\": \"b\"}]").expect("write");
     assert_eq!(rotlint(&["--parameters", params.to_str().expect("utf8"), path]).0, 0);

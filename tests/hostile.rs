@@ -277,7 +277,7 @@ fn side_files_must_be_regular_files() {
         }
     }
     // A parameters file with a UTF-8 byte-order mark is read like a template with one.
-    scratch.write("bom.json", "\u{feff}{\"Env\": \"prod\"}");
+    scratch.write("bom.json", "\u{feff}{\"ArtifactBucket\": \"prod\"}");
     let out = rotlint(&scratch.0, &["--parameters", "bom.json", "stack.yaml"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Number, Value, json};
 
 use crate::facts::{Facts, FunctionFacts};
-use crate::network::{Outcome, Overall, SmReport, Via};
+use crate::network::{ApiReport, Outcome, Overall, Via};
 use crate::rotation::{RotationFunction, VpcAttachment};
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span, Tree};
 
@@ -289,7 +289,7 @@ struct SmPath {
 /// One word for how the function reaches Secrets Manager. Across subnets NAT wins over an
 /// endpoint (a policy against NAT must see any subnet that uses it), a known path wins over an
 /// unverifiable subnet, and `none` means every subnet is blocked.
-fn secrets_manager_path(f: &RotationFunction, report: Option<&SmReport>) -> SmPath {
+fn secrets_manager_path(f: &RotationFunction, report: Option<&ApiReport>) -> SmPath {
     let mut path = SmPath { name: "unknown", endpoint: None, nat: None };
     match (&f.vpc, report) {
         (VpcAttachment::NotInVpc, _) => path.name = "internet",
@@ -299,7 +299,7 @@ fn secrets_manager_path(f: &RotationFunction, report: Option<&SmReport>) -> SmPa
     path
 }
 
-fn classify(report: &SmReport, path: &mut SmPath) {
+fn classify(report: &ApiReport, path: &mut SmPath) {
     let (mut other, mut unknown) = (false, false);
     for (_, outcome) in &report.per_subnet {
         match outcome {

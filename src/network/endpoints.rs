@@ -5,14 +5,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::template::glob::glob;
-use crate::template::{Resource, Value, ValueKind};
+use crate::iam;
+use crate::template::{Resource, Value};
 
 use super::graph::Ctx;
 use super::model::{Endpoint, EndpointKind, Items, Link, Meta, Unseen};
 use super::refs::{Kind, list_items};
+use super::service;
 
-/// The actions a rotation function calls (DOMAIN §1.3, §5).
+/// The actions a rotation function calls, which an endpoint policy must allow
+/// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html).
 pub const ROTATION_ACTIONS: [&str; 5] = [
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetSecretValue",
@@ -21,7 +23,9 @@ pub const ROTATION_ACTIONS: [&str; 5] = [
     "secretsmanager:GetRandomPassword",
 ];
 
-static SECRETS_MANAGER: LazyLock<Option<Regex>> = LazyLock::new(|| service_regex("secretsmanager"));
+/// The endpoint service name pattern of every service in `service::ALL`, compiled once.
+static KNOWN: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| service::ALL.iter().filter_map(|s| Some((s.endpoint, service_regex(s.endpoint)?))).collect());
 
 static FIPS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"-fips$").ok());
 
@@ -86,14 +90,14 @@ impl Endpoint {
         let Some(name) = &self.service else {
             return Some(false);
         };
-        if service == "secretsmanager" {
-            return name.matches_pattern(SECRETS_MANAGER.as_ref()?);
+        if let Some((_, known)) = KNOWN.iter().find(|(name, _)| *name == service) {
+            return name.matches_pattern(known);
         }
         name.matches_pattern(&service_regex(service)?)
     }
 
     pub fn is_secretsmanager(&self) -> Option<bool> {
-        self.service_matches("secretsmanager")
+        self.service_matches(service::SECRETS_MANAGER.endpoint)
     }
 
     /// Is it the FIPS variant (`…secretsmanager-fips`)? Private DNS of an endpoint covers the
@@ -104,7 +108,7 @@ impl Endpoint {
     }
 }
 
-/// What an endpoint policy says about the rotation actions.
+/// What an endpoint policy says about the actions a workload calls.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PolicyVerdict {
     Allows,
@@ -114,118 +118,22 @@ pub enum PolicyVerdict {
     Maybe(Value),
 }
 
-/// Nesting an endpoint policy needs (`Statement[].Principal.AWS[]` is four levels).
-const POLICY_DEPTH: usize = 16;
-
-/// A policy document as plain JSON-like data; `Opaque` for anything symbolic.
-#[derive(Clone, Debug)]
-enum Pv {
-    Str(String),
-    List(Vec<Pv>),
-    Map(Vec<(String, Pv)>),
-    Opaque,
-}
-
-impl Pv {
-    fn from_value(value: &Value, depth: usize) -> Pv {
-        if depth > POLICY_DEPTH {
-            return Pv::Opaque;
-        }
-        match &value.kind {
-            ValueKind::Str(s) | ValueKind::Number(s) => Pv::Str(s.clone()),
-            ValueKind::Bool(b) => Pv::Str(b.to_string()),
-            ValueKind::List(items) => {
-                Pv::List(items.iter().filter(|v| !v.is_no_value()).map(|v| Pv::from_value(v, depth + 1)).collect())
-            }
-            ValueKind::Map(entries) => Pv::Map(
-                entries
-                    .iter()
-                    .filter(|(_, _, v)| !v.is_no_value())
-                    .map(|(k, _, v)| (k.clone(), Pv::from_value(v, depth + 1)))
-                    .collect(),
-            ),
-            _ => Pv::Opaque,
-        }
-    }
-
-    fn from_json(value: &serde_json::Value, depth: usize) -> Pv {
-        if depth > POLICY_DEPTH {
-            return Pv::Opaque;
-        }
-        match value {
-            serde_json::Value::String(s) => Pv::Str(s.clone()),
-            serde_json::Value::Bool(b) => Pv::Str(b.to_string()),
-            serde_json::Value::Number(n) => Pv::Str(n.to_string()),
-            serde_json::Value::Array(items) => Pv::List(items.iter().map(|v| Pv::from_json(v, depth + 1)).collect()),
-            serde_json::Value::Object(map) => {
-                Pv::Map(map.iter().map(|(k, v)| (k.clone(), Pv::from_json(v, depth + 1))).collect())
-            }
-            serde_json::Value::Null => Pv::Opaque,
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&Pv> {
-        match self {
-            Pv::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// A string or list of strings; `None` if anything is symbolic.
-    fn strings(&self) -> Option<Vec<&str>> {
-        match self {
-            Pv::Str(s) => Some(vec![s.as_str()]),
-            Pv::List(items) => items.iter().map(|i| if let Pv::Str(s) = i { Some(s.as_str()) } else { None }).collect(),
-            _ => None,
-        }
-    }
-
-    fn as_list(&self) -> Vec<&Pv> {
-        match self {
-            Pv::List(items) => items.iter().collect(),
-            other => vec![other],
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Applies {
-    Yes,
-    No,
-    Maybe,
-}
-
-/// Evaluates the policy for the rotation actions. Conditions are assumed to be met by the
-/// rotation role for `Allow` and not to trigger for `Deny` (they usually fence off other
-/// accounts); `Resource` is not checked (how GetRandomPassword is evaluated is unconfirmed).
-pub fn policy_allows_rotation(policy: &Value) -> PolicyVerdict {
-    let doc = match &policy.kind {
-        ValueKind::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(json) => Pv::from_json(&json, 0),
-            Err(_) => return PolicyVerdict::Maybe(policy.clone()),
-        },
-        _ => Pv::from_value(policy, 0),
-    };
-    let Some(statements) = doc.get("Statement") else {
+/// Evaluates the endpoint policy for `actions`, each called by a principal of the workload's own
+/// account (see [`iam::Caller::SameAccount`] for what is assumed about conditions); `Resource` is
+/// not checked (how GetRandomPassword is evaluated is unconfirmed).
+pub fn policy_allows(policy: &Value, actions: &[&'static str]) -> PolicyVerdict {
+    let parsed = iam::Policy::parse(policy);
+    if !parsed.is_readable() {
         return PolicyVerdict::Maybe(policy.clone());
-    };
-    let statements = statements.as_list();
+    }
     let mut refused = Vec::new();
     let mut uncertain = false;
-    for action in ROTATION_ACTIONS {
-        let (mut allowed, mut denied) = (Applies::No, Applies::No);
-        for stmt in &statements {
-            let (effect, applies) = statement_applies(stmt, action);
-            match effect {
-                Some(true) => allowed = stronger(allowed, applies),
-                Some(false) => denied = stronger(denied, applies),
-                None => uncertain |= applies != Applies::No,
-            }
-        }
-        match (allowed, denied) {
-            (_, Applies::Yes) | (Applies::No, Applies::No) => refused.push(action),
-            (Applies::Yes, Applies::No) => {}
-            _ => uncertain = true,
+    for &action in actions {
+        let request = iam::Request { action, resource: None, caller: iam::Caller::SameAccount };
+        match parsed.evaluate(&request).decision() {
+            iam::Decision::Allowed => {}
+            iam::Decision::Denied { .. } => refused.push(action),
+            iam::Decision::Unknown => uncertain = true,
         }
     }
     if !refused.is_empty() {
@@ -237,68 +145,11 @@ pub fn policy_allows_rotation(policy: &Value) -> PolicyVerdict {
     }
 }
 
-fn stronger(a: Applies, b: Applies) -> Applies {
-    match (a, b) {
-        (Applies::Yes, _) | (_, Applies::Yes) => Applies::Yes,
-        (Applies::Maybe, _) | (_, Applies::Maybe) => Applies::Maybe,
-        _ => Applies::No,
-    }
-}
-
-/// (Effect: Some(true) allow / Some(false) deny / None unknown, does it apply to the rotation
-/// role calling `action`).
-fn statement_applies(stmt: &Pv, action: &str) -> (Option<bool>, Applies) {
-    let effect = match stmt.get("Effect") {
-        Some(Pv::Str(e)) if e == "Allow" => Some(true),
-        Some(Pv::Str(e)) if e == "Deny" => Some(false),
-        _ => None,
-    };
-    let actions = match (stmt.get("Action"), stmt.get("NotAction")) {
-        (Some(list), _) => {
-            list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::Yes } else { Applies::No })
-        }
-        (None, Some(list)) => {
-            list.strings().map(|l| if l.iter().any(|p| glob(p, action)) { Applies::No } else { Applies::Yes })
-        }
-        (None, None) => Some(Applies::No),
-    };
-    let Some(actions) = actions else {
-        return (effect, Applies::Maybe);
-    };
-    let principal = principal_is_anyone(stmt.get("Principal"));
-    let applies = match (actions, principal, effect) {
-        (Applies::No, _, _) => Applies::No,
-        // A Deny naming principals or carrying conditions is assumed to fence off others.
-        (_, Applies::Yes, Some(false)) if stmt.get("Condition").is_some() => Applies::No,
-        (_, Applies::Yes, _) => Applies::Yes,
-        (_, _, Some(false)) => Applies::No,
-        _ => Applies::Maybe,
-    };
-    (effect, applies)
-}
-
-/// `*`, `{"AWS": "*"}` (or a list holding `*`), or no `Principal` at all.
-fn principal_is_anyone(principal: Option<&Pv>) -> Applies {
-    let Some(principal) = principal else {
-        return Applies::Yes;
-    };
-    let any = |v: &Pv| v.strings().map(|l| l.contains(&"*"));
-    let verdict = match principal {
-        Pv::Str(_) | Pv::List(_) => any(principal),
-        Pv::Map(_) => principal.get("AWS").map_or(Some(false), any),
-        Pv::Opaque => None,
-    };
-    match verdict {
-        Some(true) => Applies::Yes,
-        Some(false) => Applies::Maybe,
-        None => Applies::Maybe,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::tree::Span;
+    use crate::template::glob::glob;
 
     #[test]
     fn globbing() {
@@ -313,7 +164,7 @@ mod tests {
     }
 
     fn json_policy(text: &str) -> PolicyVerdict {
-        policy_allows_rotation(&Value::str(text, Span::default()))
+        policy_allows(&Value::str(text, Span::default()), &ROTATION_ACTIONS)
     }
 
     #[test]

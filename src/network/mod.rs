@@ -1,9 +1,10 @@
 //! The VPC network graph of one template and the reachability questions the rules ask of it,
 //! each answered with the explaining path.
 //!
-//! [`Network::build`] reads the network resources through the evaluator; [`secrets_manager`]
-//! and [`to_target`] answer per function subnet with an [`Outcome`]: reachable (and how),
-//! blocked (the exact check and resource), or unverifiable (the input a template cannot show).
+//! [`Network::build`] reads the network resources through the evaluator; [`reach_api`] (can a
+//! workload call an AWS [`Service`]) and [`to_target`] (can it reach its database) answer per
+//! workload subnet with an [`Outcome`]: reachable (and how), blocked (the exact check and
+//! resource), or unverifiable (the input a template cannot show).
 
 pub mod cidr;
 mod endpoints;
@@ -15,12 +16,13 @@ mod ranges;
 mod reach;
 mod refs;
 mod security_groups;
+pub mod service;
 
 #[cfg(test)]
 mod tests;
 
 pub use cidr::Cidr;
-pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, policy_allows_rotation};
+pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, policy_allows};
 pub use graph::Network;
 pub use model::{
     AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, Meta, Nacl,
@@ -29,9 +31,10 @@ pub use model::{
 };
 pub use nacl::EPHEMERAL;
 pub use outcome::{
-    Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SmReport, SubnetRef, TargetReport,
+    ApiReport, Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SubnetRef, TargetReport,
     Unverifiable, Via,
 };
 pub use ranges::{Range, Rel};
-pub use reach::{DefaultRoute, Placement, SmHost, TargetPlacement, route_default, secrets_manager, to_target};
+pub use reach::{ApiCall, ApiHost, DefaultRoute, Placement, TargetPlacement, reach_api, route_default, to_target};
 pub use refs::{Kind, list_items};
+pub use service::Service;

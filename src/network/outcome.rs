@@ -94,7 +94,7 @@ pub enum Blocker {
         endpoint_vpc: Option<String>,
         function_vpc: String,
     },
-    /// The function names an endpoint that is not for Secrets Manager.
+    /// The workload names an endpoint that is not for the service it calls.
     EndpointWrongService(String),
     EndpointSgBlocks {
         endpoint: String,
@@ -231,7 +231,7 @@ impl Overall {
     }
 }
 
-/// A Secrets Manager endpoint that exists in the function's VPC but that the function cannot use.
+/// An endpoint for the service that exists in the workload's VPC but that it cannot use.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndpointIssue {
     pub subnet: String,
@@ -240,23 +240,23 @@ pub struct EndpointIssue {
     pub hops: Vec<Hop>,
 }
 
-/// Can the function reach Secrets Manager, per subnet?
+/// Can the workload call an AWS API, per subnet?
 #[derive(Clone, Debug, PartialEq)]
-pub struct SmReport {
+pub struct ApiReport {
     pub per_subnet: Vec<(SubnetRef, Outcome)>,
     pub overall: Overall,
-    /// For subnets that do not go through an endpoint: why the VPC's Secrets Manager endpoints
+    /// For subnets that do not go through an endpoint: why the VPC's endpoints for the service
     /// are not used.
     pub endpoint_issues: Vec<EndpointIssue>,
 }
 
-impl SmReport {
+impl ApiReport {
     pub fn reachable_subnets(&self) -> impl Iterator<Item = &SubnetRef> {
         self.per_subnet.iter().filter(|(_, o)| o.is_reachable()).map(|(s, _)| s)
     }
 
-    /// The first NAT path, when some subnet reaches Secrets Manager and none does so through an
-    /// endpoint (RL110).
+    /// The first NAT path, when some subnet reaches the API and none does so through an endpoint
+    /// (RL110).
     pub fn only_via_nat(&self) -> Option<(&str, &[Hop])> {
         let mut first = None;
         for (_, outcome) in &self.per_subnet {

@@ -135,17 +135,23 @@ impl Built {
     }
 
     /// The placement of `RotationFn` as the rotation module would build it.
-    fn placement(&self, host: SmHost) -> Placement {
+    fn placement(&self) -> Placement {
         let ev = Evaluator::new(&self.template);
         let Some(res) = self.template.resource("RotationFn") else {
-            return Placement { subnets: Vec::new(), security_groups: Vec::new(), host };
+            return Placement { subnets: Vec::new(), security_groups: Vec::new() };
         };
         let list = |path| ev.property(res, path).map(|v| vec![v]).unwrap_or_default();
-        Placement { subnets: list("VpcConfig.SubnetIds"), security_groups: list("VpcConfig.SecurityGroupIds"), host }
+        Placement { subnets: list("VpcConfig.SubnetIds"), security_groups: list("VpcConfig.SecurityGroupIds") }
     }
 
-    fn sm(&self) -> SmReport {
-        secrets_manager(&self.net(), &self.placement(SmHost::RegionalDefault))
+    /// `RotationFn` calling `service` at `host` (the rotation actions).
+    fn api(&self, service: &'static Service, host: ApiHost) -> ApiReport {
+        let call = ApiCall { service, host, actions: &ROTATION_ACTIONS, purpose: "rotation" };
+        reach_api(&self.net(), &self.placement(), &call)
+    }
+
+    fn sm(&self) -> ApiReport {
+        self.api(&service::SECRETS_MANAGER, ApiHost::RegionalDefault)
     }
 
     /// The span of `text`'s first occurrence at or after the `after` marker.
@@ -161,7 +167,7 @@ fn ids(hops: &[Hop]) -> Vec<&str> {
     hops.iter().map(|h| h.resource.as_str()).collect()
 }
 
-fn only_outcome(report: &SmReport) -> &Outcome {
+fn only_outcome(report: &ApiReport) -> &Outcome {
     assert_eq!(report.per_subnet.len(), 1, "{report:#?}");
     &report.per_subnet[0].1
 }
@@ -464,7 +470,7 @@ fn endpoint_without_private_dns() {
     let (resource, span) = blocker(outcome).primary(&b.net()).unwrap();
     assert_eq!((resource.as_str(), span), ("Endpoint", b.span_of("  Endpoint:", "Endpoint")));
     // The function names the endpoint's own DNS name: private DNS is not needed.
-    let named = secrets_manager(&b.net(), &b.placement(SmHost::NamesEndpoint("Endpoint".into())));
+    let named = b.api(&service::SECRETS_MANAGER, ApiHost::NamesEndpoint("Endpoint".into()));
     assert_eq!(named.overall, Overall::All);
     assert!(matches!(&named.per_subnet[0].1, Outcome::Reachable { via: Via::Endpoint(e), .. } if e == "Endpoint"));
 }
@@ -725,7 +731,7 @@ fn target(subnets: &[&str], groups: &[&str], public: Option<bool>) -> TargetPlac
 }
 
 fn target_outcome(b: &Built, t: &TargetPlacement) -> Outcome {
-    let report = to_target(&b.net(), &b.placement(SmHost::RegionalDefault), t, 5432);
+    let report = to_target(&b.net(), &b.placement(), t, 5432);
     assert_eq!(report.per_subnet.len(), 1, "{report:#?}");
     report.per_subnet[0].1.clone()
 }
@@ -755,7 +761,7 @@ fn target_sg_from_unrelated_sg() {
 #[test]
 fn target_without_groups_uses_default_sg() {
     let b = Built::new(&[VPC, FN_DEFAULT_SG]);
-    let report = to_target(&b.net(), &b.placement(SmHost::RegionalDefault), &target(&["SubnetB"], &[], None), 5432);
+    let report = to_target(&b.net(), &b.placement(), &target(&["SubnetB"], &[], None), 5432);
     assert_eq!(report.overall, Overall::All);
 }
 

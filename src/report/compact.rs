@@ -1,5 +1,6 @@
 //! `--format compact`: one line per finding, `path:line:col: level[RL101] message`, for editors'
-//! problem matchers and grep.
+//! problem matchers and grep. Suppressed findings are left out (they stay in JSON and SARIF);
+//! [`suppressed_note`] counts them for standard error.
 
 use std::fmt::Write as _;
 
@@ -15,22 +16,28 @@ pub fn render(outcome: &Outcome) -> String {
 /// With `failing`, only the unsuppressed findings at or above that level (`--quiet`).
 pub fn render_failing(outcome: &Outcome, failing: Option<Level>) -> String {
     let mut out = String::new();
-    let shown = |d: &&crate::diagnostic::Diagnostic| failing.is_none_or(|l| d.suppressed.is_none() && d.level >= l);
+    // Suppressed findings stay in JSON and SARIF; `--quiet` also leaves out those that pass.
+    let shown = |d: &&crate::diagnostic::Diagnostic| d.suppressed.is_none() && failing.is_none_or(|l| d.level >= l);
     for d in outcome.diagnostics.iter().filter(shown) {
         let at = resolve(outcome, &d.primary);
-        let suppressed = if d.suppressed.is_some() { " (suppressed)" } else { "" };
         // One finding, one line: names from the template may hold line breaks or controls.
         let _ = writeln!(
             out,
-            "{}:{}:{}: {}[{}] {}{}",
+            "{}:{}:{}: {}[{}] {}",
             human(&at.file),
             at.line,
             at.column,
             d.level.as_str(),
             human(&d.rule),
             human(&d.message),
-            suppressed
         );
     }
     out
+}
+
+/// `N suppressed finding(s) not shown`, when there are any: compact output keeps one line per
+/// finding, so this line goes to standard error.
+pub fn suppressed_note(outcome: &Outcome) -> Option<String> {
+    let n = outcome.diagnostics.iter().filter(|d| d.suppressed.is_some()).count();
+    (n > 0).then(|| format!("{n} suppressed finding{} not shown; see --format json", if n == 1 { "" } else { "s" }))
 }

@@ -5,9 +5,42 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::lint::Outcome;
 
 pub const KEY: &str = "rotlint/v1";
+
+/// How fingerprints name each file of the run: its path relative to [`Outcome::root`] with
+/// forward slashes (`stacks/db.yaml` whether the run said `stacks`, `./stacks/`, an absolute
+/// path, or ran `rotlint .` inside `stacks`), symlinks resolved; the absolute path for a file
+/// outside the root. Without a working directory (`cwd` `None`), the path as given, normalised.
+pub fn file_keys(outcome: &Outcome, cwd: Option<&Path>) -> Vec<String> {
+    let slashes = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let (Some(cwd), Some(root)) = (cwd, outcome.root.as_deref()) else {
+        return outcome
+            .files
+            .iter()
+            .map(|f| {
+                slashes(&crate::files::lexical_absolute(&f.path, Path::new("/"))).trim_start_matches('/').to_owned()
+            })
+            .collect();
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    outcome
+        .files
+        .iter()
+        .map(|f| {
+            let absolute = std::fs::canonicalize(cwd.join(&f.path))
+                .unwrap_or_else(|_| crate::files::lexical_absolute(&f.path, cwd));
+            match absolute.strip_prefix(&root) {
+                Ok(relative) => slashes(relative),
+                Err(_) => slashes(&absolute),
+            }
+        })
+        .collect()
+}
 
 /// One fingerprint per diagnostic, in order. Findings that would share a fingerprint (the same
 /// problem twice in one resource) are told apart by their rank in file order, which insertions

@@ -52,7 +52,12 @@ pub fn build(outcome: &Outcome, cwd: Option<&Path>, provenance: Option<&Provenan
     let uris: Vec<uri::FileUri> = outcome.files.iter().map(|f| uri::file_uri(&f.path, cwd)).collect();
     let policies = policy_rules(&outcome.diagnostics);
     let cx = Cx { outcome, uris: &uris, policies: &policies };
-    let fingerprints = fingerprint::partial_fingerprints(&outcome.diagnostics, |file| cx.uri(file));
+    // Files are named from the repository root, not the working directory: the same finding
+    // keeps its fingerprint whichever directory the run starts in and however paths are spelled.
+    let keys = fingerprint::file_keys(outcome, cwd);
+    let fingerprints = fingerprint::partial_fingerprints(&outcome.diagnostics, |file| {
+        keys.get(file.0 as usize).map_or("", String::as_str)
+    });
     let results = outcome.diagnostics.iter().zip(fingerprints).map(|(d, print)| cx.result(d, print)).collect();
     // Types with required fields have no `Default`: their builders fill the rest with `None`.
     let mut run = s::Run::builder().tool(s::Tool::builder().driver(driver(&policies)).build()).build();
@@ -263,10 +268,6 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn uri(&self, file: FileId) -> &str {
-        self.uris.get(file.0 as usize).map_or("", |u| u.uri.as_str())
-    }
-
     fn artifact_location(&self, file: FileId) -> s::ArtifactLocation {
         let found = self.uris.get(file.0 as usize);
         s::ArtifactLocation {

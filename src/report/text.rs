@@ -59,7 +59,9 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
     let handler = handler(theme, options.width);
     let mut out = String::new();
     let mut snippets = Snippets::default();
-    let shown = |d: &&Diagnostic| options.failing.is_none_or(|l| d.suppressed.is_none() && d.level >= l);
+    // Suppressed findings stay in JSON and SARIF; here the summary only counts them. `--quiet`
+    // also leaves out the findings that do not fail the run.
+    let shown = |d: &&Diagnostic| d.suppressed.is_none() && options.failing.is_none_or(|l| d.level >= l);
     for diagnostic in outcome.diagnostics.iter().filter(shown) {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
@@ -217,7 +219,7 @@ fn summary(outcome: &Outcome) -> String {
         plural(outcome.files.len(), "file"),
     );
     if suppressed > 0 {
-        let _ = write!(line, " ({suppressed} suppressed)");
+        let _ = write!(line, " ({suppressed} suppressed, not shown; see --format json)");
     }
     line.push('\n');
     line

@@ -4,6 +4,7 @@
 //! the database service (they then look the connection up). MongoDB multi-user calls nothing else.
 
 use super::functions::{FunctionKind, RotationFunction};
+use crate::network::service::{self, Service};
 use crate::source::tree::Span;
 use crate::template::{Evaluator, Value, ValueKind};
 
@@ -11,9 +12,18 @@ use crate::template::{Evaluator, Value, ValueKind};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Master {
     /// Managed by RDS or Redshift: the rotation certainly calls `service`.
-    Managed { service: &'static str, span: Span },
+    Managed { service: &'static Service, span: Span },
     /// A parameter, import or literal ARN: it may be managed, so `service` may be called.
-    Unseen { service: &'static str, value: Value },
+    Unseen { service: &'static Service, value: Value },
+}
+
+impl Master {
+    /// The API the rotation calls (or may call).
+    pub fn service(&self) -> &'static Service {
+        match self {
+            Master::Managed { service, .. } | Master::Unseen { service, .. } => service,
+        }
+    }
 }
 
 /// The master secret of an AWS alternating-users rotation that may call another API; `None` when
@@ -33,18 +43,20 @@ pub fn master_secret(ev: &Evaluator<'_>, f: &RotationFunction) -> Option<Master>
     if !name.contains("MultiUser") || name.contains("MongoDB") {
         return None;
     }
-    let family = if name.contains("Redshift") { "redshift" } else { "rds" };
+    let family = if name.contains("Redshift") { &service::REDSHIFT } else { &service::RDS };
     classify(ev, &master, family)
 }
 
-fn classify(ev: &Evaluator<'_>, value: &Value, family: &'static str) -> Option<Master> {
+fn classify(ev: &Evaluator<'_>, value: &Value, family: &'static Service) -> Option<Master> {
     match &value.kind {
         ValueKind::GetAtt { resource, attribute } => {
             let type_name = ev.template().resource(resource).map(|r| r.type_name.as_str())?;
             let service = match (type_name, attribute.as_str()) {
-                ("AWS::RDS::DBInstance" | "AWS::RDS::DBCluster", "MasterUserSecret.SecretArn") => "rds",
-                ("AWS::Redshift::Cluster", "MasterPasswordSecretArn") => "redshift",
-                ("AWS::RedshiftServerless::Namespace", "Namespace.AdminPasswordSecretArn") => "redshift-serverless",
+                ("AWS::RDS::DBInstance" | "AWS::RDS::DBCluster", "MasterUserSecret.SecretArn") => &service::RDS,
+                ("AWS::Redshift::Cluster", "MasterPasswordSecretArn") => &service::REDSHIFT,
+                ("AWS::RedshiftServerless::Namespace", "Namespace.AdminPasswordSecretArn") => {
+                    &service::REDSHIFT_SERVERLESS
+                }
                 _ => return None,
             };
             Some(Master::Managed { service, span: value.span })

@@ -3,8 +3,8 @@
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level, Location};
 use crate::facts::Facts;
+use crate::iam;
 use crate::rotation::{FunctionKind, RotationFunction};
-use crate::template::glob::glob;
 use crate::template::{Value, ValueKind};
 
 pub struct MissingVpcExecutionPermissions;
@@ -52,9 +52,15 @@ fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<
         _ => return None,
     };
     let role = facts.template.resource(&role_id).filter(|r| r.type_name == "AWS::IAM::Role")?;
-    if role_grants_eni(facts, &role_id)? {
-        return None;
-    }
+    let explicit = match role_eni_decision(facts, &role_id)? {
+        iam::Decision::Denied { explicit } => explicit,
+        iam::Decision::Allowed | iam::Decision::Unknown => return None,
+    };
+    let detail = if explicit {
+        format!("denies `{ENI_ACTION}` in a Deny statement, which overrides any Allow")
+    } else {
+        format!("lacks `{ENI_ACTION}` (AWSLambdaVPCAccessExecutionRole)")
+    };
     Some(
         Diagnostic::new(
             META.id,
@@ -62,7 +68,7 @@ fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<
             cx.file,
             role_value.span,
             format!(
-                "rotation function `{}` runs in a VPC but its role `{role_id}` lacks `{ENI_ACTION}` (AWSLambdaVPCAccessExecutionRole)",
+                "rotation function `{}` runs in a VPC but its role `{role_id}` {detail}",
                 f.id
             ),
         )
@@ -78,35 +84,41 @@ fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<
     )
 }
 
-/// `Some(true)` if the role (or a policy attached to it in this template) grants the ENI action,
-/// `Some(false)` if it visibly does not, `None` if a policy cannot be read.
-fn role_grants_eni(facts: &Facts<'_>, role_id: &str) -> Option<bool> {
+/// What the role's policies in this template (managed, inline, attached) decide for the ENI action:
+/// an explicit `Deny` wins, an `Allow` is needed, a policy that cannot be read or a condition
+/// leaves it unknown. `None` when the role is not in the template.
+fn role_eni_decision(facts: &Facts<'_>, role_id: &str) -> Option<iam::Decision> {
     let template = facts.template;
     let ev = &facts.evaluator;
     let role = template.resource(role_id)?;
-    let mut undecided = false;
+    let request = iam::Request { action: ENI_ACTION, resource: None, caller: iam::Caller::Identity };
+    let document = |d: &Value| iam::Policy::parse(d).evaluate(&request);
+    let mut all = iam::Evaluation::NOTHING;
     if let Some(arns) = ev.property(role, "ManagedPolicyArns") {
         for arn in arns.as_list().unwrap_or_default() {
             let text = arn.display();
             if VPC_POLICIES.iter().any(|p| text.contains(p)) {
-                return Some(true);
+                all = all.and(iam::Evaluation::ALLOWS);
+                continue;
             }
             match &arn.kind {
                 ValueKind::Ref(id) if template.resource(id).is_some() => {
                     let policy = template.resource(id)?;
-                    if ev.property(policy, "PolicyDocument").is_some_and(|d| document_allows(&d, ENI_ACTION)) {
-                        return Some(true);
+                    if let Some(d) = ev.property(policy, "PolicyDocument") {
+                        all = all.and(document(&d));
                     }
                 }
+                // A literal ARN of another policy: read as granting nothing (most are AWS managed
+                // policies for logs, X-Ray or other services).
                 ValueKind::Str(_) | ValueKind::Concat(_) => {}
-                _ => undecided = true,
+                _ => all = all.and(iam::Evaluation::UNKNOWN),
             }
         }
     }
     let inline = ev.property(role, "Policies");
     for policy in inline.as_ref().and_then(|p| p.as_list()).unwrap_or_default() {
-        if policy.get("PolicyDocument").is_some_and(|d| document_allows(d, ENI_ACTION)) {
-            return Some(true);
+        if let Some(d) = policy.get("PolicyDocument") {
+            all = all.and(document(d));
         }
     }
     // Standalone policies attached to the role.
@@ -114,12 +126,12 @@ fn role_grants_eni(facts: &Facts<'_>, role_id: &str) -> Option<bool> {
         for policy in template.resources_of_type(kind) {
             let attached =
                 ["Roles", "RoleName"].iter().any(|k| ev.property(policy, k).is_some_and(|v| mentions(&v, role_id)));
-            if attached && ev.property(policy, "PolicyDocument").is_some_and(|d| document_allows(&d, ENI_ACTION)) {
-                return Some(true);
+            if attached && let Some(d) = ev.property(policy, "PolicyDocument") {
+                all = all.and(document(&d));
             }
         }
     }
-    if undecided { None } else { Some(false) }
+    Some(all.decision())
 }
 
 fn mentions(value: &Value, id: &str) -> bool {
@@ -132,22 +144,6 @@ fn mentions(value: &Value, id: &str) -> bool {
         }
     }
     false
-}
-
-/// Does an IAM policy document have an `Allow` statement whose `Action` matches `action`?
-pub(crate) fn document_allows(document: &Value, action: &str) -> bool {
-    let statements: Vec<&Value> = match document.get("Statement") {
-        Some(v) => v.as_list().map_or_else(|| vec![v], |items| items.iter().collect()),
-        None => Vec::new(),
-    };
-    statements.iter().any(|s| {
-        let allow = s.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
-        let actions: Vec<&Value> = match s.get("Action") {
-            Some(v) => v.as_list().map_or_else(|| vec![v], |items| items.iter().collect()),
-            None => Vec::new(),
-        };
-        allow && actions.iter().filter_map(|a| a.as_str()).any(|a| glob(a, action))
-    })
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ mod nacl_blocks_https;
 mod nacl_blocks_target;
 mod nat_exposure;
 mod nat_without_internet;
-mod no_secrets_manager_path;
+pub(crate) mod no_secrets_manager_path;
 mod parse_error;
 mod partial_subnet_path;
 pub mod paths;
@@ -130,6 +130,50 @@ pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
 /// Look a rule up by id (`RL101`) or name (`no-secrets-manager-path`), case-insensitively for ids.
 pub fn lookup(id_or_name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().id.eq_ignore_ascii_case(id_or_name) || r.meta().name == id_or_name)
+}
+
+/// A rule as findings carry it: the registry id for an id (any case) or a name, a
+/// `GUARD:<rule>` id as written; `None` for a rule rotlint does not know.
+pub fn canonical_id(id_or_name: &str) -> Option<String> {
+    if id_or_name.starts_with("GUARD:") && id_or_name.len() > "GUARD:".len() {
+        return Some(id_or_name.to_owned());
+    }
+    lookup(id_or_name).map(|r| r.meta().id.to_owned())
+}
+
+/// `--select` / `--ignore`: which rules a run reports. Applied after suppressions, so a
+/// suppression of an ignored rule is not reported as unused.
+#[derive(Clone, Debug, Default)]
+pub struct RuleFilter {
+    /// `None`: every rule.
+    select: Option<std::collections::BTreeSet<String>>,
+    ignore: std::collections::BTreeSet<String>,
+}
+
+impl RuleFilter {
+    /// Rule ids or names; an unknown one is an error naming it and the option.
+    pub fn new(select: &[String], ignore: &[String]) -> Result<Self, String> {
+        let resolve = |option: &str, rules: &[String]| {
+            rules
+                .iter()
+                .map(|r| r.trim())
+                .filter(|r| !r.is_empty())
+                .map(|r| canonical_id(r).ok_or_else(|| format!("{option}: unknown rule `{r}` (see `rotlint rules`)")))
+                .collect::<Result<std::collections::BTreeSet<String>, String>>()
+        };
+        let select = if select.is_empty() { None } else { Some(resolve("--select", select)?) };
+        Ok(RuleFilter { select, ignore: resolve("--ignore", ignore)? })
+    }
+
+    pub fn keeps(&self, rule: &str) -> bool {
+        !self.ignore.contains(rule) && self.select.as_ref().is_none_or(|s| s.contains(rule))
+    }
+
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.select.is_some() || !self.ignore.is_empty() {
+            diagnostics.retain(|d| self.keeps(&d.rule));
+        }
+    }
 }
 
 /// Loader findings are produced while reading text; their rules only pass them on, so that the

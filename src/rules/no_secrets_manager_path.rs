@@ -3,7 +3,7 @@
 use super::paths::{blocker_text, function_path, function_span, subnet_names};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::network::Overall;
+use crate::network::{Blocker, Overall};
 
 pub struct NoSecretsManagerPath;
 
@@ -50,6 +50,72 @@ impl Rule for NoSecretsManagerPath {
             );
         }
         out
+    }
+}
+
+/// The rule that names a blocker as its own finding (RL102-RL108, RL111, RL112, RL115); `None`
+/// when only RL101 explains it (no route, an endpoint of another VPC or service).
+fn specific_rule(b: &Blocker) -> Option<&'static str> {
+    Some(match b {
+        Blocker::PublicSubnet { .. } => "RL102",
+        Blocker::NatNoInternet { .. } => "RL103",
+        Blocker::EndpointNotInterface(_) => "RL104",
+        Blocker::PrivateDnsOff(_) => "RL105",
+        Blocker::VpcDnsOff { .. } => "RL106",
+        Blocker::EndpointSgBlocks { .. } => "RL107",
+        Blocker::FunctionEgressBlocks { .. } => "RL108",
+        Blocker::EndpointPolicyDenies { .. } => "RL111",
+        Blocker::EndpointNoSubnets(_) => "RL112",
+        Blocker::NaclBlocks { .. } => "RL115",
+        _ => return None,
+    })
+}
+
+/// When every subnet of a function is blocked by something a specific rule reports in `found`
+/// (and `reported` keeps that rule: not `off`, not `--ignore`d), its RL101 says "see RLxxx" in
+/// one line instead of repeating the explanation and the path those findings give.
+pub fn refer_to_causes(cx: &Context<'_>, found: &mut [Diagnostic], reported: &dyn Fn(&str) -> bool) {
+    let Some(facts) = cx.facts else { return };
+    for (f, ff) in facts.functions() {
+        let Some(report) = &ff.secrets_manager else { continue };
+        if report.overall != Overall::None {
+            continue;
+        }
+        let mut causes: Vec<(&'static str, String)> = Vec::new();
+        let all_specific = report.per_subnet.iter().all(|(_, outcome)| {
+            let Some(blocker) = outcome.blocker() else { return false };
+            let Some(rule) = specific_rule(blocker).filter(|r| reported(r)) else { return false };
+            let at = blocker.primary(&facts.network);
+            let cause = found.iter().find(|d| {
+                d.rule == rule
+                    && match (rule, &at) {
+                        ("RL102", _) => d.primary.resource.as_deref() == Some(f.id.as_str()),
+                        (_, Some((_, span))) => d.primary.span == *span,
+                        (_, None) => false,
+                    }
+            });
+            let Some(cause) = cause else { return false };
+            let entry = (rule, cause.primary.resource.clone().unwrap_or_default());
+            if !causes.contains(&entry) {
+                causes.push(entry);
+            }
+            true
+        });
+        if !all_specific || causes.is_empty() {
+            continue;
+        }
+        let see: Vec<String> = causes.iter().map(|(rule, resource)| format!("{rule} (`{resource}`)")).collect();
+        for d in found.iter_mut().filter(|d| d.rule == META.id && d.primary.resource.as_deref() == Some(f.id.as_str()))
+        {
+            d.message = format!(
+                "rotation function `{}` cannot reach Secrets Manager from any of its subnets ({}): see {}",
+                f.id,
+                subnet_names(report, false),
+                see.join(", ")
+            );
+            d.related.clear();
+            d.help = None;
+        }
     }
 }
 

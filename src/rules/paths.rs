@@ -158,7 +158,7 @@ pub fn how_to_supply(value: &crate::template::Value) -> String {
 }
 
 /// The function's subnets as a list for messages (`` `A`, `B` ``), all or only the blocked ones.
-pub fn subnet_names(report: &crate::network::SmReport, only_blocked: bool) -> String {
+pub fn subnet_names(report: &crate::network::ApiReport, only_blocked: bool) -> String {
     report
         .per_subnet
         .iter()

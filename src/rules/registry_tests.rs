@@ -68,3 +68,18 @@ fn readme_lists_every_rule() {
         assert!(readme.contains(&row), "README.md lacks the rule row `{row}`");
     }
 }
+
+#[test]
+fn rule_filter_takes_ids_and_names_and_names_unknown_ones() {
+    use super::RuleFilter;
+    let f = RuleFilter::new(&["rl101".into(), "nat-exposure".into(), "GUARD:no_nat".into()], &["RL110".into()])
+        .expect("known rules");
+    assert!(f.keeps("RL101") && f.keeps("GUARD:no_nat"));
+    assert!(!f.keeps("RL110"), "--ignore wins over --select");
+    assert!(!f.keeps("RL304"), "not selected");
+    let all = RuleFilter::new(&[], &["no-secrets-manager-path".into()]).expect("known");
+    assert!(!all.keeps("RL101") && all.keeps("RL304"));
+    let e = RuleFilter::new(&[], &["RL999".into()]).expect_err("unknown");
+    assert!(e.contains("--ignore") && e.contains("`RL999`"), "{e}");
+    assert!(RuleFilter::new(&["GUARD:".into()], &[]).is_err());
+}

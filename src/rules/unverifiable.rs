@@ -54,8 +54,17 @@ impl Rule for UnverifiableNetwork {
                 );
             }
             if let Some(Master::Unseen { service, value }) = &ff.master
-                && super::extra_api_unreachable::missing_path(facts, f, ff, service).is_some()
+                && let Some(missing) = super::extra_api_unreachable::missing_path(facts, f, ff)
             {
+                let (name, label) = (service.endpoint, service.label);
+                let needs = match missing.blocked_at_endpoint {
+                    None => {
+                        format!("the rotation needs a NAT path or a `{name}` interface endpoint, which its VPC lacks")
+                    }
+                    Some(blocker) => {
+                        format!("its path to the {name} API is blocked: {}", super::paths::blocker_text(blocker))
+                    }
+                };
                 out.push(
                     Diagnostic::new(
                         NETWORK.id,
@@ -63,10 +72,9 @@ impl Rule for UnverifiableNetwork {
                         cx.file,
                         value.span,
                         format!(
-                            "cannot tell whether rotation function `{}` calls the {service} API: its master secret `{}` is not defined in this template, and if {} manages it, the rotation needs a NAT path or a `{service}` interface endpoint, which its VPC lacks; {}",
+                            "cannot tell whether rotation function `{}` calls the {name} API: its master secret `{}` is not defined in this template, and if {label} manages it, {needs}; {}",
                             f.id,
                             value.display(),
-                            if *service == "rds" { "RDS" } else { "Redshift" },
                             how_to_supply(value)
                         ),
                     )

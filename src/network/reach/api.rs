@@ -1,0 +1,407 @@
+//! Can a workload call an AWS API? Through an interface endpoint whose private DNS answers the
+//! host its SDK calls (or the endpoint it names), else along its subnet's default route.
+
+use crate::network::Network;
+use crate::network::endpoints::{PolicyVerdict, policy_allows};
+use crate::network::model::{Endpoint, EndpointKind, Items, Link, SgKey, Unseen};
+use crate::network::outcome::{ApiReport, Blocker, EndpointIssue, Hop, Outcome, Overall, SubnetRef, Unverifiable, Via};
+use crate::network::ranges::Range;
+use crate::network::security_groups::{Side, Verdict, admits, describe_rule};
+use crate::network::service::Service;
+use crate::template::Value;
+
+use super::egress::route_path;
+use super::start::{FnSide, Placement, start};
+use super::{Fail, acl, egress_hops, finish, flatten, group_hops};
+
+/// The host a workload's SDK calls for a service.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiHost {
+    /// `<service>.<region>.amazonaws.com`: resolves to an endpoint only with private DNS.
+    RegionalDefault,
+    /// `<service>-fips.<region>.amazonaws.com`: resolves to a `<service>-fips` endpoint only
+    /// with private DNS.
+    Fips,
+    /// An endpoint-specific DNS name of this endpoint (logical id): works without private DNS.
+    NamesEndpoint(String),
+    /// A value the caller could not classify; `what` names the setting it came from.
+    Other { value: Value, what: &'static str },
+}
+
+/// One API a workload calls: the service, the host its SDK uses, and the actions an endpoint
+/// policy must allow (`purpose` words them in findings: "the rotation actions").
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiCall {
+    pub service: &'static Service,
+    pub host: ApiHost,
+    pub actions: &'static [&'static str],
+    pub purpose: &'static str,
+}
+
+/// Can the workload call `call.service` from each of its subnets?
+pub fn reach_api(net: &Network, p: &Placement, call: &ApiCall) -> ApiReport {
+    let subnets = flatten(&p.subnets);
+    if subnets.is_empty() {
+        let outcome = Outcome::Reachable { via: Via::PublicEndpoint, hops: Vec::new() };
+        return ApiReport {
+            per_subnet: vec![(SubnetRef::OutsideVpc, outcome)],
+            overall: Overall::All,
+            endpoint_issues: Vec::new(),
+        };
+    }
+    let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
+    let mut per_subnet = Vec::new();
+    let mut endpoint_issues = Vec::new();
+    for value in &subnets {
+        match start(net, value, &groups) {
+            Err(pair) => per_subnet.push(*pair),
+            Ok(side) => {
+                let outcome = api_subnet(&side, call, &mut endpoint_issues);
+                per_subnet.push((SubnetRef::Subnet(side.subnet.meta.id.clone()), outcome));
+            }
+        }
+    }
+    let overall = Overall::of(per_subnet.iter().map(|(_, o)| o));
+    ApiReport { per_subnet, overall, endpoint_issues }
+}
+
+fn api_subnet(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>) -> Outcome {
+    if let Err(fail) = dns_support(side) {
+        return fail.finish(side.hops());
+    }
+    match &call.host {
+        ApiHost::NamesEndpoint(id) => match side.net.endpoints.get(id) {
+            Some(endpoint) => endpoint_path(side, call, endpoint, true),
+            None => Fail::undecided(
+                id,
+                side.subnet.meta.key_span,
+                format!("endpoint `{id}` does not exist in this scenario"),
+            )
+            .finish(side.hops()),
+        },
+        ApiHost::Other { value, what } => Fail::input(value, what).finish(side.hops()),
+        ApiHost::RegionalDefault => regional(side, call, issues, false),
+        ApiHost::Fips => regional(side, call, issues, true),
+    }
+}
+
+/// Without Amazon DNS no name resolves, whatever the path.
+fn dns_support(side: &FnSide) -> Result<(), Fail> {
+    let vpc = side.vpc;
+    match vpc.dns_support.value {
+        Some(true) => Ok(()),
+        None => Err(Fail::input(
+            vpc.dns_support.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)),
+            "VPC setting",
+        )),
+        Some(false) => match &vpc.custom_dhcp {
+            Some(dhcp) => {
+                Err(Fail::undecided(dhcp, vpc.meta.key_span, "the VPC resolves names through custom DHCP options"))
+            }
+            None => {
+                let span = vpc.dns_support.span_or(vpc.meta.key_span);
+                let hop = Hop::at(
+                    &vpc.meta,
+                    span,
+                    format!("VPC `{}` sets EnableDnsSupport: false, so no name resolves", vpc.meta.id),
+                );
+                let blocker =
+                    Blocker::VpcDnsOff { endpoint: None, vpc: vpc.meta.id.clone(), attribute: "EnableDnsSupport" };
+                Err(Fail::blocked(blocker, hop))
+            }
+        },
+    }
+}
+
+/// Does the regional host resolve to this endpoint? (Interface with private DNS on.)
+fn captures(endpoint: &Endpoint) -> Option<bool> {
+    let dns = endpoint.private_dns.value;
+    match (&endpoint.kind, dns) {
+        (_, Some(false)) => Some(false),
+        (EndpointKind::Interface, dns) => dns,
+        (EndpointKind::Unknown(_), _) => None,
+        _ => Some(false),
+    }
+}
+
+/// The regional host: a private-DNS endpoint captures it (NAT is then irrelevant); otherwise the
+/// route table decides, and an unusable endpoint explains a failure.
+/// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
+/// endpoint answers only the name of the service it was created for.
+fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
+    let name = call.service.endpoint;
+    let vpc = side.vpc.meta.id.as_str();
+    let in_vpc: Vec<&Endpoint> =
+        side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
+    let sure: Vec<&Endpoint> =
+        in_vpc.iter().copied().filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips)).collect();
+    if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
+        return endpoint_path(side, call, endpoint, false);
+    }
+    let route = route_path(side, call.service.port);
+    if let Some(endpoint) = sure.iter().find(|e| captures(e).is_none()) {
+        let via_endpoint = endpoint_path(side, call, endpoint, false);
+        return match (&via_endpoint, &route) {
+            (Outcome::Reachable { .. }, Outcome::Reachable { .. })
+            | (Outcome::Blocked { .. }, Outcome::Blocked { .. }) => via_endpoint,
+            _ => {
+                let value = endpoint.private_dns.written.as_ref().or(endpoint.kind_value.as_ref());
+                let value = value.cloned().unwrap_or_else(|| Value::unknown("", endpoint.meta.key_span));
+                Fail::input(&value, "endpoint setting").finish(side.hops())
+            }
+        };
+    }
+    if let Some(endpoint) = sure.first() {
+        let via_endpoint = endpoint_path(side, call, endpoint, false);
+        if let Outcome::Blocked { blocker, hops } = &via_endpoint {
+            if matches!(route, Outcome::Blocked { .. }) {
+                return via_endpoint;
+            }
+            issues.push(EndpointIssue {
+                subnet: side.subnet.meta.id.clone(),
+                endpoint: endpoint.meta.id.clone(),
+                blocker: blocker.clone(),
+                hops: hops.clone(),
+            });
+        }
+    }
+    if matches!(route, Outcome::Blocked { .. })
+        && let Some(maybe) = in_vpc.iter().find(|e| {
+            let matches = e.service_matches(name);
+            matches.is_none() || (matches == Some(true) && e.is_fips().is_none())
+        })
+        && let Some(service) = &maybe.service
+    {
+        let hop = Hop::at(&maybe.meta, service.span, format!("endpoint `{}` may be for {name}", maybe.meta.id));
+        return Fail::unknown(
+            Unverifiable::Input(Unseen { value: service.clone(), what: "endpoint service name" }),
+            service.span,
+            vec![hop],
+        )
+        .finish(side.hops());
+    }
+    route
+}
+
+fn endpoint_path(side: &FnSide, call: &ApiCall, endpoint: &Endpoint, named: bool) -> Outcome {
+    let mut hops = side.hops();
+    // The label states only what the model holds: "with private DNS" when the endpoint sets it,
+    // so it never contradicts a later private-DNS check on the same path.
+    let how = match (named, endpoint.private_dns.value) {
+        (true, _) => " named by the function",
+        (false, Some(true)) => " with private DNS",
+        (false, _) => "",
+    };
+    let label = call.service.label;
+    hops.push(Hop::key(&endpoint.meta, format!("{label} endpoint `{}`{how}", endpoint.meta.id)));
+    let result =
+        endpoint_checks(side, call, endpoint, named, &mut hops).map(|()| Via::Endpoint(endpoint.meta.id.clone()));
+    finish(result, hops)
+}
+
+fn endpoint_checks(side: &FnSide, call: &ApiCall, ep: &Endpoint, named: bool, hops: &mut Vec<Hop>) -> Result<(), Fail> {
+    let id = ep.meta.id.as_str();
+    let service = call.service.endpoint;
+    let port = call.service.port;
+    match &ep.vpc {
+        Link::Known(v) if *v == side.vpc.meta.id => {}
+        Link::Known(v) => {
+            let hop = Hop::key(&ep.meta, format!("endpoint `{id}` is in VPC `{v}`, not `{}`", side.vpc.meta.id));
+            let blocker = Blocker::EndpointInOtherVpc {
+                endpoint: id.to_owned(),
+                endpoint_vpc: Some(v.clone()),
+                function_vpc: side.vpc.meta.id.clone(),
+            };
+            return Err(Fail::blocked(blocker, hop));
+        }
+        Link::Unseen(unseen) => return Err(Fail::unseen(unseen)),
+    }
+    if named {
+        match ep.service_matches(service) {
+            Some(true) => {}
+            Some(false) => {
+                let span = ep.service.as_ref().map_or(ep.meta.key_span, |v| v.span);
+                let hop = Hop::at(&ep.meta, span, format!("endpoint `{id}` is not for {service}"));
+                return Err(Fail::blocked(Blocker::EndpointWrongService(id.to_owned()), hop));
+            }
+            None => {
+                return Err(Fail::input(
+                    ep.service.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)),
+                    "endpoint service name",
+                ));
+            }
+        }
+    }
+    endpoint_kind(ep)?;
+    let subnets = endpoint_subnets(ep)?;
+    if !named {
+        endpoint_dns(side, call, ep)?;
+    }
+    let groups = match side.net.endpoint_groups(ep) {
+        Items::Known(groups) => groups,
+        Items::Unseen(unseen) => return Err(Fail::unseen(&unseen)),
+    };
+    hops.push(endpoint_ingress(side, ep, &groups, port)?);
+    endpoint_egress(side, ep, &groups, &subnets, port)?;
+    endpoint_nacls(side, &subnets, port)?;
+    endpoint_policy(ep, call)
+}
+
+fn endpoint_kind(ep: &Endpoint) -> Result<(), Fail> {
+    match &ep.kind {
+        EndpointKind::Interface => Ok(()),
+        EndpointKind::Unknown(v) => Err(Fail::input(v, "endpoint type")),
+        kind => {
+            let written = match kind {
+                EndpointKind::Gateway if ep.kind_value.is_none() => {
+                    "omits VpcEndpointType (default Gateway)".to_owned()
+                }
+                _ => format!("has VpcEndpointType {}", ep.kind_value.as_ref().map(Value::display).unwrap_or_default()),
+            };
+            let span = ep.kind_value.as_ref().map_or(ep.meta.key_span, |v| v.span);
+            let hop = Hop::at(&ep.meta, span, format!("endpoint `{}` {written}, not Interface", ep.meta.id));
+            Err(Fail::blocked(Blocker::EndpointNotInterface(ep.meta.id.clone()), hop))
+        }
+    }
+}
+
+fn endpoint_subnets(ep: &Endpoint) -> Result<Vec<Link<String>>, Fail> {
+    match &ep.subnets {
+        Items::Unseen(unseen) => Err(Fail::unseen(unseen)),
+        Items::Known(list) if list.is_empty() => {
+            let span = ep.subnets_value.as_ref().map_or(ep.meta.key_span, |v| v.span);
+            let hop =
+                Hop::at(&ep.meta, span, format!("endpoint `{}` has no SubnetIds, so no network interface", ep.meta.id));
+            Err(Fail::blocked(Blocker::EndpointNoSubnets(ep.meta.id.clone()), hop))
+        }
+        Items::Known(list) => Ok(list.clone()),
+    }
+}
+
+fn endpoint_dns(side: &FnSide, call: &ApiCall, ep: &Endpoint) -> Result<(), Fail> {
+    let id = &ep.meta.id;
+    match ep.private_dns.value {
+        Some(true) => {}
+        None => {
+            return Err(Fail::input(
+                ep.private_dns.written.as_ref().unwrap_or(&Value::unknown("", ep.meta.key_span)),
+                "PrivateDnsEnabled",
+            ));
+        }
+        Some(false) => {
+            let written = if ep.private_dns.written.is_some() {
+                "sets PrivateDnsEnabled: false"
+            } else {
+                "omits PrivateDnsEnabled (default false)"
+            };
+            let note = format!(
+                "endpoint `{id}` {written}, so the regional {} name resolves to public addresses",
+                call.service.label
+            );
+            let hop = Hop::at(&ep.meta, ep.private_dns.span_or(ep.meta.key_span), note);
+            return Err(Fail::blocked(Blocker::PrivateDnsOff(id.clone()), hop));
+        }
+    }
+    let vpc = side.vpc;
+    match vpc.dns_hostnames.value {
+        Some(true) => Ok(()),
+        None => Err(Fail::input(
+            vpc.dns_hostnames.written.as_ref().unwrap_or(&Value::unknown("", vpc.meta.key_span)),
+            "EnableDnsHostnames",
+        )),
+        Some(false) => {
+            let written = if vpc.dns_hostnames.written.is_some() {
+                "sets EnableDnsHostnames: false"
+            } else {
+                "omits EnableDnsHostnames (default false)"
+            };
+            let note = format!("VPC `{}` {written}; private DNS for endpoint `{id}` needs it", vpc.meta.id);
+            let hop = Hop::at(&vpc.meta, vpc.dns_hostnames.span_or(vpc.meta.key_span), note);
+            let blocker = Blocker::VpcDnsOff {
+                endpoint: Some(id.clone()),
+                vpc: vpc.meta.id.clone(),
+                attribute: "EnableDnsHostnames",
+            };
+            Err(Fail::blocked(blocker, hop))
+        }
+    }
+}
+
+/// The endpoint's groups must admit the service's port from the function.
+fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>], port: u16) -> Result<Hop, Fail> {
+    let other = Side { groups: side.groups, range: side.range.clone() };
+    match admits(side.net, groups, false, port, &other) {
+        Verdict::Allowed(rule, key) => {
+            let note =
+                format!("security group `{key}` of endpoint `{}` admits {}", ep.meta.id, describe_rule(&rule, false));
+            Ok(Hop { resource: rule.resource, span: rule.span, note, condition: rule.condition })
+        }
+        Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
+        Verdict::Denied => {
+            let keys: Vec<SgKey> = groups.iter().filter_map(|g| g.known().cloned()).collect();
+            let hops = group_hops(side.net, &keys, |k| {
+                format!("security group `{k}` of endpoint `{}` admits no tcp/{port} from the function", ep.meta.id)
+            });
+            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
+        }
+    }
+}
+
+/// The function's groups must let the port out to every endpoint interface.
+fn endpoint_egress(
+    side: &FnSide,
+    ep: &Endpoint,
+    groups: &[Link<SgKey>],
+    subnets: &[Link<String>],
+    port: u16,
+) -> Result<(), Fail> {
+    for subnet in subnets {
+        let range = match subnet {
+            Link::Known(id) => side.net.subnet_range(id),
+            Link::Unseen(_) => Range::in_vpc(&side.vpc.meta.id),
+        };
+        let label = format!("endpoint `{}` in {}", ep.meta.id, range.label);
+        let other = Side { groups, range };
+        match admits(side.net, side.groups, true, port, &other) {
+            Verdict::Allowed(..) => {}
+            Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
+            Verdict::Denied => {
+                let keys = side.known_groups();
+                let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {label}"));
+                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label }, hops));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The ACLs between the workload's subnet and every subnet of the endpoint.
+fn endpoint_nacls(side: &FnSide, subnets: &[Link<String>], port: u16) -> Result<(), Fail> {
+    for link in subnets {
+        match link {
+            Link::Known(id) => acl::within_vpc(side, id, port, "endpoint subnet")?,
+            Link::Unseen(unseen) => return Err(Fail::unseen(unseen)),
+        }
+    }
+    Ok(())
+}
+
+fn endpoint_policy(ep: &Endpoint, call: &ApiCall) -> Result<(), Fail> {
+    let Some(policy) = &ep.policy else {
+        return Ok(());
+    };
+    match policy_allows(policy, call.actions) {
+        PolicyVerdict::Allows => Ok(()),
+        PolicyVerdict::Maybe(value) if !value.is_known() => Err(Fail::input(&value, "endpoint policy")),
+        PolicyVerdict::Maybe(_) => Err(Fail::undecided(
+            &ep.meta.id,
+            policy.span,
+            format!("the endpoint policy allows the {} actions only to specific principals", call.purpose),
+        )),
+        PolicyVerdict::Denies(actions) => {
+            let note = format!("the policy of endpoint `{}` does not allow {}", ep.meta.id, actions.join(", "));
+            let hop = Hop::at(&ep.meta, policy.span, note);
+            Err(Fail::blocked(Blocker::EndpointPolicyDenies { endpoint: ep.meta.id.clone(), actions }, hop))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The AWS services a workload calls, as the network sees them: the endpoint service names that
+//! give a private path, the port, and what an endpoint policy must allow. Adding a service is one
+//! constant here; the reachability engine (`reach`) reads nothing service-specific elsewhere.
+
+/// One AWS API as a network destination.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Service {
+    /// How findings name it: "Secrets Manager".
+    pub label: &'static str,
+    /// The endpoint service name's last label, `com.amazonaws.<region>.<endpoint>`; also the
+    /// first label of the regional host name `<endpoint>.<region>.amazonaws.com`.
+    pub endpoint: &'static str,
+    /// Reachable through an interface endpoint (AWS PrivateLink).
+    pub interface: bool,
+    /// Reachable through a gateway endpoint (a prefix-list route): S3 and DynamoDB only
+    /// (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
+    pub gateway: bool,
+    /// The TCP port the SDK connects to.
+    pub port: u16,
+}
+
+/// AWS Secrets Manager: interface endpoints only, HTTPS
+/// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html).
+pub const SECRETS_MANAGER: Service =
+    Service { label: "Secrets Manager", endpoint: "secretsmanager", interface: true, gateway: false, port: 443 };
+
+/// The Amazon RDS API (not the database itself), which the alternating-users rotations call when
+/// the master secret is managed by RDS. Endpoint names of the services below:
+/// https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+pub const RDS: Service = Service { label: "RDS", endpoint: "rds", interface: true, gateway: false, port: 443 };
+
+/// The Amazon Redshift API.
+pub const REDSHIFT: Service =
+    Service { label: "Redshift", endpoint: "redshift", interface: true, gateway: false, port: 443 };
+
+/// The Amazon Redshift Serverless API.
+pub const REDSHIFT_SERVERLESS: Service = Service {
+    label: "Redshift Serverless",
+    endpoint: "redshift-serverless",
+    interface: true,
+    gateway: false,
+    port: 443,
+};
+
+/// Every service the engine knows, for lookups by endpoint name.
+pub const ALL: &[&Service] = &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS];
+
+/// The service whose endpoint name is `endpoint` (`rds`, `secretsmanager`).
+pub fn by_endpoint(endpoint: &str) -> Option<&'static Service> {
+    ALL.iter().copied().find(|s| s.endpoint == endpoint)
+}
