@@ -26,8 +26,16 @@ pub enum Command {
         /// Rule id or name.
         rule: String,
     },
-    /// List every rule with its id, name and default level.
-    Rules,
+    /// List every rule with its id, name, default level and documentation link.
+    Rules(RulesArgs),
+    /// Print a shell completion script, e.g. `rotlint completions bash > /etc/bash_completion.d/rotlint`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `rotlint man > /usr/local/share/man/man1/rotlint.1`.
+    Man,
     /// Show how every rotation function reaches (or fails to reach) Secrets Manager and its database.
     Paths(PathsArgs),
 }
@@ -45,6 +53,11 @@ pub struct PathsArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Configuration file, as for linting (default: the nearest .rotlint.toml from the working
+    /// directory up).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Parameter values, as for linting.
     #[arg(long, value_name = "FILE")]
     pub parameters: Option<PathBuf>,
@@ -52,6 +65,19 @@ pub struct PathsArgs {
     /// One parameter value, `Key=Value` (repeatable).
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameter: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Output format: one line per rule, or a JSON document.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,9 +109,16 @@ pub struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format [default: text]. Repeatable with `=FILE`: `--format sarif=rotlint.sarif
+    /// --format text` writes both from one run. A format without `=FILE` goes to standard output
+    /// (or to `-o FILE`); at most one may.
+    #[arg(long, visible_alias = "output-format", value_name = "FORMAT[=FILE]", value_parser = FormatSpecParser)]
+    pub format: Vec<FormatSpec>,
+
+    /// Text and compact reports list only the findings that fail the run (unsuppressed, at or above
+    /// --fail-level); text still ends with the summary. Other formats stay complete.
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// Exit with 1 when an unsuppressed finding at or above this level exists [default: error,
     /// or `fail-level` from .rotlint.toml].
@@ -97,11 +130,13 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Colour in text output. `auto` colours a terminal unless NO_COLOR is set.
+    /// Colour in text output. `auto` colours a terminal unless NO_COLOR is set, CLICOLOR is 0 or
+    /// TERM is dumb; CLICOLOR_FORCE (not 0) colours even a pipe or a file.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (the report of the `--format` given
+    /// without `=FILE`).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -154,6 +189,56 @@ pub enum Format {
     Github,
     /// One line per unsuppressed finding: `path:line:col: level[RULE] message`.
     Compact,
+    /// JUnit XML for CI test reports: one test suite per file, one test case per finding.
+    Junit,
+}
+
+/// One report of a run: its format and, with `FORMAT=FILE`, its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// Parses `FORMAT` or `FORMAT=FILE`, offering the formats as possible values (help, completions).
+#[derive(Clone, Copy, Debug)]
+struct FormatSpecParser;
+
+impl clap::builder::TypedValueParser for FormatSpecParser {
+    type Value = FormatSpec;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FormatSpec, clap::Error> {
+        let invalid = |message: String| {
+            let arg = arg.map_or_else(|| "--format".to_owned(), ToString::to_string);
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("invalid value for {arg}: {message}\n"))
+                .with_cmd(cmd)
+        };
+        let text =
+            value.to_str().ok_or_else(|| invalid("`FORMAT=FILE` must be UTF-8; use -o for other paths".into()))?;
+        let (name, file) = match text.split_once('=') {
+            Some((_, "")) => return Err(invalid(format!("`{text}` names no file after `=`"))),
+            Some((name, file)) => (name, Some(PathBuf::from(file))),
+            None => (text, None),
+        };
+        let format = Format::from_str(name, true).map_err(|_| {
+            let names: Vec<_> = Format::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            invalid(format!("unknown format `{name}` (possible: {})", names.join(", ")))
+        })?;
+        Ok(FormatSpec { format, file })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Format::value_variants().iter().filter_map(ValueEnum::to_possible_value)))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,12 +1,13 @@
 //! The `rotlint` binary: parse arguments, call the library, write the report, return 0/1/2.
 
 mod cli;
+mod output;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Color, Command, FailLevel, Format, LintArgs, PathsArgs, PathsFormat};
+use cli::{Cli, Command, FailLevel, LintArgs, PathsArgs, PathsFormat, RulesFormat};
 use rotlint::diagnostic::Level;
 use rotlint::report::escape;
 use rotlint::{lint, report, rules};
@@ -22,7 +23,20 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules(args)) => list_rules(args.format),
+        Some(Command::Completions { shell }) => {
+            // Into memory first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "rotlint", &mut script);
+            match write_output(None, &String::from_utf8_lossy(&script)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    print_write_error(None, &e);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Man) => man(),
         Some(Command::Paths(args)) => run_paths(&args),
         None => run_lint(&cli.lint),
     }
@@ -41,15 +55,63 @@ fn explain(id: &str) -> ExitCode {
     }
 }
 
-fn list_rules() -> ExitCode {
-    for rule in rules::ALL {
-        let m = rule.meta();
-        println!("{:<6} {:<36} {:<8} {}", m.id, m.name, m.level.as_str(), m.summary);
+fn list_rules(format: RulesFormat) -> ExitCode {
+    let text = match format {
+        RulesFormat::Text => rules::ALL
+            .iter()
+            .map(|rule| {
+                let m = rule.meta();
+                format!("{:<6} {:<36} {:<8} {}\n", m.id, m.name, m.level.as_str(), m.summary)
+            })
+            .collect(),
+        RulesFormat::Json => {
+            let rules: Vec<_> = rules::ALL
+                .iter()
+                .map(|rule| {
+                    let m = rule.meta();
+                    serde_json::json!({"id": m.id, "name": m.name, "level": m.level.as_str(),
+                        "summary": m.summary, "docs": report::rule_docs_url(m.id)})
+                })
+                .collect();
+            let tool = serde_json::json!({"name": "rotlint", "version": env!("CARGO_PKG_VERSION")});
+            let doc = serde_json::json!({"tool": tool, "rules": rules});
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+    };
+    match write_output(None, &text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_write_error(None, &e);
+            ExitCode::from(2)
+        }
     }
-    ExitCode::SUCCESS
+}
+
+/// The manual page, roff, generated from the same definitions as `--help`.
+fn man() -> ExitCode {
+    let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+    let mut roff = Vec::new();
+    if let Err(e) = page.render(&mut roff) {
+        eprintln!("rotlint: cannot render the manual page: {e}");
+        return ExitCode::from(2);
+    }
+    match write_output(None, &String::from_utf8_lossy(&roff)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_write_error(None, &e);
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_lint(args: &LintArgs) -> ExitCode {
+    let targets = match output::targets(&args.format, args.output.as_deref()) {
+        Ok(targets) => targets,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(2);
+        }
+    };
     let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths.clone() };
     let parameters = match collect_parameters(args.parameters.as_deref(), &args.parameter) {
         Ok(p) => p,
@@ -118,7 +180,8 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
     let mut outcome = outcome;
     let inputs = Inputs { outcome: &outcome, paths: &paths, side: side_files(args, &options.config) };
-    for output in [&args.output, &args.write_baseline].into_iter().flatten() {
+    let files = targets.iter().filter_map(|t| t.path.as_ref());
+    for output in files.chain(&args.write_baseline) {
         if let Err(code) = inputs.refuse(output) {
             return code;
         }
@@ -126,7 +189,9 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     if let Some(path) = &args.write_baseline {
         return match rotlint::baseline::write(path, &outcome) {
             Ok(n) => {
-                eprintln!("rotlint: wrote {n} fingerprints to {}", path.display());
+                if !args.quiet {
+                    eprintln!("rotlint: wrote {n} fingerprints to {}", escape::human(&path.display().to_string()));
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -141,38 +206,27 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         print_error(&e);
         return ExitCode::from(2);
     }
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
-    let rendered = match args.format {
-        Format::Text => report::text::render(&outcome, report::text::TextOptions { color, ..Default::default() }),
-        Format::Json => report::json::render(&outcome),
-        Format::Sarif => report::sarif::render(&outcome),
-        Format::Github => report::github::render(&outcome),
-        Format::Compact => report::compact::render(&outcome),
-    };
-    // Compact output is one line per finding: the count of suppressed ones goes to stderr.
-    if args.format == Format::Compact
-        && let Some(note) = report::compact::suppressed_note(&outcome)
-    {
-        eprintln!("rotlint: {note}");
-    }
-    if let Err(e) = write_output(args.output.as_deref(), &rendered) {
-        eprintln!("rotlint: cannot write report: {e}");
-        return ExitCode::from(2);
-    }
     let threshold = match args.fail_level {
         Some(FailLevel::Error) => Level::Error,
         Some(FailLevel::Warning) => Level::Warning,
         Some(FailLevel::Note) => Level::Note,
         None => config_fail_level.unwrap_or(Level::Error),
     };
+    for target in &targets {
+        let to_terminal = target.path.is_none() && std::io::stdout().is_terminal();
+        let color = output::color(args.color, to_terminal, |name| std::env::var_os(name));
+        let style = output::Style { color, quiet: args.quiet, fail: threshold };
+        if let Err(e) = write_output(target.path.as_deref(), &output::render(&outcome, target.format, style)) {
+            print_write_error(target.path.as_deref(), &e);
+            return ExitCode::from(2);
+        }
+        // Compact output is one line per finding: the count of suppressed ones goes to stderr.
+        if target.format == cli::Format::Compact
+            && let Some(note) = report::compact::suppressed_note(&outcome)
+        {
+            eprintln!("rotlint: {note}");
+        }
+    }
     match outcome.worst_unsuppressed() {
         Some(level) if level >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
@@ -280,7 +334,7 @@ fn run_paths(args: &PathsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match load_config(None) {
+    let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -306,12 +360,25 @@ fn run_paths(args: &PathsArgs) -> ExitCode {
         PathsFormat::Mermaid => report::paths::Format::Mermaid,
         PathsFormat::Dot => report::paths::Format::Dot,
     };
-    match write_output(args.output.as_deref(), &report::paths::render(&outcome, format)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("rotlint: cannot write output: {e}");
-            ExitCode::from(2)
-        }
+    if let Err(e) = write_output(args.output.as_deref(), &report::paths::render(&outcome, format)) {
+        print_write_error(args.output.as_deref(), &e);
+        return ExitCode::from(2);
+    }
+    // A file that does not parse may hold rotation functions: say so, and exit 1 as linting does.
+    if report::paths::unparsable(&outcome).next().is_none() {
+        return ExitCode::SUCCESS;
+    }
+    if matches!(format, report::paths::Format::Mermaid | report::paths::Format::Dot) {
+        eprint!("{}", report::paths::errors_text(&outcome));
+    }
+    ExitCode::from(1)
+}
+
+/// `rotlint: cannot write to `FILE`: why` (or to standard output).
+fn print_write_error(path: Option<&std::path::Path>, e: &std::io::Error) {
+    match path {
+        Some(path) => eprintln!("rotlint: cannot write to `{}`: {e}", escape::human(&path.display().to_string())),
+        None => eprintln!("rotlint: cannot write to standard output: {e}"),
     }
 }
 

@@ -154,7 +154,7 @@ fn many_findings_and_long_names_keep_every_format_small() {
         ),
     );
     for name in ["dups.yaml", "oneline.json", "bigid.json"] {
-        for format in ["text", "json", "sarif", "compact", "github"] {
+        for format in ["text", "json", "sarif", "compact", "github", "junit"] {
             let out = rotlint(&scratch.0, &["--format", format, name]);
             assert_eq!(out.status.code(), Some(1), "{name} {format}");
             assert!(out.stdout.len() < MAX_REPORT_BYTES, "{name} {format}: {} bytes", out.stdout.len());
@@ -201,7 +201,7 @@ fn template_text_cannot_inject_into_any_format() {
         let raw = report.chars().find(|&c| rotlint::report::escape::is_unsafe(c) && c != '\n');
         assert_eq!(raw, None, "{what}: a control character reached the output");
     };
-    for format in ["text", "compact", "json", "sarif"] {
+    for format in ["text", "compact", "json", "sarif", "junit"] {
         let out = rotlint(&scratch.0, &["--format", format, "--color", "never", "."]);
         check(format, &out.stdout);
         check(&format!("{format} (stderr)"), &out.stderr);

@@ -111,6 +111,7 @@ fuzz_target!(|data: &[u8]| {
     let outcome = lint_paths(&[path], &options).expect("an explicit existing file always lints");
     check_human("text", &report::text::render(&outcome, report::text::TextOptions::default()));
     check_human("compact", &report::compact::render(&outcome));
+    check_human("junit", &report::junit::render(&outcome, rotlint::diagnostic::Level::Error));
     for format in [report::paths::Format::Text, report::paths::Format::Mermaid, report::paths::Format::Dot] {
         check_human(&format!("{format:?}"), &report::paths::render(&outcome, format));
     }

@@ -6,11 +6,19 @@ use std::fmt::Write as _;
 
 use super::escape::human;
 use super::resolve;
+use crate::diagnostic::Level;
 use crate::lint::Outcome;
 
 pub fn render(outcome: &Outcome) -> String {
+    render_failing(outcome, None)
+}
+
+/// With `failing`, only the unsuppressed findings at or above that level (`--quiet`).
+pub fn render_failing(outcome: &Outcome, failing: Option<Level>) -> String {
     let mut out = String::new();
-    for d in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+    // Suppressed findings stay in JSON and SARIF; `--quiet` also leaves out those that pass.
+    let shown = |d: &&crate::diagnostic::Diagnostic| d.suppressed.is_none() && failing.is_none_or(|l| d.level >= l);
+    for d in outcome.diagnostics.iter().filter(shown) {
         let at = resolve(outcome, &d.primary);
         // One finding, one line: names from the template may hold line breaks or controls.
         let _ = writeln!(

@@ -33,6 +33,8 @@ struct Finding<'a> {
     resource: Option<&'a str>,
     message: &'a str,
     help: Option<&'a str>,
+    /// The rule's documentation; null for Guard findings.
+    docs: Option<String>,
     related: Vec<Related<'a>>,
     suppressed: Option<Suppressed<'a>>,
 }
@@ -78,6 +80,7 @@ fn finding<'a>(outcome: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
         resource: d.primary.resource.as_deref(),
         message: &d.message,
         help: d.help.as_deref(),
+        docs: super::docs_url(d),
         related: d
             .related
             .iter()

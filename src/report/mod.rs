@@ -6,6 +6,7 @@ pub mod escape;
 pub mod fingerprint;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod paths;
 pub mod sarif;
 pub mod text;
@@ -40,6 +41,23 @@ pub fn rule_name(diagnostic: &Diagnostic) -> &'static str {
         None if is_guard(&diagnostic.rule) => "guard",
         None => "",
     }
+}
+
+/// The repository (Cargo.toml's `repository`): SARIF's `informationUri`, and the root of the rule
+/// documentation links.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's document (`rules/<ID>.md`, also `rotlint explain <ID>`) is published. The same
+/// link is SARIF's `helpUri`, the `docs` of JSON findings and `rotlint rules`, and the `docs:`
+/// line of text findings.
+pub fn rule_docs_url(id: &str) -> String {
+    format!("{REPOSITORY}/blob/main/rules/{id}.md")
+}
+
+/// The documentation link of a finding's rule; `None` for Guard findings, whose rules are the
+/// user's own.
+pub fn docs_url(diagnostic: &Diagnostic) -> Option<String> {
+    crate::rules::by_id(&diagnostic.rule).map(|rule| rule_docs_url(rule.meta().id))
 }
 
 /// `GUARD` (Guard could not run) or `GUARD:<rule>`: ids that come from policy files, not from

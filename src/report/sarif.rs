@@ -25,7 +25,7 @@ use crate::rules::{self, RuleMeta};
 
 pub use vcs::Provenance;
 
-const INFORMATION_URI: &str = "https://github.com/rotlint/rotlint";
+const INFORMATION_URI: &str = super::REPOSITORY;
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Characters of a span copied into a region's snippet.
 const MAX_SNIPPET_CHARS: usize = 1000;
@@ -97,7 +97,7 @@ fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
         .short_description(multiformat(meta.summary, None))
         .full_description(multiformat(&plain(&what), Some(&what)))
         .help(multiformat(meta.docs, Some(meta.docs)))
-        .help_uri(format!("{INFORMATION_URI}/blob/main/rules/{}.md", meta.id))
+        .help_uri(super::rule_docs_url(meta.id))
         .default_configuration(s::ReportingConfiguration {
             level: Some(json!(meta.level.as_str())),
             ..Default::default()

@@ -1,5 +1,8 @@
-//! `--format text`: each finding rendered by miette (source snippet, a label on the exact value,
-//! related locations in the same file), then the explaining path in order, then a summary line.
+//! `--format text`: each finding rendered by miette (source snippet around the exact value, with
+//! [`CONTEXT_LINES`] of context and labels on the related locations just next to it), then the
+//! explaining path in order, one `file:line:col `resource`: note` line per hop, then a summary line.
+//! Hops further away are only in that list: one snippet spanning every line between far-apart
+//! labels made one finding a hundred lines long.
 //!
 //! Two things keep this linear and safe on any input. miette reads snippets through
 //! [`IndexedSource`], which finds lines with the file's line index instead of scanning the file
@@ -27,27 +30,39 @@ const MAX_SNIPPET_LINE: usize = 512;
 const EXCERPT_CONTEXT: usize = 40;
 /// Characters of the span itself an excerpt shows.
 const EXCERPT_SPAN: usize = 80;
+/// Lines of source shown before and after the labelled lines of a snippet.
+const CONTEXT_LINES: usize = 2;
+/// A related location in the finding's file gets a label in the snippet when it is at most this
+/// many lines from the primary location; the path list names it in any case.
+const NEAR_LINES: u32 = 3;
+/// A labelled span over more lines than this is shown as its first line.
+const MAX_SPAN_LINES: u32 = 6;
 
 #[derive(Clone, Copy, Debug)]
 pub struct TextOptions {
     pub color: bool,
     /// Terminal width used for wrapping; fixed in snapshots so they do not depend on the terminal.
     pub width: usize,
+    /// `--quiet`: show only the unsuppressed findings at or above this level (the summary still
+    /// counts every finding).
+    pub failing: Option<Level>,
 }
 
 impl Default for TextOptions {
     fn default() -> Self {
-        TextOptions { color: false, width: 100 }
+        TextOptions { color: false, width: 100, failing: None }
     }
 }
 
 pub fn render(outcome: &Outcome, options: TextOptions) -> String {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
+    let handler = handler(theme, options.width);
     let mut out = String::new();
     let mut snippets = Snippets::default();
-    // Suppressed findings stay in JSON and SARIF; here the summary only counts them.
-    for diagnostic in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+    // Suppressed findings stay in JSON and SARIF; here the summary only counts them. `--quiet`
+    // also leaves out the findings that do not fail the run.
+    let shown = |d: &&Diagnostic| d.suppressed.is_none() && options.failing.is_none_or(|l| d.level >= l);
+    for diagnostic in outcome.diagnostics.iter().filter(shown) {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out.push_str(&summary(outcome));
@@ -56,14 +71,53 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
 
 /// Rendering of the findings only (no summary), for fixture snapshots.
 pub fn render_findings(outcome: &Outcome, diagnostics: &[&Diagnostic]) -> String {
-    let handler =
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100).with_links(false);
+    let handler = handler(GraphicalTheme::unicode_nocolor(), 100);
     let mut out = String::new();
     let mut snippets = Snippets::default();
     for diagnostic in diagnostics {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out
+}
+
+fn handler(theme: GraphicalTheme, width: usize) -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false).with_context_lines(CONTEXT_LINES)
+}
+
+/// A label of a snippet: a span in the finding's file and its note, escaped.
+struct Label {
+    span: Span,
+    message: String,
+}
+
+/// What a finding's snippet labels: the primary location, and the related ones in its file within
+/// [`NEAR_LINES`] lines of it. A span over more than [`MAX_SPAN_LINES`] lines is cut to its first
+/// line, and its note says where it ends (a `!Sub` script would otherwise fill the screen).
+fn labels(file: &SourceFile, d: &Diagnostic) -> Vec<Label> {
+    let label = |location: &crate::diagnostic::Location| {
+        let (first, _) = file.line_col(location.span.start);
+        let (last, _) = file.line_col(location.span.end);
+        let mut message = human(&location.message).into_owned();
+        let mut span = location.span;
+        if last - first >= MAX_SPAN_LINES {
+            let text = &*file.text;
+            let start = text.floor_char_boundary(span.start as usize);
+            let line_end = text[start..].find(['\r', '\n']).map_or(text.len(), |i| start + i);
+            span.end = to_u32(line_end);
+            let to = format!("continues to line {last}");
+            message = if message.is_empty() { to } else { format!("{message} ({to})") };
+        }
+        Label { span, message }
+    };
+    let primary = label(&d.primary);
+    let first = file.line_col(primary.span.start).0;
+    let last = file.line_col(primary.span.end).0;
+    let near = |span: Span| {
+        file.line_col(span.end).0.saturating_add(NEAR_LINES) >= first
+            && file.line_col(span.start).0 <= last.saturating_add(NEAR_LINES)
+    };
+    let related = d.related.iter().filter(|r| r.file == d.primary.file).map(label).filter(|l| near(l.span));
+    std::iter::once(primary).chain(related).collect()
 }
 
 fn render_one(
@@ -93,11 +147,14 @@ fn render_one(
         }
         Some(file) => {
             let _ = handler.render_report(out, &Rendered::new(d, None));
-            excerpts(outcome, file, d, out);
+            excerpts(file, d, out);
         }
         None => {
             let _ = writeln!(out, "  {}", human(&d.message));
         }
+    }
+    if let Some(url) = super::docs_url(d) {
+        let _ = writeln!(out, "  docs: {url}");
     }
     if !d.related.is_empty() {
         out.push_str("  path:\n");
@@ -119,15 +176,14 @@ fn render_one(
     out.push('\n');
 }
 
-/// For a finding miette cannot show safely: each of its locations in the finding's file as one
-/// clipped, escaped line of source.
-fn excerpts(outcome: &Outcome, file: &SourceFile, d: &Diagnostic, out: &mut String) {
-    let same_file = d.related.iter().filter(|r| r.file == d.primary.file);
-    for location in std::iter::once(&d.primary).chain(same_file) {
-        let at = resolve(outcome, location);
-        let _ = writeln!(out, "   {}:{}: {}", at.line, at.column, excerpt(file, location.span));
-        if !location.message.is_empty() {
-            let _ = writeln!(out, "     ╰── {}", human(&location.message));
+/// For a finding miette cannot show safely: each location its snippet would label as one clipped,
+/// escaped line of source.
+fn excerpts(file: &SourceFile, d: &Diagnostic, out: &mut String) {
+    for label in labels(file, d) {
+        let (line, column) = file.line_col(label.span.start);
+        let _ = writeln!(out, "   {line}:{column}: {}", excerpt(file, label.span));
+        if !label.message.is_empty() {
+            let _ = writeln!(out, "     ╰── {}", label.message);
         }
     }
 }
@@ -180,7 +236,8 @@ struct Rendered<'a> {
 }
 
 impl<'a> Rendered<'a> {
-    /// With `source`, labels on the finding's locations in its file; without, message and help.
+    /// With `source`, labels on the primary location and the related ones near it (see
+    /// [`labels`]); without, message and help.
     fn new(d: &Diagnostic, source: Option<IndexedSource<'a>>) -> Self {
         let mut labels = Vec::new();
         if let Some(source) = &source {
@@ -189,12 +246,14 @@ impl<'a> Rendered<'a> {
                 let start = (s.start as usize).min(len);
                 (start, (s.end as usize).min(len).saturating_sub(start))
             };
-            let primary_label =
-                if d.primary.message.is_empty() { None } else { Some(human(&d.primary.message).into_owned()) };
-            labels.push(LabeledSpan::new_primary_with_span(primary_label, clamp(d.primary.span)));
-            for hop in d.related.iter().filter(|r| r.file == d.primary.file) {
-                // Hop notes already name their resource.
-                labels.push(LabeledSpan::new_with_span(Some(human(&hop.message).into_owned()), clamp(hop.span)));
+            // Hop notes already name their resource.
+            for (n, label) in self::labels(source.file, d).into_iter().enumerate() {
+                let message = if label.message.is_empty() { None } else { Some(label.message) };
+                labels.push(if n == 0 {
+                    LabeledSpan::new_primary_with_span(message, clamp(label.span))
+                } else {
+                    LabeledSpan::new_with_span(message, clamp(label.span))
+                });
             }
         }
         Rendered {
@@ -267,18 +326,17 @@ struct Snippets {
 }
 
 impl Snippets {
-    /// Can miette show every line the finding's snippet may contain (one line of context around
-    /// its locations in its own file)?
+    /// Can miette show every line the finding's snippet may contain ([`CONTEXT_LINES`] of
+    /// context around the locations it labels)?
     fn fits(&mut self, id: FileId, file: &SourceFile, d: &Diagnostic) -> bool {
         let counts = self.unshowable_before.entry(id).or_insert_with(|| unshowable_before(file));
-        let spans = std::iter::once(&d.primary).chain(d.related.iter().filter(|r| r.file == id)).map(|l| l.span);
         let (mut first, mut last) = (u32::MAX, 0);
-        for span in spans {
+        for span in labels(file, d).into_iter().map(|l| l.span) {
             first = first.min(file.line_col(span.start).0);
             last = last.max(file.line_col(span.end).0);
         }
-        let first = first.saturating_sub(1).max(1) as usize;
-        let last = (last as usize + 1).min(counts.len() - 1);
+        let first = (first as usize).saturating_sub(CONTEXT_LINES).max(1);
+        let last = (last as usize).saturating_add(CONTEXT_LINES).min(counts.len() - 1);
         first > last || counts[last] == counts[first - 1]
     }
 }

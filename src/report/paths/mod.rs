@@ -18,6 +18,16 @@ pub enum Format {
     Dot,
 }
 
+pub use model::unparsable;
+
+/// The files that did not parse, one escaped `file:line:col: error[RL001] parse-error: message`
+/// line each (diagrams have no place for them; the caller writes them to standard error).
+pub fn errors_text(outcome: &Outcome) -> String {
+    let mut report = model::build(outcome);
+    report.escape_for_humans();
+    text::errors(&report)
+}
+
 /// Render the paths the engine collected (`lint::Options::collect_paths`).
 pub fn render(outcome: &Outcome, format: Format) -> String {
     let mut report = model::build(outcome);

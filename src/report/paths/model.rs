@@ -70,6 +70,18 @@ use crate::source::tree::Span;
 pub struct Report {
     pub tool: Tool,
     pub functions: Vec<Function>,
+    /// Files that did not parse (RL001): their rotation functions, if any, are not listed.
+    pub errors: Vec<FileError>,
+}
+
+/// A file that is not valid YAML or JSON, as `rotlint` reports it (RL001).
+#[derive(Serialize, Debug)]
+pub struct FileError {
+    pub rule: &'static str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
 }
 
 #[derive(Serialize, Debug)]
@@ -214,6 +226,10 @@ impl Report {
                 fix_hops(&mut e.hops);
             }
         };
+        for e in &mut self.errors {
+            fix(&mut e.file);
+            fix(&mut e.message);
+        }
         for f in &mut self.functions {
             fix(&mut f.file);
             fix(&mut f.function);
@@ -244,7 +260,18 @@ pub fn build(outcome: &LintOutcome) -> Report {
             Some(Resolver { file, types: &p.resource_types, grafted }.function(p))
         })
         .collect();
-    Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions }
+    let errors = unparsable(outcome)
+        .map(|d| {
+            let at = crate::report::resolve(outcome, &d.primary);
+            FileError { rule: "RL001", file: at.file, line: at.line, column: at.column, message: d.message.clone() }
+        })
+        .collect();
+    Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions, errors }
+}
+
+/// The RL001 findings of a run: files whose functions `paths` cannot show.
+pub fn unparsable(outcome: &LintOutcome) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+    outcome.diagnostics.iter().filter(|d| d.rule == "RL001")
 }
 
 struct Resolver<'a> {

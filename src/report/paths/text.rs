@@ -6,16 +6,29 @@ use std::fmt::Write as _;
 use super::model::{EndpointIssue, Function, Hop, Kind, Report, Subnet, Target, Verdict};
 
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = errors(report);
     if report.functions.is_empty() {
-        out.push_str("no rotation functions found\n");
+        let scope = if report.errors.is_empty() { "" } else { " in the files that parse" };
+        let _ = writeln!(out, "no rotation functions found{scope}");
         return out;
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
     }
     for (i, f) in report.functions.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         function(&mut out, f);
+    }
+    out
+}
+
+/// One `file:line:col: error[RL001] parse-error: message` line per file that did not parse.
+pub fn errors(report: &Report) -> String {
+    let mut out = String::new();
+    for e in &report.errors {
+        let _ = writeln!(out, "{}:{}:{}: error[{}] parse-error: {}", e.file, e.line, e.column, e.rule, e.message);
     }
     out
 }
