@@ -522,8 +522,11 @@ fn endpoint_sg_blocks() {
     let sg = ENDPOINT_SG.replace("SourceSecurityGroupId: !Ref FnSg", "CidrIp: 192.168.0.0/16");
     let b = Built::new(&[VPC, &custom_endpoint(), &sg, FN_SG]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let expected =
-        Blocker::EndpointSgBlocks { endpoint: "Endpoint".into(), groups: vec![SgKey::Group("EndpointSg".into())] };
+    let expected = Blocker::EndpointSgBlocks {
+        endpoint: "Endpoint".into(),
+        groups: vec![SgKey::Group("EndpointSg".into())],
+        port: 443,
+    };
     assert_eq!(blocker(&outcome), &expected);
     assert_eq!(ids(outcome.hops()), ["SubnetA", "Endpoint", "EndpointSg"]);
     // A CIDR covering the function subnet admits it.
@@ -532,8 +535,11 @@ fn endpoint_sg_blocks() {
     assert!(b.sm().per_subnet[0].1.is_reachable());
     // The default SG on the endpoint admits only its own members, not FnSg.
     let b = Built::new(&[VPC, ENDPOINT, FN_SG]);
-    let expected =
-        Blocker::EndpointSgBlocks { endpoint: "Endpoint".into(), groups: vec![SgKey::VpcDefault("Vpc".into())] };
+    let expected = Blocker::EndpointSgBlocks {
+        endpoint: "Endpoint".into(),
+        groups: vec![SgKey::VpcDefault("Vpc".into())],
+        port: 443,
+    };
     assert_eq!(blocker(&b.sm().per_subnet[0].1), &expected);
 }
 
@@ -545,14 +551,15 @@ fn function_egress_only_5432() {
     );
     let b = Built::new(&[VPC, &custom_endpoint(), ENDPOINT_SG, &fn_sg]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let Blocker::FunctionEgressBlocks { groups, to } = blocker(&outcome) else { panic!("{outcome:#?}") };
+    let Blocker::FunctionEgressBlocks { groups, to, .. } = blocker(&outcome) else { panic!("{outcome:#?}") };
     assert_eq!(groups, &[SgKey::Group("FnSg".into())]);
     assert!(to.starts_with("endpoint `Endpoint`"), "{to}");
     // The hop points at the inline egress list that replaced the allow-all default.
     assert_eq!(outcome.hops().last().unwrap().span.start, b.span_of("SecurityGroupEgress:", "- IpProtocol: tcp").start);
     // The NAT path checks egress to 0.0.0.0/0 the same way.
     let b = Built::new(&[VPC, NAT, &fn_sg]);
-    let expected = Blocker::FunctionEgressBlocks { groups: vec![SgKey::Group("FnSg".into())], to: "0.0.0.0/0".into() };
+    let expected =
+        Blocker::FunctionEgressBlocks { groups: vec![SgKey::Group("FnSg".into())], to: "0.0.0.0/0".into(), port: 443 };
     assert_eq!(blocker(only_outcome(&b.sm())), &expected);
 }
 

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use super::escape::human;
 use super::resolve;
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
-pub fn render(outcome: &Outcome) -> String {
+pub fn render(outcome: &LintResult) -> String {
     let mut out = String::new();
     for d in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         let at = resolve(outcome, &d.primary);
@@ -29,7 +29,7 @@ pub fn render(outcome: &Outcome) -> String {
 
 /// `N suppressed finding(s) not shown`, when there are any: compact output keeps one line per
 /// finding, so this line goes to standard error.
-pub fn suppressed_note(outcome: &Outcome) -> Option<String> {
+pub fn suppressed_note(outcome: &LintResult) -> Option<String> {
     let n = outcome.diagnostics.iter().filter(|d| d.suppressed.is_some()).count();
     (n > 0).then(|| format!("{n} suppressed finding{} not shown; see --format json", if n == 1 { "" } else { "s" }))
 }

@@ -18,7 +18,7 @@ use miette::{
 use super::escape::{human, is_unsafe};
 use super::{resolve, rule_name};
 use crate::diagnostic::{Diagnostic, FileId, Level};
-use crate::lint::{Outcome, SourceFile};
+use crate::lint::{LintResult, SourceFile};
 use crate::source::tree::Span;
 
 /// Longest line a miette snippet shows; a finding on a longer line gets a clipped excerpt.
@@ -41,7 +41,7 @@ impl Default for TextOptions {
     }
 }
 
-pub fn render(outcome: &Outcome, options: TextOptions) -> String {
+pub fn render(outcome: &LintResult, options: TextOptions) -> String {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
     let mut out = String::new();
@@ -55,7 +55,7 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
 }
 
 /// Rendering of the findings only (no summary), for fixture snapshots.
-pub fn render_findings(outcome: &Outcome, diagnostics: &[&Diagnostic]) -> String {
+pub fn render_findings(outcome: &LintResult, diagnostics: &[&Diagnostic]) -> String {
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100).with_links(false);
     let mut out = String::new();
@@ -68,7 +68,7 @@ pub fn render_findings(outcome: &Outcome, diagnostics: &[&Diagnostic]) -> String
 
 fn render_one(
     handler: &GraphicalReportHandler,
-    outcome: &Outcome,
+    outcome: &LintResult,
     d: &Diagnostic,
     snippets: &mut Snippets,
     out: &mut String,
@@ -121,7 +121,7 @@ fn render_one(
 
 /// For a finding miette cannot show safely: each of its locations in the finding's file as one
 /// clipped, escaped line of source.
-fn excerpts(outcome: &Outcome, file: &SourceFile, d: &Diagnostic, out: &mut String) {
+fn excerpts(outcome: &LintResult, file: &SourceFile, d: &Diagnostic, out: &mut String) {
     let same_file = d.related.iter().filter(|r| r.file == d.primary.file);
     for location in std::iter::once(&d.primary).chain(same_file) {
         let at = resolve(outcome, location);
@@ -151,7 +151,7 @@ fn excerpt(file: &SourceFile, span: Span) -> String {
     format!("{lead}{}»{}«{}{tail}", human(&before), human(&inside), human(&after))
 }
 
-fn summary(outcome: &Outcome) -> String {
+fn summary(outcome: &LintResult) -> String {
     let count = |level| outcome.diagnostics.iter().filter(|d| d.level == level && d.suppressed.is_none()).count();
     let suppressed = outcome.diagnostics.iter().filter(|d| d.suppressed.is_some()).count();
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };

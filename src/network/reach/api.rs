@@ -222,7 +222,8 @@ fn endpoint_checks(side: &FnSide, call: &ApiCall, ep: &Endpoint, named: bool, ho
             Some(false) => {
                 let span = ep.service.as_ref().map_or(ep.meta.key_span, |v| v.span);
                 let hop = Hop::at(&ep.meta, span, format!("endpoint `{id}` is not for {service}"));
-                return Err(Fail::blocked(Blocker::EndpointWrongService(id.to_owned()), hop));
+                let blocker = Blocker::EndpointWrongService { endpoint: id.to_owned(), service: call.service.label };
+                return Err(Fail::blocked(blocker, hop));
             }
             None => {
                 return Err(Fail::input(
@@ -342,7 +343,7 @@ fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>], port: 
             let hops = group_hops(side.net, &keys, |k| {
                 format!("security group `{k}` of endpoint `{}` admits no tcp/{port} from the function", ep.meta.id)
             });
-            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
+            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys, port }, hops))
         }
     }
 }
@@ -368,7 +369,7 @@ fn endpoint_egress(
             Verdict::Denied => {
                 let keys = side.known_groups();
                 let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {label}"));
-                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label }, hops));
+                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label, port }, hops));
             }
         }
     }

@@ -8,7 +8,7 @@ mod mermaid;
 pub mod model;
 mod text;
 
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -19,7 +19,7 @@ pub enum Format {
 }
 
 /// Render the paths the engine collected (`lint::Options::collect_paths`).
-pub fn render(outcome: &Outcome, format: Format) -> String {
+pub fn render(outcome: &LintResult, format: Format) -> String {
     let mut report = model::build(outcome);
     if format != Format::Json {
         report.escape_for_humans();
