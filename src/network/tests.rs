@@ -886,3 +886,48 @@ fn build_is_linear_on_a_large_template() {
     assert!(matches!(route_default(&net, "S2999"), Some(DefaultRoute::Route { .. })));
     assert!(started.elapsed().as_secs() < 5);
 }
+
+/// A service that exists only in this test: adding one is a `Service` value, with no change to
+/// the engine. Its endpoint listens on 8443, so a group that admits only 443 blocks it.
+const TEST_QUEUE: Service = Service { label: "Test Queue", endpoint: "testqueue", interface: true, port: 8443 };
+
+/// The same service without PrivateLink: only the route out reaches it.
+const TEST_PUBLIC_ONLY: Service = Service { label: "Test Public", endpoint: "testqueue", interface: false, port: 8443 };
+
+const QUEUE_ENDPOINT: &str = r#"
+  QueueSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: queue endpoint
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
+  QueueEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.${AWS::Region}.testqueue
+      VpcEndpointType: Interface
+      PrivateDnsEnabled: true
+      SubnetIds: [!Ref SubnetA]
+      SecurityGroupIds: [!GetAtt QueueSg.GroupId]
+"#;
+
+#[test]
+fn a_test_only_service_is_checked_on_its_own_port_and_endpoint_name() {
+    // The queue's endpoint admits 443 only: the service's port 8443 is blocked there.
+    let b = Built::new(&[VPC, QUEUE_ENDPOINT, NAT, FN_SG]);
+    let report = b.api(&TEST_QUEUE, ApiHost::RegionalDefault);
+    let outcome = only_outcome(&report);
+    let Blocker::EndpointSgBlocks { endpoint, port, .. } = blocker(outcome) else { panic!("{outcome:#?}") };
+    assert_eq!((endpoint.as_str(), *port), ("QueueEndpoint", 8443));
+    assert!(outcome.hops().iter().any(|h| h.note == "Test Queue endpoint `QueueEndpoint` with private DNS"));
+    // Secrets Manager has no endpoint in this VPC: the same function goes out through the NAT.
+    assert!(matches!(only_outcome(&b.sm()), Outcome::Reachable { via: Via::Nat(_), .. }));
+    // Without PrivateLink the endpoint is not considered: the NAT path answers, on port 8443.
+    let public = b.api(&TEST_PUBLIC_ONLY, ApiHost::RegionalDefault);
+    assert!(matches!(only_outcome(&public), Outcome::Reachable { via: Via::Nat(nat), .. } if nat == "Nat"));
+}

@@ -129,6 +129,10 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 /// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
 /// endpoint answers only the name of the service it was created for.
 fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
+    if !call.service.interface {
+        // No PrivateLink endpoint exists for the service: only the route out reaches it.
+        return route_path(side, call.service.port);
+    }
     let name = call.service.endpoint;
     let vpc = side.vpc.meta.id.as_str();
     let in_vpc: Vec<&Endpoint> =
