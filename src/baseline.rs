@@ -1,7 +1,7 @@
 //! Baselines for adopting rotlint on an existing repository: `--write-baseline FILE` records the
 //! fingerprints of today's findings; `--baseline FILE` then reports only new ones.
 //!
-//! Fingerprints name files relative to the repository root ([`crate::lint::Outcome::root`]), so a
+//! Fingerprints name files relative to the repository root ([`crate::lint::LintResult::root`]), so a
 //! baseline written by `rotlint stacks/` matches a run of `rotlint ./stacks/`, of
 //! `rotlint /abs/repo/stacks` or of `rotlint .` inside `stacks` (version 2). Version 1 files,
 //! whose fingerprints named files as they were spelled on the command line, are still read: a
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 use crate::report::fingerprint::{file_keys, partial_fingerprints};
 
 /// The version written; 1 is still read.
@@ -34,7 +34,7 @@ struct File {
 }
 
 /// Write the fingerprints of every unsuppressed finding; returns how many.
-pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, BaselineError> {
+pub fn write(path: &Path, outcome: &LintResult) -> Result<usize, BaselineError> {
     let fingerprints: BTreeSet<String> = outcome
         .diagnostics
         .iter()
@@ -52,20 +52,20 @@ pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, BaselineError> {
 }
 
 /// The same fingerprints SARIF reports: files named from the repository root.
-fn fingerprints(outcome: &Outcome) -> Vec<String> {
+fn fingerprints(outcome: &LintResult) -> Vec<String> {
     let cwd = std::env::current_dir().ok();
     let keys = file_keys(outcome, cwd.as_deref());
     partial_fingerprints(&outcome.diagnostics, |file| keys.get(file.0 as usize).map_or("", String::as_str))
 }
 
 /// Version 1 fingerprints: files named as given on the command line (forward slashes).
-fn legacy_fingerprints(outcome: &Outcome) -> Vec<String> {
+fn legacy_fingerprints(outcome: &LintResult) -> Vec<String> {
     let paths: Vec<String> = outcome.files.iter().map(|f| f.display_path().replace('\\', "/")).collect();
     partial_fingerprints(&outcome.diagnostics, |file| paths.get(file.0 as usize).map_or("", String::as_str))
 }
 
 /// Drop every finding whose fingerprint the baseline holds; returns how many were dropped.
-pub fn apply(path: &Path, outcome: &mut Outcome) -> Result<usize, BaselineError> {
+pub fn apply(path: &Path, outcome: &mut LintResult) -> Result<usize, BaselineError> {
     let err = |message: String| BaselineError::Io { path: path.to_path_buf(), message };
     let text = crate::files::read_text(path, crate::files::MAX_SIDE_FILE_BYTES).map_err(err)?;
     let file: File = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;

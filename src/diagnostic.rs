@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::source::tree::Span;
 
-/// Index of a file in the run (`lint::Outcome::files`).
+/// Index of a file in the run (`lint::LintResult::files`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);
 

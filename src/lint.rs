@@ -107,7 +107,7 @@ impl Stdin {
     }
 }
 
-pub struct Outcome {
+pub struct LintResult {
     pub files: Vec<SourceFile>,
     /// Sorted by file, position, rule.
     pub diagnostics: Vec<Diagnostic>,
@@ -148,7 +148,7 @@ pub struct FunctionPaths {
     pub resource_types: Arc<BTreeMap<String, String>>,
 }
 
-impl Outcome {
+impl LintResult {
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
@@ -169,7 +169,7 @@ pub enum LintError {
 }
 
 /// Lint every template under `paths`.
-pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintError> {
+pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<LintResult, LintError> {
     let stdin = options.stdin.as_ref().filter(|_| paths.iter().any(|p| p.as_os_str() == Stdin::ARG));
     let on_disk: Vec<PathBuf> = match stdin {
         Some(_) => paths.iter().filter(|p| p.as_os_str() != Stdin::ARG).cloned().collect(),
@@ -235,14 +235,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Result<Outcome, LintE
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let diagnostics = crate::diagnostic::bounds::apply(diagnostics);
     let root = fingerprint_root(&on_disk, &options.config);
-    Ok(Outcome { files, diagnostics, paths, skipped: Skipped { excluded, not_templates }, root })
+    Ok(LintResult { files, diagnostics, paths, skipped: Skipped { excluded, not_templates }, root })
 }
 
 /// When a run lints no file although it walked a directory: a warning saying why (everything
 /// excluded, not templates, or git-ignored) and how to lint what was left out. `None` when files
 /// were linted, or when only named files were given (a pre-commit hook with `--only-templates`
 /// on a commit without templates is not worth a warning).
-pub fn empty_run_warning(paths: &[PathBuf], outcome: &Outcome) -> Option<String> {
+pub fn empty_run_warning(paths: &[PathBuf], outcome: &LintResult) -> Option<String> {
     if !outcome.files.is_empty() || !paths.iter().any(|p| p.is_dir()) {
         return None;
     }
@@ -282,7 +282,7 @@ pub fn empty_run_warning(paths: &[PathBuf], outcome: &Outcome) -> Option<String>
     Some(lines.join("\n"))
 }
 
-/// See [`Outcome::root`].
+/// See [`LintResult::root`].
 fn fingerprint_root(paths: &[PathBuf], config: &Config) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     let start = paths.first().map_or_else(|| cwd.clone(), |p| crate::files::absolute_dir(p, &cwd));

@@ -292,7 +292,7 @@ fn print_error(message: &dyn std::fmt::Display) {
 
 /// Everything a run reads, which no output may overwrite.
 struct Inputs<'a> {
-    outcome: &'a lint::Outcome,
+    outcome: &'a lint::LintResult,
     /// The paths as given on the command line.
     paths: &'a [std::path::PathBuf],
     /// Configuration, parameters, baseline and Guard rule files.

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use rotlint::diagnostic::Level;
-use rotlint::lint::Outcome;
+use rotlint::lint::LintResult;
 use rotlint::report;
 
 use crate::cli::{Color, Format, FormatSpec};
@@ -79,7 +79,7 @@ pub struct Style {
     pub fail: Level,
 }
 
-pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
+pub fn render(outcome: &LintResult, format: Format, style: Style) -> String {
     let failing = style.quiet.then_some(style.fail);
     match format {
         Format::Text => report::text::render(

@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use rotlint::diagnostic::FileId;
-use rotlint::lint::{Options, Outcome, lint_paths};
+use rotlint::lint::{LintResult, Options, lint_paths};
 use rotlint::report;
 use rotlint::source::{Limits, load_bytes};
 
@@ -54,7 +54,7 @@ impl Drop for Scratch {
 }
 
 /// `lint_paths` on another thread, so a hang fails the test instead of stalling the suite.
-fn lint_within(paths: &[PathBuf]) -> Outcome {
+fn lint_within(paths: &[PathBuf]) -> LintResult {
     let paths = paths.to_vec();
     let (tx, rx) = mpsc::channel();
     let start = Instant::now();
@@ -70,12 +70,12 @@ fn lint_within(paths: &[PathBuf]) -> Outcome {
     outcome
 }
 
-fn lint_dir(scratch: &Scratch) -> Outcome {
+fn lint_dir(scratch: &Scratch) -> LintResult {
     lint_within(std::slice::from_ref(&scratch.0))
 }
 
 /// Rule ids reported against the file named `name`.
-fn rules_for<'a>(outcome: &'a Outcome, name: &str) -> BTreeSet<&'a str> {
+fn rules_for<'a>(outcome: &'a LintResult, name: &str) -> BTreeSet<&'a str> {
     outcome
         .diagnostics
         .iter()
@@ -84,7 +84,7 @@ fn rules_for<'a>(outcome: &'a Outcome, name: &str) -> BTreeSet<&'a str> {
         .collect()
 }
 
-fn assert_good_intact(outcome: &Outcome) {
+fn assert_good_intact(outcome: &LintResult) {
     let found = rules_for(outcome, "good.yaml");
     for rule in GOOD_RULES {
         assert!(found.contains(rule), "good.yaml lost {rule}; it has {found:?}");
@@ -92,14 +92,14 @@ fn assert_good_intact(outcome: &Outcome) {
 }
 
 /// The bad file got one of `expected` (and the good one kept its findings).
-fn assert_flagged(outcome: &Outcome, name: &str, expected: &[&str]) {
+fn assert_flagged(outcome: &LintResult, name: &str, expected: &[&str]) {
     assert_good_intact(outcome);
     let found = rules_for(outcome, name);
     assert!(expected.iter().any(|r| found.contains(r)), "{name}: expected one of {expected:?}, got {found:?}");
 }
 
 /// Messages of the findings against `name`, for checking that a per-file error says what happened.
-fn messages_for(outcome: &Outcome, name: &str) -> Vec<String> {
+fn messages_for(outcome: &LintResult, name: &str) -> Vec<String> {
     outcome
         .diagnostics
         .iter()

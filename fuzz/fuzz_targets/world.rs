@@ -32,7 +32,7 @@ fn split(data: &[u8]) -> Vec<&[u8]> {
     parts
 }
 
-fn findings(options: &Options) -> (Vec<String>, rotlint::lint::Outcome) {
+fn findings(options: &Options) -> (Vec<String>, rotlint::lint::LintResult) {
     let outcome = lint_paths(&[scratch().clone()], options).expect("the scratch dir always lints");
     let lines = outcome.diagnostics.iter().map(|d| format!("{d:?}")).collect();
     (lines, outcome)

@@ -32,7 +32,7 @@ pub use model::{
 pub use nacl::EPHEMERAL;
 pub use outcome::{
     ApiReport, Blocker, EndpointIssue, Fragile, Hop, NatProblem, Outcome, Overall, PrivateWhy, SubnetRef, TargetReport,
-    Unverifiable, Via,
+    Unverifiable, Via, tcp_ports,
 };
 pub use ranges::{Range, Rel};
 pub use reach::{ApiCall, ApiHost, DefaultRoute, Placement, TargetPlacement, reach_api, route_default, to_target};

@@ -6,6 +6,11 @@ use crate::source::tree::Span;
 use super::Network;
 use super::model::{Meta, NaclKey, RouteTarget, SgKey, Unseen};
 
+/// A TCP port or port range as every message writes it: `tcp/443`, `tcp/1024-65535`.
+pub fn tcp_ports((from, to): (u16, u16)) -> String {
+    if from == to { format!("tcp/{from}") } else { format!("tcp/{from}-{to}") }
+}
+
 /// One step of an explaining path, in path order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hop {
@@ -94,15 +99,20 @@ pub enum Blocker {
         endpoint_vpc: Option<String>,
         function_vpc: String,
     },
-    /// The workload names an endpoint that is not for the service it calls.
-    EndpointWrongService(String),
+    /// The workload names an endpoint that is not for the service it calls (`service`: its label).
+    EndpointWrongService {
+        endpoint: String,
+        service: &'static str,
+    },
     EndpointSgBlocks {
         endpoint: String,
         groups: Vec<SgKey>,
+        port: u16,
     },
     FunctionEgressBlocks {
         groups: Vec<SgKey>,
         to: String,
+        port: u16,
     },
     NaclBlocks {
         nacl: NaclKey,
@@ -328,7 +338,7 @@ impl Blocker {
                 Some((e.clone(), ep.subnets_value.as_ref().map_or(ep.meta.key_span, |v| v.span)))
             }
             Blocker::PrivateDnsOff(e)
-            | Blocker::EndpointWrongService(e)
+            | Blocker::EndpointWrongService { endpoint: e, .. }
             | Blocker::EndpointInOtherVpc { endpoint: e, .. } => {
                 let ep = net.endpoints.get(e)?;
                 let span = match self {
@@ -342,7 +352,7 @@ impl Blocker {
                 let setting = if *attribute == "EnableDnsSupport" { &v.dns_support } else { &v.dns_hostnames };
                 Some((vpc.clone(), setting.span_or(v.meta.key_span)))
             }
-            Blocker::EndpointSgBlocks { endpoint, groups } => {
+            Blocker::EndpointSgBlocks { endpoint, groups, .. } => {
                 let ep = net.endpoints.get(endpoint)?;
                 match (groups.first(), &ep.security_groups_value) {
                     (Some(SgKey::Group(g)), _) => {

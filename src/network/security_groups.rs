@@ -311,8 +311,7 @@ pub(crate) fn describe_rule(rule: &SgRule, egress: bool) -> String {
         Protocol::All => "all traffic".to_owned(),
         Protocol::Tcp => match &rule.ports {
             Ports::All => "all tcp".to_owned(),
-            Ports::Range(a, b) if a == b => format!("tcp/{a}"),
-            Ports::Range(a, b) => format!("tcp/{a}-{b}"),
+            Ports::Range(a, b) => super::outcome::tcp_ports((*a, *b)),
             Ports::Unknown(_) => "tcp".to_owned(),
         },
         _ => "traffic".to_owned(),

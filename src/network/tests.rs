@@ -522,8 +522,11 @@ fn endpoint_sg_blocks() {
     let sg = ENDPOINT_SG.replace("SourceSecurityGroupId: !Ref FnSg", "CidrIp: 192.168.0.0/16");
     let b = Built::new(&[VPC, &custom_endpoint(), &sg, FN_SG]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let expected =
-        Blocker::EndpointSgBlocks { endpoint: "Endpoint".into(), groups: vec![SgKey::Group("EndpointSg".into())] };
+    let expected = Blocker::EndpointSgBlocks {
+        endpoint: "Endpoint".into(),
+        groups: vec![SgKey::Group("EndpointSg".into())],
+        port: 443,
+    };
     assert_eq!(blocker(&outcome), &expected);
     assert_eq!(ids(outcome.hops()), ["SubnetA", "Endpoint", "EndpointSg"]);
     // A CIDR covering the function subnet admits it.
@@ -532,8 +535,11 @@ fn endpoint_sg_blocks() {
     assert!(b.sm().per_subnet[0].1.is_reachable());
     // The default SG on the endpoint admits only its own members, not FnSg.
     let b = Built::new(&[VPC, ENDPOINT, FN_SG]);
-    let expected =
-        Blocker::EndpointSgBlocks { endpoint: "Endpoint".into(), groups: vec![SgKey::VpcDefault("Vpc".into())] };
+    let expected = Blocker::EndpointSgBlocks {
+        endpoint: "Endpoint".into(),
+        groups: vec![SgKey::VpcDefault("Vpc".into())],
+        port: 443,
+    };
     assert_eq!(blocker(&b.sm().per_subnet[0].1), &expected);
 }
 
@@ -545,14 +551,15 @@ fn function_egress_only_5432() {
     );
     let b = Built::new(&[VPC, &custom_endpoint(), ENDPOINT_SG, &fn_sg]);
     let outcome = b.sm().per_subnet[0].1.clone();
-    let Blocker::FunctionEgressBlocks { groups, to } = blocker(&outcome) else { panic!("{outcome:#?}") };
+    let Blocker::FunctionEgressBlocks { groups, to, .. } = blocker(&outcome) else { panic!("{outcome:#?}") };
     assert_eq!(groups, &[SgKey::Group("FnSg".into())]);
     assert!(to.starts_with("endpoint `Endpoint`"), "{to}");
     // The hop points at the inline egress list that replaced the allow-all default.
     assert_eq!(outcome.hops().last().unwrap().span.start, b.span_of("SecurityGroupEgress:", "- IpProtocol: tcp").start);
     // The NAT path checks egress to 0.0.0.0/0 the same way.
     let b = Built::new(&[VPC, NAT, &fn_sg]);
-    let expected = Blocker::FunctionEgressBlocks { groups: vec![SgKey::Group("FnSg".into())], to: "0.0.0.0/0".into() };
+    let expected =
+        Blocker::FunctionEgressBlocks { groups: vec![SgKey::Group("FnSg".into())], to: "0.0.0.0/0".into(), port: 443 };
     assert_eq!(blocker(only_outcome(&b.sm())), &expected);
 }
 
@@ -878,4 +885,49 @@ fn build_is_linear_on_a_large_template() {
     assert_eq!(net.routes.len(), 3000);
     assert!(matches!(route_default(&net, "S2999"), Some(DefaultRoute::Route { .. })));
     assert!(started.elapsed().as_secs() < 5);
+}
+
+/// A service that exists only in this test: adding one is a `Service` value, with no change to
+/// the engine. Its endpoint listens on 8443, so a group that admits only 443 blocks it.
+const TEST_QUEUE: Service = Service { label: "Test Queue", endpoint: "testqueue", interface: true, port: 8443 };
+
+/// The same service without PrivateLink: only the route out reaches it.
+const TEST_PUBLIC_ONLY: Service = Service { label: "Test Public", endpoint: "testqueue", interface: false, port: 8443 };
+
+const QUEUE_ENDPOINT: &str = r#"
+  QueueSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: queue endpoint
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
+  QueueEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.${AWS::Region}.testqueue
+      VpcEndpointType: Interface
+      PrivateDnsEnabled: true
+      SubnetIds: [!Ref SubnetA]
+      SecurityGroupIds: [!GetAtt QueueSg.GroupId]
+"#;
+
+#[test]
+fn a_test_only_service_is_checked_on_its_own_port_and_endpoint_name() {
+    // The queue's endpoint admits 443 only: the service's port 8443 is blocked there.
+    let b = Built::new(&[VPC, QUEUE_ENDPOINT, NAT, FN_SG]);
+    let report = b.api(&TEST_QUEUE, ApiHost::RegionalDefault);
+    let outcome = only_outcome(&report);
+    let Blocker::EndpointSgBlocks { endpoint, port, .. } = blocker(outcome) else { panic!("{outcome:#?}") };
+    assert_eq!((endpoint.as_str(), *port), ("QueueEndpoint", 8443));
+    assert!(outcome.hops().iter().any(|h| h.note == "Test Queue endpoint `QueueEndpoint` with private DNS"));
+    // Secrets Manager has no endpoint in this VPC: the same function goes out through the NAT.
+    assert!(matches!(only_outcome(&b.sm()), Outcome::Reachable { via: Via::Nat(_), .. }));
+    // Without PrivateLink the endpoint is not considered: the NAT path answers, on port 8443.
+    let public = b.api(&TEST_PUBLIC_ONLY, ApiHost::RegionalDefault);
+    assert!(matches!(only_outcome(&public), Outcome::Reachable { via: Via::Nat(nat), .. } if nat == "Nat"));
 }

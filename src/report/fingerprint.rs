@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 pub const KEY: &str = "rotlint/v1";
 
-/// How fingerprints name each file of the run: its path relative to [`Outcome::root`] with
+/// How fingerprints name each file of the run: its path relative to [`LintResult::root`] with
 /// forward slashes (`stacks/db.yaml` whether the run said `stacks`, `./stacks/`, an absolute
 /// path, or ran `rotlint .` inside `stacks`), symlinks resolved; the absolute path for a file
 /// outside the root. Without a working directory (`cwd` `None`), the path as given, normalised.
-pub fn file_keys(outcome: &Outcome, cwd: Option<&Path>) -> Vec<String> {
+pub fn file_keys(outcome: &LintResult, cwd: Option<&Path>) -> Vec<String> {
     let slashes = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let (Some(cwd), Some(root)) = (cwd, outcome.root.as_deref()) else {
         return outcome

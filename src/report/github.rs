@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 use super::sarif::uri;
 use super::{resolve, rule_name};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
-pub fn render(outcome: &Outcome) -> String {
+pub fn render(outcome: &LintResult) -> String {
     let cwd = uri::current_dir();
     let mut out = String::new();
     for d in outcome.diagnostics.iter().filter(|d| d.suppressed.is_none()) {
@@ -41,7 +41,7 @@ pub fn render(outcome: &Outcome) -> String {
 
 /// The message, then the advice and the explaining path on lines of their own (the annotation
 /// shows them below the message).
-fn annotation_text(outcome: &Outcome, d: &Diagnostic) -> String {
+fn annotation_text(outcome: &LintResult, d: &Diagnostic) -> String {
     let mut text = d.message.clone();
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {help}");

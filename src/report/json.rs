@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{resolve, rule_name};
 use crate::diagnostic::{Diagnostic, SuppressionKind};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -54,7 +54,7 @@ struct Suppressed<'a> {
     reason: &'a str,
 }
 
-pub fn render(outcome: &Outcome) -> String {
+pub fn render(outcome: &LintResult) -> String {
     let report = Report {
         tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") },
         files_scanned: outcome.files.len(),
@@ -66,7 +66,7 @@ pub fn render(outcome: &Outcome) -> String {
     out
 }
 
-fn finding<'a>(outcome: &Outcome, d: &'a Diagnostic) -> Finding<'a> {
+fn finding<'a>(outcome: &LintResult, d: &'a Diagnostic) -> Finding<'a> {
     let at = resolve(outcome, &d.primary);
     Finding {
         rule: &d.rule,

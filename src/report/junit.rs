@@ -14,10 +14,10 @@ use std::fmt::Write as _;
 use super::escape::human;
 use super::{docs_url, resolve, rule_name};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 /// The report; `fail` is the lowest level that fails the run (`--fail-level`).
-pub fn render(outcome: &Outcome, fail: Level) -> String {
+pub fn render(outcome: &LintResult, fail: Level) -> String {
     let mut suites = String::new();
     let (mut tests, mut failures, mut skipped) = (0, 0, 0);
     let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); outcome.files.len()];
@@ -79,7 +79,7 @@ pub fn render(outcome: &Outcome, fail: Level) -> String {
 
 /// The finding as the compact format and the text format's trailer write it: location, level,
 /// rule and message, then help, documentation and the explaining path, one line each.
-fn details(outcome: &Outcome, d: &Diagnostic) -> String {
+fn details(outcome: &LintResult, d: &Diagnostic) -> String {
     let at = resolve(outcome, &d.primary);
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",

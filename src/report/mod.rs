@@ -12,7 +12,7 @@ pub mod sarif;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 /// A location resolved to 1-based line/column (columns in Unicode scalar values).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Resolved {
     pub end_column: u32,
 }
 
-pub fn resolve(outcome: &Outcome, location: &Location) -> Resolved {
+pub fn resolve(outcome: &LintResult, location: &Location) -> Resolved {
     let Some(file) = outcome.file(location.file) else {
         return Resolved { file: String::new(), line: 1, column: 1, end_line: 1, end_column: 1 };
     };

@@ -20,7 +20,7 @@ use serde_sarif::sarif as s;
 use super::fingerprint;
 use super::resolve;
 use crate::diagnostic::{Diagnostic, FileId, Level, Location, Suppression, SuppressionKind};
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 use crate::rules::{self, RuleMeta};
 
 pub use vcs::Provenance;
@@ -37,7 +37,7 @@ const MAX_CONTEXT_BYTES: usize = 2000;
 const CLIPPED_CONTEXT_BYTES: usize = 80;
 
 /// The report for the current directory (relative URIs, `%SRCROOT%`, git provenance).
-pub fn render(outcome: &Outcome) -> String {
+pub fn render(outcome: &LintResult) -> String {
     let cwd = uri::current_dir();
     let provenance = cwd.as_deref().and_then(vcs::provenance);
     let log = build(outcome, cwd.as_deref(), provenance.as_ref());
@@ -48,7 +48,7 @@ pub fn render(outcome: &Outcome) -> String {
 }
 
 /// The SARIF log of `outcome` as seen from `cwd`.
-pub fn build(outcome: &Outcome, cwd: Option<&Path>, provenance: Option<&Provenance>) -> s::Sarif {
+pub fn build(outcome: &LintResult, cwd: Option<&Path>, provenance: Option<&Provenance>) -> s::Sarif {
     let uris: Vec<uri::FileUri> = outcome.files.iter().map(|f| uri::file_uri(&f.path, cwd)).collect();
     let policies = policy_rules(&outcome.diagnostics);
     let cx = Cx { outcome, uris: &uris, policies: &policies };
@@ -261,7 +261,7 @@ fn escape(text: &str) -> String {
 
 /// Everything a result needs to find its files.
 struct Cx<'a> {
-    outcome: &'a Outcome,
+    outcome: &'a LintResult,
     uris: &'a [uri::FileUri],
     /// Guard rules listed after the registry.
     policies: &'a [(String, Level)],

@@ -21,7 +21,7 @@ use miette::{
 use super::escape::{human, is_unsafe};
 use super::{resolve, rule_name};
 use crate::diagnostic::{Diagnostic, FileId, Level};
-use crate::lint::{Outcome, SourceFile};
+use crate::lint::{LintResult, SourceFile};
 use crate::source::tree::Span;
 
 /// Longest line a miette snippet shows; a finding on a longer line gets a clipped excerpt.
@@ -54,7 +54,7 @@ impl Default for TextOptions {
     }
 }
 
-pub fn render(outcome: &Outcome, options: TextOptions) -> String {
+pub fn render(outcome: &LintResult, options: TextOptions) -> String {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = handler(theme, options.width);
     let mut out = String::new();
@@ -70,7 +70,7 @@ pub fn render(outcome: &Outcome, options: TextOptions) -> String {
 }
 
 /// Rendering of the findings only (no summary), for fixture snapshots.
-pub fn render_findings(outcome: &Outcome, diagnostics: &[&Diagnostic]) -> String {
+pub fn render_findings(outcome: &LintResult, diagnostics: &[&Diagnostic]) -> String {
     let handler = handler(GraphicalTheme::unicode_nocolor(), 100);
     let mut out = String::new();
     let mut snippets = Snippets::default();
@@ -122,7 +122,7 @@ fn labels(file: &SourceFile, d: &Diagnostic) -> Vec<Label> {
 
 fn render_one(
     handler: &GraphicalReportHandler,
-    outcome: &Outcome,
+    outcome: &LintResult,
     d: &Diagnostic,
     snippets: &mut Snippets,
     out: &mut String,
@@ -207,7 +207,7 @@ fn excerpt(file: &SourceFile, span: Span) -> String {
     format!("{lead}{}»{}«{}{tail}", human(&before), human(&inside), human(&after))
 }
 
-fn summary(outcome: &Outcome) -> String {
+fn summary(outcome: &LintResult) -> String {
     let count = |level| outcome.diagnostics.iter().filter(|d| d.level == level && d.suppressed.is_none()).count();
     let suppressed = outcome.diagnostics.iter().filter(|d| d.suppressed.is_some()).count();
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };

@@ -1,6 +1,6 @@
 //! RL111 `endpoint-policy-denies-rotation`: The endpoint's policy does not allow the rotation actions.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

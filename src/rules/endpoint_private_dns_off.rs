@@ -1,6 +1,6 @@
 //! RL105 `endpoint-private-dns-off`: The function relies on a Secrets Manager endpoint whose private DNS is off.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL107 `endpoint-sg-blocks-https`: The endpoint's security groups admit no tcp/443 from the function.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

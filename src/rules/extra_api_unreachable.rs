@@ -1,6 +1,6 @@
 //! RL114 `extra-api-unreachable`: an alternating-users rotation whose master secret is managed by RDS or Redshift cannot reach that API.
 
-use super::paths::{blocker_text, function_span, locations};
+use super::wording::{blocker_text, function_span, locations};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level, Location};
 use crate::facts::{Facts, FunctionFacts};

@@ -1,6 +1,6 @@
 //! RL108 `function-egress-blocks-https`: The function's explicit egress rules allow no tcp/443 towards Secrets Manager.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL204 `function-egress-blocks-target`: The function's explicit egress rules exclude the target's port or address.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL102 `function-in-public-subnet`: A function subnet sends 0.0.0.0/0 to an internet gateway and no usable endpoint exists.
 
-use super::paths::secrets_manager_blockers_on_function;
+use super::wording::secrets_manager_blockers_on_function;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL903 `function-outside-template`: the rotation function is defined outside every linted template.
 
-use super::paths::how_to_supply;
+use super::wording::how_to_supply;
 use super::{Context, Rule, RuleMeta, property_key_span};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::template::ValueKind;

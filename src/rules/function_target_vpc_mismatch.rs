@@ -3,7 +3,7 @@
 //! An error when no route joins the VPCs; a note when a peering, transit or VPN route exists,
 //! because whether it carries the traffic is beyond the template.
 
-use super::paths::{function_span, locations, target_blockers, unverifiable_text};
+use super::wording::{function_span, locations, target_blockers, unverifiable_text};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Blocker, Outcome, Unverifiable};

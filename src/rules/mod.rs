@@ -36,7 +36,6 @@ mod nat_without_internet;
 pub(crate) mod no_secrets_manager_path;
 mod parse_error;
 mod partial_subnet_path;
-pub mod paths;
 mod private_target_function_outside_vpc;
 mod public_target_allowlist;
 mod public_target_not_reachable;
@@ -48,6 +47,7 @@ mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
 mod vpc_dns_disabled;
+pub mod wording;
 mod yaml_alias;
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! RL115 `nacl-blocks-https`: a network ACL on the Secrets Manager path denies tcp/443 or its return traffic.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

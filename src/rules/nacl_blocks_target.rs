@@ -1,6 +1,6 @@
 //! RL207 `nacl-blocks-target`: a network ACL on the path to the database denies its port or the return traffic.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL110 `nat-exposure`: the function reaches Secrets Manager only through a NAT gateway.
 
-use super::paths::{function_path, function_span};
+use super::wording::{function_path, function_span};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 

@@ -1,6 +1,6 @@
 //! RL103 `nat-without-internet`: The default route goes to a NAT gateway that cannot reach the internet.
 
-use super::paths::secrets_manager_blockers;
+use super::wording::secrets_manager_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

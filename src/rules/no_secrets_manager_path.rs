@@ -1,6 +1,6 @@
 //! RL101 `no-secrets-manager-path`: a rotation function in a VPC reaches Secrets Manager from none of its subnets.
 
-use super::paths::{blocker_text, function_path, function_span, subnet_names};
+use super::wording::{blocker_text, function_path, function_span, subnet_names};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Blocker, Overall};

@@ -1,6 +1,6 @@
 //! RL109 `partial-subnet-path`: only some of the function's subnets reach Secrets Manager.
 
-use super::paths::{blocker_text, function_path, function_span, subnet_names};
+use super::wording::{blocker_text, function_path, function_span, subnet_names};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Overall;

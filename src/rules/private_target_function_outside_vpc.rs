@@ -1,6 +1,6 @@
 //! RL201 `private-target-function-outside-vpc`: The target is VPC-only and the function is not in a VPC.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

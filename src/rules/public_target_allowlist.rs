@@ -1,6 +1,6 @@
 //! RL208 `public-target-allowlist`: a function outside a VPC, and a public target that admits its port only from specific public CIDRs.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

@@ -1,6 +1,6 @@
 //! RL205 `public-target-not-reachable`: The function is outside a VPC and the public target's security groups do not admit the internet.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

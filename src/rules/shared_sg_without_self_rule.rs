@@ -1,6 +1,6 @@
 //! RL206 `shared-sg-without-self-rule`: function and target share a custom security group without a self-referencing ingress rule, and something else admits the function today.
 
-use super::paths::{function_path, target_location};
+use super::wording::{function_path, target_location};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::SgKey;

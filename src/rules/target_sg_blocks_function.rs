@@ -1,6 +1,6 @@
 //! RL203 `target-sg-blocks-function`: The target's security groups admit its port neither from the function's groups nor its subnets.
 
-use super::paths::target_blockers;
+use super::wording::target_blockers;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::Blocker;

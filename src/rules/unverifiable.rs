@@ -1,7 +1,7 @@
 //! RL901 `unverifiable-network` and RL902 `unverifiable-egress`: the notes that say exactly which
 //! input the analysis could not see, so nothing unknown turns into a pass or an error silently.
 
-use super::paths::{function_span, how_to_supply, locations, unverifiable_text};
+use super::wording::{function_span, how_to_supply, locations, unverifiable_text};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::network::{Outcome, Unverifiable};
@@ -62,7 +62,7 @@ impl Rule for UnverifiableNetwork {
                         format!("the rotation needs a NAT path or a `{name}` interface endpoint, which its VPC lacks")
                     }
                     Some(blocker) => {
-                        format!("its path to the {name} API is blocked: {}", super::paths::blocker_text(blocker))
+                        format!("its path to the {name} API is blocked: {}", super::wording::blocker_text(blocker))
                     }
                 };
                 out.push(

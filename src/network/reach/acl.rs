@@ -5,7 +5,7 @@
 use crate::network::Network;
 use crate::network::model::{AclChoice, Meta, NaclKey, Subnet};
 use crate::network::nacl::{self, EPHEMERAL, NaclVerdict};
-use crate::network::outcome::{Blocker, Hop};
+use crate::network::outcome::{Blocker, Hop, tcp_ports};
 use crate::network::ranges::Range;
 
 use super::Fail;
@@ -71,7 +71,7 @@ fn nacl_denied(
 ) -> Fail {
     let subnet = leg.subnet.meta.id.clone();
     let direction = if leg.egress { "outbound to" } else { "inbound from" };
-    let range = if ports.0 == ports.1 { format!("tcp/{}", ports.0) } else { format!("tcp/{}-{}", ports.0, ports.1) };
+    let range = tcp_ports(ports);
     let by = entry.as_ref().map_or_else(|| "no entry allows".to_owned(), |e| format!("entry `{e}` denies"));
     let note = format!("network ACL `{key}` of subnet `{subnet}`: {by} {range} {direction} {}", leg.peer.label);
     let acl = net.nacls.get(&key);

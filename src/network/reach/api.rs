@@ -129,6 +129,10 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 /// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
 /// endpoint answers only the name of the service it was created for.
 fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
+    if !call.service.interface {
+        // No PrivateLink endpoint exists for the service: only the route out reaches it.
+        return route_path(side, call.service.port);
+    }
     let name = call.service.endpoint;
     let vpc = side.vpc.meta.id.as_str();
     let in_vpc: Vec<&Endpoint> =
@@ -222,7 +226,8 @@ fn endpoint_checks(side: &FnSide, call: &ApiCall, ep: &Endpoint, named: bool, ho
             Some(false) => {
                 let span = ep.service.as_ref().map_or(ep.meta.key_span, |v| v.span);
                 let hop = Hop::at(&ep.meta, span, format!("endpoint `{id}` is not for {service}"));
-                return Err(Fail::blocked(Blocker::EndpointWrongService(id.to_owned()), hop));
+                let blocker = Blocker::EndpointWrongService { endpoint: id.to_owned(), service: call.service.label };
+                return Err(Fail::blocked(blocker, hop));
             }
             None => {
                 return Err(Fail::input(
@@ -342,7 +347,7 @@ fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>], port: 
             let hops = group_hops(side.net, &keys, |k| {
                 format!("security group `{k}` of endpoint `{}` admits no tcp/{port} from the function", ep.meta.id)
             });
-            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys }, hops))
+            Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys, port }, hops))
         }
     }
 }
@@ -368,7 +373,7 @@ fn endpoint_egress(
             Verdict::Denied => {
                 let keys = side.known_groups();
                 let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {label}"));
-                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label }, hops));
+                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label, port }, hops));
             }
         }
     }

@@ -206,7 +206,8 @@ fn nat_checks(side: &FnSide, nat_id: &str, port: u16, hops: &mut Vec<Hop>) -> Re
         Verdict::Denied => {
             let keys = side.known_groups();
             let hops = egress_hops(net, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
-            return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned() }, hops));
+            let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned(), port };
+            return Err(Fail::block(blocker, hops));
         }
     }
     let mut legs = vec![

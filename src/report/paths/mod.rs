@@ -8,7 +8,7 @@ mod mermaid;
 pub mod model;
 mod text;
 
-use crate::lint::Outcome;
+use crate::lint::LintResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -22,14 +22,14 @@ pub use model::unparsable;
 
 /// The files that did not parse, one escaped `file:line:col: error[RL001] parse-error: message`
 /// line each (diagrams have no place for them; the caller writes them to standard error).
-pub fn errors_text(outcome: &Outcome) -> String {
+pub fn errors_text(outcome: &LintResult) -> String {
     let mut report = model::build(outcome);
     report.escape_for_humans();
     text::errors(&report)
 }
 
 /// Render the paths the engine collected (`lint::Options::collect_paths`).
-pub fn render(outcome: &Outcome, format: Format) -> String {
+pub fn render(outcome: &LintResult, format: Format) -> String {
     let mut report = model::build(outcome);
     if format != Format::Json {
         report.escape_for_humans();

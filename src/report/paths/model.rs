@@ -60,10 +60,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::lint::{FunctionPaths, Outcome as LintOutcome, SourceFile};
+use crate::lint::{FunctionPaths, LintResult, SourceFile};
 use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
 use crate::rotation::{FunctionKind, VpcAttachment};
-use crate::rules::paths::{blocker_text, unverifiable_text};
+use crate::rules::wording::{blocker_text, unverifiable_text};
 use crate::source::tree::Span;
 
 #[derive(Serialize, Debug)]
@@ -250,7 +250,7 @@ impl Report {
 }
 
 /// Build the report from the engine's outcome (which must have been run with `collect_paths`).
-pub fn build(outcome: &LintOutcome) -> Report {
+pub fn build(outcome: &LintResult) -> Report {
     let functions = outcome
         .paths
         .iter()
@@ -270,7 +270,7 @@ pub fn build(outcome: &LintOutcome) -> Report {
 }
 
 /// The RL001 findings of a run: files whose functions `paths` cannot show.
-pub fn unparsable(outcome: &LintOutcome) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
+pub fn unparsable(outcome: &LintResult) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
     outcome.diagnostics.iter().filter(|d| d.rule == "RL001")
 }
 

@@ -2,7 +2,7 @@
 //! sentence per blocker or unverifiable input. Kept here so every rule says things the same way.
 
 use crate::diagnostic::{FileId, Location};
-use crate::network::{Blocker, Hop, NatProblem, PrivateWhy, SgKey, Unverifiable};
+use crate::network::{Blocker, Hop, NatProblem, PrivateWhy, SgKey, Unverifiable, tcp_ports};
 use crate::rotation::{RotationFunction, VpcAttachment};
 use crate::source::tree::Span;
 
@@ -70,23 +70,23 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::EndpointInOtherVpc { endpoint, function_vpc, .. } => {
             format!("the function names endpoint `{endpoint}`, which is not in its VPC `{function_vpc}`")
         }
-        Blocker::EndpointWrongService(e) => {
-            format!("the function names endpoint `{e}`, which is not for Secrets Manager")
+        Blocker::EndpointWrongService { endpoint, service } => {
+            format!("the function names endpoint `{endpoint}`, which is not for {service}")
         }
-        Blocker::EndpointSgBlocks { endpoint, groups: g } => format!(
-            "the security groups of endpoint `{endpoint}` ({}) admit no tcp/443 from the function's security groups or subnets",
+        Blocker::EndpointSgBlocks { endpoint, groups: g, port } => format!(
+            "the security groups of endpoint `{endpoint}` ({}) admit no tcp/{port} from the function's security groups or subnets",
             groups(g)
         ),
-        Blocker::FunctionEgressBlocks { groups: g, to } => {
-            format!("the function's security groups ({}) allow no tcp/443 egress to {to}", groups(g))
+        Blocker::FunctionEgressBlocks { groups: g, to, port } => {
+            format!("the function's security groups ({}) allow no tcp/{port} egress to {to}", groups(g))
         }
         Blocker::NaclBlocks { nacl, subnet, egress, ports, entry } => format!(
-            "network ACL `{nacl}` of subnet `{subnet}` {} {} tcp/{}",
+            "network ACL `{nacl}` of subnet `{subnet}` {} {} {}",
             entry
                 .as_ref()
                 .map_or_else(|| "has no entry that allows".to_owned(), |e| format!("denies, by entry `{e}`,")),
             if *egress { "outbound" } else { "inbound" },
-            if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) }
+            tcp_ports(*ports)
         ),
         Blocker::EndpointPolicyDenies { endpoint, actions } => {
             format!("the policy of endpoint `{endpoint}` does not allow {}", actions.join(", "))
