@@ -1,6 +1,6 @@
 //! Condition scenarios: when `Condition`s or `Fn::If` change the network around a rotation
 //! function, the rules run once per combination of condition values and each finding says under
-//! which values it holds (RULES.md: a rule never reports one branch as if it were the whole truth).
+//! which values it holds: a rule never reports one branch as if it were the whole truth.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -300,7 +300,7 @@ fn security_group_egress_defaults() {
     ]);
     let net = b.net();
     let no_egress = &net.security_groups[&SgKey::Group("NoEgress".into())];
-    // The standalone rule is added; the allow-all default stays (DOMAIN §4 Derived).
+    // The standalone rule is added; the allow-all default stays (AWS::EC2::SecurityGroup SecurityGroupEgress: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html).
     assert_eq!(no_egress.egress.len(), 2);
     assert!(no_egress.egress.iter().any(|r| r.implicit && r.protocol == Protocol::All));
     assert!(no_egress.egress.iter().any(|r| r.resource == "StandaloneEgress" && r.ports == Ports::Range(5432, 5432)));

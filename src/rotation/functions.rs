@@ -350,7 +350,7 @@ fn names_rotation_template(text: &str) -> bool {
     })
 }
 
-/// `VpcConfig` → attachment. Empty subnet lists mean "not in a VPC" (DOMAIN.md §1.3).
+/// `VpcConfig` → attachment. Empty subnet lists mean "not in a VPC" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 fn attachment_from_config(config: &Value) -> VpcAttachment {
     match &config.kind {
         ValueKind::NoValue | ValueKind::Null => return VpcAttachment::NotInVpc,
@@ -395,7 +395,7 @@ fn hosted_function(schedule: &Resource, hosted: &Value) -> RotationFunction {
         key_span: schedule.key_span,
         schedules: Vec::new(),
         vpc,
-        // The transform offers no endpoint override (DOMAIN.md §1.2).
+        // The transform offers no endpoint override (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html).
         host: Host::RegionalDefault,
         host_span: None,
         host_declared: true,

@@ -1,6 +1,8 @@
 //! Finding rotation functions (and, later, their targets) in a template.
 //!
-//! Every form of RULES.md "Rotation functions the tool must find" ends up as one
+//! Every form a rotation function takes (custom `AWS::Lambda::Function` or
+//! `AWS::Serverless::Function`, `HostedRotationLambda`, a Serverless Application Repository app, a
+//! permission-only function; see the README's rule table) ends up as one
 //! [`RotationFunction`]: its placement (VPC or not, subnets, security groups) and the Secrets
 //! Manager host it calls. Functions that no linted template defines are [`ExternalFunction`]s.
 

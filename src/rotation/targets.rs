@@ -1,4 +1,4 @@
-//! Linking a rotated secret to its database (DOMAIN.md §2.1) and reading where that database sits
+//! Linking a rotated secret to its database (AWS::SecretsManager::SecretTargetAttachment: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secrettargetattachment.html) and reading where that database sits
 //! on the network (§2.2–2.4): subnets through its subnet group, security groups, port and the
 //! explicit `PubliclyAccessible`.
 

@@ -75,7 +75,7 @@ pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The `resource` (RULES.md JSON contract) of every finding of `id` on a fixture.
+/// The `resource` (the JSON output's `resource` field, see README "Output formats") of every finding of `id` on a fixture.
 #[expect(clippy::unwrap_used, reason = "test harness: failing loudly is the point")]
 pub fn resources_of(id: &str, fixture: &str) -> Vec<String> {
     let path = Path::new("testdata").join(id).join(fixture);

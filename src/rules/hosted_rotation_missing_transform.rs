@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/RL301.md"),
 };
 
-/// The transform must be written literally (DOMAIN.md §1.2).
+/// The transform must be written literally (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html).
 const TRANSFORMS: &[&str] = &["AWS::SecretsManager-2020-07-23", "AWS::SecretsManager-2024-09-16"];
 
 impl Rule for HostedRotationMissingTransform {

@@ -17,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/RL306.md"),
 };
 
-/// Managed policies that grant the ENI actions Lambda needs in a VPC (DOMAIN.md §1.3).
+/// Managed policies that grant the ENI actions Lambda needs in a VPC (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 const VPC_POLICIES: &[&str] = &["AWSLambdaVPCAccessExecutionRole", "AWSLambdaENIManagementAccess"];
 const ENI_ACTION: &str = "ec2:CreateNetworkInterface";
 
@@ -40,7 +40,7 @@ impl Rule for MissingVpcExecutionPermissions {
 
 fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<Diagnostic> {
     let res = facts.template.resource(&f.id)?;
-    // SAM generates a role with the VPC policy when none is given (DOMAIN.md §1.4).
+    // SAM generates a role with the VPC policy when none is given (`VpcConfig` of https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html).
     let role_value = facts.evaluator.property(res, "Role").filter(|v| !v.is_no_value());
     if role_value.is_none() && f.kind == FunctionKind::Serverless {
         return None;

@@ -2,7 +2,7 @@
 //! needs: a database's port (`GetAtt Db.Endpoint.Port`), which CDK writes into security-group
 //! rules instead of the number.
 
-/// The port a database listens on when its template gives none (DOMAIN.md §2.1–2.4);
+/// The port a database listens on when its template gives none (the `Port` property of each resource type, e.g. https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html);
 /// aurora-postgresql follows the API (5432), see §10.
 pub fn default_db_port(type_name: &str, engine: Option<&str>) -> Option<u16> {
     match type_name {
