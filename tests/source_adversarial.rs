@@ -174,3 +174,37 @@ fn corpus_parses_without_panic() {
         }
     }
 }
+
+/// Issue 14 item 5: a parse tree takes at most ten times its input, whatever the shape. Each
+/// input is the densest of its kind (one node per two to seven bytes). The measure is the
+/// arena's own accounting, `Tree::heap_bytes`, so the test is deterministic; peak memory of
+/// whole runs is in BENCHMARKS.md ("Hostile inputs").
+#[test]
+fn parse_trees_take_at_most_ten_times_the_input() {
+    let n = 40_000;
+    let list = |item: &str| format!("[{}]", vec![item; n].join(","));
+    let cases: Vec<(&str, String, usize)> = vec![
+        ("digits.json", list("1"), n),
+        ("strings.json", list("\"ab\""), n),
+        ("escaped.json", list("\"a\\n\""), n),
+        ("maps.json", list("{\"a\":1}"), 2 * n),
+        ("digits.yaml", list("1"), n),
+        ("block.yaml", "- 1\n".repeat(n), n),
+        ("maps.yaml", list("{a: 1}"), 2 * n),
+        ("keys.yaml", (0..n).map(|i| format!("{i}:\n")).collect(), n),
+        ("refs.yaml", list("!Ref a"), 2 * n),
+        ("subs.yaml", list("!Sub a"), 2 * n),
+        ("getatts.yaml", list("!GetAtt a.b"), 4 * n),
+        ("key-aliases.yaml", format!("- {{&k a: 1}}\n- {}\n", list("*k")), n),
+    ];
+    for (name, text, min_nodes) in cases {
+        let loaded = load_path(name, text.as_bytes());
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.level == Level::Error).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let tree = &loaded.tree;
+        assert!(tree.root.is_some() && tree.nodes.len() >= min_nodes, "{name}: {} nodes", tree.nodes.len());
+        let (heap, input) = (tree.heap_bytes(), text.len());
+        eprintln!("{name}: {input} bytes in, {heap} bytes of tree ({:.1}×)", heap as f64 / input as f64);
+        assert!(heap <= 10 * input, "{name}: {heap} bytes of tree for {input} bytes of input");
+    }
+}

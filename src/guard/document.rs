@@ -163,15 +163,15 @@ impl<'a> Writer<'a> {
     fn value(&mut self, id: NodeId, path: usize, steps: &mut Vec<Step<'a>>) -> Result<(), OverBudget> {
         let tree = self.tree;
         self.count(id, path)?;
-        match tree.node(id).kind {
-            NodeKind::Scalar { .. } => {
+        match tree.kind(id) {
+            NodeKind::Scalar(_) => {
                 let value = scalar(tree, id);
                 match &value {
                     Value::String(text) => self.string(text),
                     other => self.out.extend_from_slice(other.to_string().as_bytes()),
                 }
             }
-            NodeKind::Seq { .. } => {
+            NodeKind::Seq => {
                 self.out.push(b'[');
                 steps.push(Step::Text("]"));
                 for (i, &item) in tree.seq(id).iter().enumerate().rev() {
@@ -181,7 +181,7 @@ impl<'a> Writer<'a> {
                     }
                 }
             }
-            NodeKind::Map { .. } => {
+            NodeKind::Map => {
                 self.out.push(b'{');
                 steps.push(Step::Text("}"));
                 for (i, (key, value)) in self.unique_pairs(id).into_iter().enumerate().rev() {
@@ -244,8 +244,7 @@ fn key_or_node(tree: &Tree, id: NodeId) -> Span {
 /// numbers); anything quoted, tagged `!!str` or unusual (`0755`, `yes`, `1_000`) stays a string.
 fn scalar(tree: &Tree, id: NodeId) -> Value {
     let text = tree.scalar(id).unwrap_or_default();
-    let node = tree.node(id);
-    let str_tag = node.tag_span.is_some_and(|t| tree.slice(t) == "!!str");
+    let str_tag = tree.tag_span(id).is_some_and(|t| tree.slice(t) == "!!str");
     if tree.scalar_style(id) != Some(ScalarStyle::Plain) || str_tag {
         return Value::String(text.to_owned());
     }
@@ -352,10 +351,10 @@ mod tests {
     /// written directly must be the same, byte for byte.
     fn reference(source: &str, name: &str) -> String {
         fn to_json(tree: &Tree, id: NodeId) -> Value {
-            match tree.node(id).kind {
-                NodeKind::Scalar { .. } => scalar(tree, id),
-                NodeKind::Seq { .. } => Value::Array(tree.seq(id).iter().map(|&i| to_json(tree, i)).collect()),
-                NodeKind::Map { .. } => {
+            match tree.kind(id) {
+                NodeKind::Scalar(_) => scalar(tree, id),
+                NodeKind::Seq => Value::Array(tree.seq(id).iter().map(|&i| to_json(tree, i)).collect()),
+                NodeKind::Map => {
                     let mut map = Map::new();
                     for pair in tree.map(id) {
                         map.entry(tree.key(pair).to_owned()).or_insert_with(|| to_json(tree, pair.value));

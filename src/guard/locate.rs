@@ -52,7 +52,7 @@ fn walk(tree: &Tree, root: NodeId, segments: &[&str]) -> Span {
         key = child_key;
     }
     let span = tree.span(node);
-    let is_value = tree.scalar(node).is_some() || tree.node(node).from_short_form;
+    let is_value = tree.scalar(node).is_some() || tree.from_short_form(node);
     match key {
         Some(k) if !is_value || span.is_empty() => k,
         _ => span,

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, FileId, Level, Location};
-use crate::source::tree::{Node, NodeId, NodeKind, Pair, ScalarStyle, ScalarText, Span, Tree};
+use crate::source::tree::{
+    MAX_COLL, MAX_TEXT_CODE, Node, NodeId, NodeKind, Pair, ScalarStyle, ScalarText, Span, TEXT_INNER, TEXT_SPAN,
+    TEXT_TAIL, TextRef, Tree, code_index, code_source_span, code_text, indexed_code,
+};
 
 /// Arena lengths at one moment; two marks bracket everything a subtree allocated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,6 +66,12 @@ pub(crate) struct Builder<'s> {
     nodes: Vec<Node>,
     items: Vec<NodeId>,
     pairs: Vec<Pair>,
+    colls: Vec<(u32, u32)>,
+    texts: Vec<TextRef>,
+    strings: String,
+    tags: Vec<(NodeId, Span)>,
+    /// Codes of the long names of short forms (`Fn::Sub`) stored so far.
+    wrap_keys: Vec<(Box<str>, u32)>,
     stack: Vec<Frame>,
     root: Option<NodeId>,
     diagnostics: Vec<Diagnostic>,
@@ -94,6 +103,11 @@ impl<'s> Builder<'s> {
             nodes: Vec::new(),
             items: Vec::new(),
             pairs: Vec::new(),
+            colls: Vec::new(),
+            texts: Vec::new(),
+            strings: String::new(),
+            tags: Vec::new(),
+            wrap_keys: Vec::new(),
             stack: Vec::new(),
             root: None,
             diagnostics: Vec::new(),
@@ -141,11 +155,65 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// The text a stored code names, relative to `span`.
+    fn code_text(&self, span: Span, code: u32) -> &str {
+        code_text(self.src, &self.texts, &self.strings, span, code)
+    }
+
     /// The text of a scalar node, for an alias used as a mapping key.
     pub(crate) fn scalar_text_of(&self, id: NodeId) -> Option<ScalarText> {
-        match &self.node(id)?.kind {
-            NodeKind::Scalar { text, .. } => Some(text.clone()),
-            _ => None,
+        let node = self.node(id)?;
+        let code = node.text_code()?;
+        Some(match code_source_span(&self.texts, node.span, code) {
+            Some(span) => ScalarText::Source(span),
+            None => ScalarText::Owned(self.code_text(node.span, code).into()),
+        })
+    }
+
+    /// Stores a text for a node or key at `span`: as a code relative to the span when it is the
+    /// span's own text (with or without quotes), else in the side table.
+    fn encode(&mut self, text: ScalarText, span: Span) -> u32 {
+        let entry = match text {
+            ScalarText::Source(s) if s == span => return TEXT_SPAN,
+            ScalarText::Source(s) if span.len() >= 2 && s == span.inner() => return TEXT_INNER,
+            ScalarText::Source(s) if !span.is_empty() && s == span.tail() => return TEXT_TAIL,
+            ScalarText::Source(s) => TextRef::Source(s),
+            ScalarText::Owned(owned) => {
+                let start = self.strings.len();
+                self.strings.push_str(&owned);
+                TextRef::Owned(Span::new(start, self.strings.len()))
+            }
+        };
+        match indexed_code(self.texts.len()).filter(|&code| code <= MAX_TEXT_CODE) {
+            Some(code) => {
+                self.texts.push(entry);
+                code
+            }
+            None => {
+                self.too_many(span, "strings");
+                TEXT_SPAN
+            }
+        }
+    }
+
+    /// Records a collection's block of `items` or `pairs`; its index goes into the node.
+    fn push_coll(&mut self, first: u32, len: u32, span: Span) -> u32 {
+        match u32::try_from(self.colls.len()).ok().filter(|&index| index <= MAX_COLL) {
+            Some(index) => {
+                self.colls.push((first, len));
+                index
+            }
+            None => {
+                self.too_many(span, "collections");
+                0
+            }
+        }
+    }
+
+    /// Past what a node can index (far beyond any file under the size cap): the tree is dropped.
+    fn too_many(&mut self, span: Span, what: &str) {
+        if !self.fatal {
+            self.report_fatal(rl004(self.file, span, format!("document holds too many {what}")));
         }
     }
 
@@ -160,8 +228,13 @@ impl<'s> Builder<'s> {
         frame.key = Some(PendingKey { text, span, merge });
     }
 
-    fn push_node(&mut self, node: Node) -> NodeId {
+    fn push_node(&mut self, node: Node, tag_span: Option<Span>) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        let mut node = node;
+        if let Some(tag) = tag_span {
+            node.set_tagged();
+            self.tags.push((id, tag));
+        }
         self.nodes.push(node);
         id
     }
@@ -173,7 +246,8 @@ impl<'s> Builder<'s> {
         span: Span,
         tag_span: Option<Span>,
     ) -> NodeId {
-        self.push_node(Node { span, kind: NodeKind::Scalar { text, style }, tag_span, from_short_form: false })
+        let code = self.encode(text, span);
+        self.push_node(Node::scalar(span, style, code), tag_span)
     }
 
     /// A sequence node over already-built items (used for the `!GetAtt a.b` split).
@@ -181,7 +255,8 @@ impl<'s> Builder<'s> {
         let first = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
         self.items.extend_from_slice(children);
         let len = u32::try_from(children.len()).unwrap_or(0);
-        self.push_node(Node { span, kind: NodeKind::Seq { first, len }, tag_span: None, from_short_form: false })
+        let coll = self.push_coll(first, len, span);
+        self.push_node(Node::collection(span, false, coll), None)
     }
 
     /// Wraps `inner` in the synthetic single-pair map of a short-form intrinsic.
@@ -190,13 +265,27 @@ impl<'s> Builder<'s> {
         let span =
             Span { start: wrap.tag_span.start.min(inner_span.start), end: inner_span.end.max(wrap.tag_span.end) };
         let first = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
-        self.pairs.push(Pair { key: wrap.key, key_span: wrap.tag_span, value: inner });
-        self.push_node(Node {
-            span,
-            kind: NodeKind::Map { first, len: 1 },
-            tag_span: Some(wrap.tag_span),
-            from_short_form: true,
-        })
+        let key = match &wrap.key {
+            // A long name (`Fn::Sub`) is stored once and shared by every use.
+            ScalarText::Owned(name) => match self.wrap_keys.iter().find(|(known, _)| known == name) {
+                Some(&(_, code)) => code,
+                None => {
+                    let name = name.clone();
+                    let code = self.encode(wrap.key, wrap.tag_span);
+                    if code_index(code).is_some() {
+                        self.wrap_keys.push((name, code));
+                    }
+                    code
+                }
+            },
+            ScalarText::Source(_) => self.encode(wrap.key, wrap.tag_span),
+        };
+        self.pairs.push(Pair { key_span: wrap.tag_span, key, value: inner });
+        let coll = self.push_coll(first, 1, span);
+        let mut node = Node::collection(span, true, coll);
+        // Its tag span is its key's span (see `Tree::tag_span`): no `tags` entry.
+        node.set_short_form();
+        self.push_node(node, None)
     }
 
     /// Opens a collection; returns false (after a fatal RL004) when it would be too deep.
@@ -235,20 +324,20 @@ impl<'s> Builder<'s> {
         let frame = self.stack.pop()?;
         let end = if frame.flow { Span::empty_at(end).start } else { frame.last_end };
         let span = Span { start: frame.start, end: end.max(frame.start) };
-        let kind = if frame.map {
+        let (first, len) = if frame.map {
             let pairs = self.finish_pairs(frame.pairs, frame.merges);
             let first = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
             let len = u32::try_from(pairs.len()).unwrap_or(0);
             self.pairs.extend(pairs);
-            NodeKind::Map { first, len }
+            (first, len)
         } else {
             let first = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
             let len = u32::try_from(frame.items.len()).unwrap_or(0);
             self.items.extend(frame.items);
-            NodeKind::Seq { first, len }
+            (first, len)
         };
-        let node = Node { span, kind, tag_span: frame.tag_span, from_short_form: false };
-        let mut id = self.push_node(node);
+        let coll = self.push_coll(first, len, span);
+        let mut id = self.push_node(Node::collection(span, frame.map, coll), frame.tag_span);
         if let Some(wrap) = frame.wrap {
             id = self.wrap(id, wrap);
         }
@@ -260,8 +349,6 @@ impl<'s> Builder<'s> {
     /// mapping key that is not a scalar.
     pub(crate) fn attach(&mut self, id: NodeId) {
         let span = self.node(id).map(|n| n.span).unwrap_or_default();
-        let src = self.src;
-        let file = self.file;
         let Some(frame) = self.stack.last_mut() else {
             self.root.get_or_insert(id);
             return;
@@ -273,12 +360,17 @@ impl<'s> Builder<'s> {
         }
         match frame.key.take() {
             Some(key) if key.merge => frame.merges.push((id, key.span)),
-            Some(key) => frame.pairs.push(Pair { key: key.text, key_span: key.span, value: id }),
+            Some(key) => {
+                let code = self.encode(key.text, key.span);
+                if let Some(frame) = self.stack.last_mut() {
+                    frame.pairs.push(Pair { key_span: key.span, key: code, value: id });
+                }
+            }
             None => {
-                let text = src.get(span.range()).unwrap_or("").trim();
+                let text = self.src.get(span.range()).unwrap_or("").trim();
                 frame.key = Some(PendingKey { text: ScalarText::Owned(text.into()), span, merge: false });
                 let message = "mapping key is not a scalar; CloudFormation keys are plain text";
-                self.diagnostics.push(rl001(file, span, message));
+                self.diagnostics.push(rl001(self.file, span, message));
             }
         }
     }
@@ -294,27 +386,41 @@ impl<'s> Builder<'s> {
         let shift = |id: NodeId| {
             if (from.nodes..to.nodes).contains(&id.0) { NodeId(id.0.wrapping_add(dn)) } else { id }
         };
+        // The tags of the copied range (sorted by id, like the nodes).
+        let tags_from = self.tags.partition_point(|&(id, _)| id.0 < from.nodes);
+        let tags_to = self.tags.partition_point(|&(id, _)| id.0 < to.nodes);
+        let mut tags = self.tags.get(tags_from..tags_to).unwrap_or_default().to_vec().into_iter();
         for k in from.nodes..to.nodes {
-            let Some(mut node) = self.nodes.get(k as usize).cloned() else { break };
-            match &mut node.kind {
-                NodeKind::Seq { first, .. } => *first = first.wrapping_add(di),
-                NodeKind::Map { first, .. } => *first = first.wrapping_add(dp),
-                NodeKind::Scalar { .. } => {}
+            let Some(mut node) = self.nodes.get(k as usize).copied() else { break };
+            if let Some(coll) = node.coll() {
+                let (first, len) = self.colls.get(coll as usize).copied().unwrap_or_default();
+                let delta = if node.kind() == NodeKind::Map { dp } else { di };
+                node.set_coll(self.push_coll(first.wrapping_add(delta), len, span));
             }
-            self.nodes.push(node);
+            let tag = if node.tagged() { tags.find(|&(id, _)| id.0 == k).map(|(_, tag)| tag) } else { None };
+            let mut plain = node;
+            plain.clear_tagged();
+            self.push_node(plain, tag);
         }
         for k in from.items..to.items {
             let Some(&id) = self.items.get(k as usize) else { break };
             self.items.push(shift(id));
         }
         for k in from.pairs..to.pairs {
-            let Some(pair) = self.pairs.get(k as usize) else { break };
-            let pair = Pair { value: shift(pair.value), ..pair.clone() };
-            self.pairs.push(pair);
+            let Some(&pair) = self.pairs.get(k as usize) else { break };
+            self.pairs.push(Pair { value: shift(pair.value), ..pair });
         }
         let copy = shift(root);
+        let Some(&node) = self.nodes.get(copy.0 as usize) else { return copy };
+        // The root's text stays what it was: a text relative to the old span moves to the table.
+        let code = node.text_code().filter(|&c| code_index(c).is_none());
+        let text = code.and_then(|code| code_source_span(&self.texts, node.span, code));
+        let code = text.map(|text| self.encode(ScalarText::Source(text), span));
         if let Some(node) = self.nodes.get_mut(copy.0 as usize) {
             node.span = span;
+            if let Some(code) = code {
+                node.set_text_code(code);
+            }
         }
         copy
     }
@@ -326,15 +432,13 @@ impl<'s> Builder<'s> {
         if merges.is_empty() {
             return explicit;
         }
-        let src = self.src;
-        let text = |p: &Pair| key_str(src, p).to_owned();
-        let mut seen: std::collections::HashSet<String> = explicit.iter().map(text).collect();
+        let mut seen: std::collections::HashSet<String> = explicit.iter().map(|p| self.key_str(p).to_owned()).collect();
         let mut merged = Vec::new();
         for (value, key_span) in merges {
             self.warn_merge(key_span);
             for source in self.merge_sources(value, key_span) {
                 for pair in self.map_pairs(source) {
-                    if seen.insert(text(&pair)) {
+                    if seen.insert(self.key_str(&pair).to_owned()) {
                         merged.push(pair);
                     }
                 }
@@ -344,11 +448,20 @@ impl<'s> Builder<'s> {
         merged
     }
 
+    fn key_str(&self, pair: &Pair) -> &str {
+        self.code_text(pair.key_span, pair.key)
+    }
+
+    /// The `items` or `pairs` range of a collection node.
+    fn coll_range(&self, id: NodeId) -> Option<std::ops::Range<usize>> {
+        let (first, len) = *self.colls.get(self.node(id)?.coll()? as usize)?;
+        Some(first as usize..first as usize + len as usize)
+    }
+
     fn map_pairs(&self, id: NodeId) -> Vec<Pair> {
-        match self.node(id).map(|n| &n.kind) {
-            Some(&NodeKind::Map { first, len }) => {
-                let range = first as usize..(first as usize + len as usize);
-                self.pairs.get(range).map(<[Pair]>::to_vec).unwrap_or_default()
+        match self.node(id).map(Node::kind) {
+            Some(NodeKind::Map) => {
+                self.coll_range(id).and_then(|r| self.pairs.get(r)).map(<[Pair]>::to_vec).unwrap_or_default()
             }
             _ => Vec::new(),
         }
@@ -356,15 +469,14 @@ impl<'s> Builder<'s> {
 
     /// The maps a `<<` value names: one map, or a list of maps (earlier ones win).
     fn merge_sources(&mut self, value: NodeId, key_span: Span) -> Vec<NodeId> {
-        let sources = match self.node(value).map(|n| &n.kind) {
-            Some(NodeKind::Map { .. }) => vec![value],
-            Some(&NodeKind::Seq { first, len }) => {
-                let range = first as usize..(first as usize + len as usize);
-                self.items.get(range).map(<[NodeId]>::to_vec).unwrap_or_default()
+        let sources = match self.node(value).map(Node::kind) {
+            Some(NodeKind::Map) => vec![value],
+            Some(NodeKind::Seq) => {
+                self.coll_range(value).and_then(|r| self.items.get(r)).map(<[NodeId]>::to_vec).unwrap_or_default()
             }
             _ => Vec::new(),
         };
-        let all_maps = sources.iter().all(|&id| matches!(self.node(id).map(|n| &n.kind), Some(NodeKind::Map { .. })));
+        let all_maps = sources.iter().all(|&id| self.node(id).map(Node::kind) == Some(NodeKind::Map));
         if sources.is_empty() || !all_maps {
             let message = "merge key `<<` needs a mapping or a list of mappings";
             self.report(rl001(self.file, key_span, message));
@@ -385,18 +497,18 @@ impl<'s> Builder<'s> {
         if pairs.len() < 2 {
             return;
         }
-        let src = self.src;
         let mut first_at: HashMap<&str, Span> = HashMap::with_capacity(pairs.len());
         let mut repeats = Vec::new();
         for pair in pairs {
-            let key = key_str(src, pair);
+            let key = self.key_str(pair);
             match first_at.get(key) {
-                Some(&first) => repeats.push((key, pair.key_span, first)),
+                Some(&first) => repeats.push((key.to_owned(), pair.key_span, first)),
                 None => {
                     first_at.insert(key, pair.key_span);
                 }
             }
         }
+        drop(first_at);
         for (key, span, first) in repeats {
             let related =
                 Location { file: self.file, span: first, resource: None, message: "first defined here".to_owned() };
@@ -408,18 +520,28 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Hands back the tree. After a fatal problem the root is dropped: a half-built tree would
-    /// only produce misleading findings.
-    pub(crate) fn finish(self, source: Arc<str>) -> Built {
+    /// Hands back the tree, its arena trimmed to size. After a fatal problem the root is dropped:
+    /// a half-built tree would only produce misleading findings.
+    pub(crate) fn finish(mut self, source: Arc<str>) -> Built {
         let root = if self.fatal { None } else { self.root };
-        let tree = Tree { source, nodes: self.nodes, items: self.items, pairs: self.pairs, root };
+        self.nodes.shrink_to_fit();
+        self.items.shrink_to_fit();
+        self.pairs.shrink_to_fit();
+        self.colls.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.strings.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        let tree = Tree {
+            source,
+            nodes: self.nodes,
+            items: self.items,
+            pairs: self.pairs,
+            colls: self.colls,
+            texts: self.texts,
+            strings: self.strings,
+            tags: self.tags,
+            root,
+        };
         Built { tree, diagnostics: self.diagnostics, fatal: self.fatal }
-    }
-}
-
-fn key_str<'a>(src: &'a str, pair: &'a Pair) -> &'a str {
-    match &pair.key {
-        ScalarText::Source(span) => src.get(span.range()).unwrap_or(""),
-        ScalarText::Owned(s) => s,
     }
 }

@@ -297,7 +297,7 @@ mod tests {
     use std::path::Path;
 
     use crate::diagnostic::{FileId, Level};
-    use crate::source::tree::{ScalarStyle, ScalarText, Span};
+    use crate::source::tree::{ScalarStyle, Span};
     use crate::source::{Format, Limits, Loaded, load_bytes};
 
     fn load_json(text: &str) -> Loaded {
@@ -381,13 +381,11 @@ mod tests {
         assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
         let t = &loaded.tree;
         let root = t.root.expect("root");
-        let text = |id| match &t.node(id).kind {
-            crate::source::tree::NodeKind::Scalar { text, .. } => text.clone(),
-            _ => panic!("scalar expected"),
-        };
-        assert!(matches!(text(t.get(root, "a").expect("a")), ScalarText::Owned(s) if &*s == "x\ty"));
+        let a = t.get(root, "a").expect("a");
+        assert_eq!((t.scalar(a), t.scalar_source(a)), (Some("x\ty"), None));
         assert_eq!(t.scalar(t.get(root, "b").expect("b")), Some("😀"));
-        assert!(matches!(text(t.get(root, "c").expect("c")), ScalarText::Source(_)));
+        let c = t.get(root, "c").expect("c");
+        assert_eq!(t.scalar_source(c).map(|s| t.slice(s)), Some("plain"));
         assert_eq!(t.key(&t.map(root)[3]), "k\"q");
     }
 
@@ -467,6 +465,6 @@ mod tests {
         assert_eq!(loaded.format, Format::Yaml);
         let t = &loaded.tree;
         let a = t.get(t.root.expect("root"), "a").expect("a");
-        assert!(t.node(a).from_short_form);
+        assert!(t.from_short_form(a));
     }
 }

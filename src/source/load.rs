@@ -219,8 +219,8 @@ fn finish(file: FileId, built: Built, format: Format) -> Loaded {
 /// No document at all (blank or comment-only file), or a document that is an empty scalar.
 fn is_empty_document(tree: &Tree) -> bool {
     let Some(root) = tree.root else { return true };
-    match &tree.node(root).kind {
-        NodeKind::Scalar { text, style: ScalarStyle::Plain } => tree.text(text).is_empty(),
+    match tree.kind(root) {
+        NodeKind::Scalar(ScalarStyle::Plain) => tree.scalar(root).is_some_and(str::is_empty),
         _ => false,
     }
 }

@@ -470,7 +470,7 @@ mod tests {
         }
         let pairs: Vec<String> =
             tree.map(id).iter().map(|p| format!("{}: {}", tree.key(p), show(tree, p.value))).collect();
-        let bang = if tree.node(id).from_short_form { "!" } else { "" };
+        let bang = if tree.from_short_form(id) { "!" } else { "" };
         format!("{bang}{{{}}}", pairs.join(", "))
     }
 
@@ -501,7 +501,7 @@ mod tests {
         let (key, value, pair) = t.single_entry(a).expect("single entry");
         assert_eq!(key, "Ref");
         assert_eq!(at(&t, pair.key_span), "!Ref");
-        assert!(t.node(a).from_short_form);
+        assert!(t.from_short_form(a));
         assert_eq!(at(&t, t.span(a)), "!Ref X");
         assert_eq!(t.scalar(value), Some("X"));
         assert_eq!(at(&t, t.span(value)), "X");
@@ -555,7 +555,7 @@ mod tests {
         let (t, root) = load_ok(src);
         assert_eq!(show(&t, root), "{A: {Fn::GetAtt: [R, Arn]}, B: {Fn::Sub: x-${AWS::Region}}, C: {Ref: P}}");
         let a = get(&t, root, "A");
-        assert!(!t.node(a).from_short_form);
+        assert!(!t.from_short_form(a));
         assert_eq!(at(&t, t.span(a)), "{\"Fn::GetAtt\": [R, Arn]}");
         let (_, _, pair) = t.single_entry(a).expect("entry");
         assert_eq!(at(&t, pair.key_span), "\"Fn::GetAtt\"");
@@ -630,10 +630,10 @@ mod tests {
         let root = t.root.expect("tree kept");
         let a = get(t, root, "A");
         assert_eq!(t.scalar(a), Some("bar"));
-        assert_eq!(t.node(a).tag_span.map(|s| t.slice(s)), Some("!Foo"));
+        assert_eq!(t.tag_span(a).map(|s| t.slice(s)), Some("!Foo"));
         let b = get(t, root, "B");
         assert_eq!(t.scalar(b), Some("123"));
-        assert_eq!(t.node(b).tag_span.map(|s| t.slice(s)), Some("!!str"));
+        assert_eq!(t.tag_span(b).map(|s| t.slice(s)), Some("!!str"));
     }
 
     #[test]
@@ -657,16 +657,35 @@ mod tests {
     #[test]
     fn scalars_point_into_source_when_unescaped() {
         let (t, root) = load_ok("a: plain\nb: \"dq\"\nc: 'it''s'\nd: \"t\\tab\"\n");
-        let text = |k: &str| match &t.node(get(&t, root, k)).kind {
-            crate::source::tree::NodeKind::Scalar { text, .. } => text.clone(),
-            _ => panic!("not a scalar"),
+        let text = |k: &str| {
+            let id = get(&t, root, k);
+            (t.scalar(id).expect("a scalar"), t.scalar_source(id).map(|s| t.slice(s)))
         };
-        use crate::source::tree::ScalarText::{Owned, Source};
-        assert!(matches!(text("a"), Source(s) if t.slice(s) == "plain"));
-        assert!(matches!(text("b"), Source(s) if t.slice(s) == "dq"));
-        assert!(matches!(text("c"), Owned(s) if &*s == "it's"));
-        assert!(matches!(text("d"), Owned(s) if &*s == "t\tab"));
+        assert_eq!(text("a"), ("plain", Some("plain")));
+        assert_eq!(text("b"), ("dq", Some("dq")));
+        assert_eq!(text("c"), ("it's", None));
+        assert_eq!(text("d"), ("t\tab", None));
         assert_eq!(t.slice(t.span(get(&t, root, "c"))), "'it''s'");
+    }
+
+    #[test]
+    fn alias_copies_keep_texts_tags_and_short_forms() {
+        let src = "a: &x !!str \"5\"\nb: *x\nc: &z [!!str t, !Ref r, !Sub s]\nd: *z\n";
+        let loaded = parse_str(src);
+        let t = &loaded.tree;
+        let root = t.root.expect("root");
+        let b = get(t, root, "b");
+        assert_eq!((t.scalar(b), t.slice(t.span(b))), (Some("5"), "*x"));
+        assert_eq!(t.tag_span(b).map(|s| t.slice(s)), Some("!!str"));
+        let d = get(t, root, "d");
+        assert_eq!(t.slice(t.span(d)), "*z");
+        assert_eq!(show(t, d), "[t, !{Ref: r}, !{Fn::Sub: s}]");
+        let items = t.seq(d);
+        assert_eq!(t.tag_span(items[0]).map(|s| t.slice(s)), Some("!!str"));
+        assert_eq!(t.tag_span(items[1]).map(|s| t.slice(s)), Some("!Ref"));
+        assert_eq!(t.tag_span(items[2]).map(|s| t.slice(s)), Some("!Sub"));
+        assert_eq!(items.iter().map(|&i| t.from_short_form(i)).collect::<Vec<_>>(), [false, true, true]);
+        assert_ne!(items[0], t.seq(get(t, root, "c"))[0], "a copy, not the anchored node");
     }
 
     #[test]

@@ -220,13 +220,13 @@ impl<'t> Evaluator<'t> {
             return self.over_budget(span, "evaluation stopped: the template needs too many evaluation steps");
         }
         self.work_left.set(left - 1);
-        match &tree.node(node).kind {
-            NodeKind::Scalar { style, .. } => scalar_value(tree.scalar(node).unwrap_or(""), *style, span),
-            NodeKind::Seq { .. } => {
+        match tree.kind(node) {
+            NodeKind::Scalar(style) => scalar_value(tree.scalar(node).unwrap_or(""), style, span),
+            NodeKind::Seq => {
                 let items = tree.seq(node).iter().map(|&n| self.eval_at(n, depth + 1));
                 Value::new(ValueKind::List(items.filter(|v| !v.is_no_value()).collect()), span)
             }
-            NodeKind::Map { .. } => {
+            NodeKind::Map => {
                 if let Some((key, arg, _)) = tree.single_entry(node)
                     && is_intrinsic(key)
                 {

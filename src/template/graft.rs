@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use super::model::{Resource, Template};
-use crate::source::tree::{Node, NodeId, NodeKind, Pair, ScalarText, Span};
+use crate::source::tree::{NodeId, Span};
 
 /// Where a grafted template's text starts in the combined source, and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,32 +40,10 @@ impl Template {
         let offset = u32::try_from(self.tree.source.len() + 1).ok()?;
         let len = u32::try_from(other.tree.source.len()).ok()?;
         offset.checked_add(len)?;
-        let node_base = u32::try_from(self.tree.nodes.len()).ok()?;
-        let item_base = u32::try_from(self.tree.items.len()).ok()?;
-        let pair_base = u32::try_from(self.tree.pairs.len()).ok()?;
         let shift_span = |s: Span| Span { start: s.start + offset, end: s.end + offset };
-        let shift_text = |t: &ScalarText| match t {
-            ScalarText::Source(s) => ScalarText::Source(shift_span(*s)),
-            ScalarText::Owned(o) => ScalarText::Owned(o.clone()),
-        };
         let tree = &mut self.tree;
+        let node_base = tree.append(&other.tree, offset)?;
         tree.source = Arc::from(format!("{}\n{}", tree.source, other.tree.source));
-        tree.nodes.extend(other.tree.nodes.iter().map(|n| Node {
-            span: shift_span(n.span),
-            kind: match &n.kind {
-                NodeKind::Scalar { text, style } => NodeKind::Scalar { text: shift_text(text), style: *style },
-                NodeKind::Seq { first, len } => NodeKind::Seq { first: first + item_base, len: *len },
-                NodeKind::Map { first, len } => NodeKind::Map { first: first + pair_base, len: *len },
-            },
-            tag_span: n.tag_span.map(shift_span),
-            from_short_form: n.from_short_form,
-        }));
-        tree.items.extend(other.tree.items.iter().map(|id| NodeId(id.0 + node_base)));
-        tree.pairs.extend(other.tree.pairs.iter().map(|p| Pair {
-            key: shift_text(&p.key),
-            key_span: shift_span(p.key_span),
-            value: NodeId(p.value.0 + node_base),
-        }));
         let node = |id: NodeId| NodeId(id.0 + node_base);
         let named = |(name, span): &(String, Span)| (name.clone(), shift_span(*span));
         self.resources.extend(other.resources.iter().map(|r| Resource {

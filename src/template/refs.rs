@@ -8,7 +8,7 @@
 //! generate resources prefixed with the module's id.
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::source::tree::{NodeId, ScalarText, Span, Tree};
+use crate::source::tree::{NodeId, Span, Tree};
 
 use super::eval::{SubPiece, is_intrinsic, sub_pieces};
 use super::model::{Resource, SAM_TRANSFORM, Template, is_pseudo_parameter};
@@ -236,14 +236,14 @@ fn is_module(tree: &Tree, res: &Resource) -> bool {
     if res.type_name.ends_with("::MODULE") {
         return true;
     }
-    tree.get(res.node, "Type").is_some_and(|t| tree.node(t).tag_span.is_some() || tree.scalar(t).is_none())
+    tree.get(res.node, "Type").is_some_and(|t| tree.tag_span(t).is_some() || tree.scalar(t).is_none())
 }
 
 /// The span of `len` bytes at `offset` inside a scalar, when the scalar's text is exactly its
 /// source slice (no escapes or folding); otherwise the whole scalar.
 fn sub_span(tree: &Tree, node: NodeId, offset: usize, len: usize) -> Span {
     let whole = tree.span(node);
-    let crate::source::tree::NodeKind::Scalar { text: ScalarText::Source(src), .. } = &tree.node(node).kind else {
+    let Some(src) = tree.scalar_source(node) else {
         return whole;
     };
     let start = src.start as usize + offset;
