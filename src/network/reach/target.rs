@@ -20,7 +20,10 @@ use super::egress::{DefaultRoute, route_checks, route_default};
 use super::start::{FnSide, Placement, start};
 use super::{Fail, egress_hops, finish, flatten, group_hops};
 
-/// The port a NAT path to a public target is checked on (see `nat_to_public`).
+/// The port the NAT leg of a path to a public target is checked on (see `nat_to_public`). Known
+/// gap: it should be the target's port; a function whose egress opens only that port would then
+/// reach the target instead of falling back to "different VPC". Fixing it changes verdicts, so it
+/// waits for a unit test with a public database in another VPC.
 const HTTPS: u16 = 443;
 
 /// Where the database or service runs.
