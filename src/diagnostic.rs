@@ -63,6 +63,10 @@ pub struct Diagnostic {
     pub related: Vec<Location>,
     pub help: Option<String>,
     pub suppressed: Option<Suppression>,
+    /// How many findings this one stands for: 1, or the number a producer left unbuilt because
+    /// the per-file cap would drop them anyway (a tally placed after the findings it keeps). The
+    /// cap's RL004 summary counts it; no output shows it otherwise.
+    pub stands_for: usize,
 }
 
 impl Diagnostic {
@@ -76,6 +80,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             suppressed: None,
+            stands_for: 1,
         }
     }
 
@@ -160,13 +165,13 @@ pub mod bounds {
         let first = dropped.first()?;
         let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
         for d in dropped {
-            *by_rule.entry(&d.rule).or_default() += 1;
+            *by_rule.entry(&d.rule).or_default() += d.stands_for;
         }
+        let total: usize = dropped.iter().map(|d| d.stands_for).sum();
         let counts: Vec<String> = by_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
         let level = dropped.iter().filter(|d| d.suppressed.is_none()).map(|d| d.level).max().unwrap_or(Level::Note);
         let message = format!(
-            "{} more findings in this file are not reported (at most {MAX_FINDINGS_PER_FILE} per file): {}",
-            dropped.len(),
+            "{total} more findings in this file are not reported (at most {MAX_FINDINGS_PER_FILE} per file): {}",
             counts.join(", ")
         );
         let mut summary = Diagnostic::new("RL004", level, first.primary.file, first.primary.span, message);

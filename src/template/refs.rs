@@ -7,6 +7,9 @@
 //! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`); modules likewise
 //! generate resources prefixed with the module's id.
 
+use std::collections::BinaryHeap;
+
+use crate::diagnostic::bounds::MAX_FINDINGS_PER_FILE;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::source::tree::{NodeId, Span, Tree};
 
@@ -23,7 +26,7 @@ pub(crate) fn check(template: &Template) -> Vec<Diagnostic> {
     if !checkable(template) {
         return Vec::new();
     }
-    let mut checker = Checker { template, tree: &template.tree, found: Vec::new() };
+    let mut checker = Checker { template, tree: &template.tree, found: BinaryHeap::new(), past_cap: None };
     checker.resources();
     checker.conditions();
     checker.outputs();
@@ -32,7 +35,7 @@ pub(crate) fn check(template: &Template) -> Vec<Diagnostic> {
     {
         checker.walk(globals, None, false);
     }
-    checker.found
+    checker.finish()
 }
 
 /// False when a macro transform (or a transform written as a map) may rewrite the template.
@@ -50,7 +53,39 @@ fn checkable(template: &Template) -> bool {
 struct Checker<'a> {
     template: &'a Template,
     tree: &'a Tree,
-    found: Vec<Diagnostic>,
+    /// The findings earliest in the file, at most the per-file cap (a max-heap by position, so
+    /// the latest is the one to let go). A file can hold a million broken references; only the
+    /// ones the report can show are built.
+    found: BinaryHeap<Pending>,
+    /// The references past the cap: how many, and the earliest of them.
+    past_cap: Option<(usize, Span)>,
+}
+
+/// A finding not yet built, ordered by where it is.
+struct Pending {
+    span: Span,
+    message: String,
+    resource: Option<String>,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Pending {}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.span.start, self.span.end, &self.message).cmp(&(other.span.start, other.span.end, &other.message))
+    }
 }
 
 /// What a name has to be for the reference to resolve.
@@ -220,13 +255,50 @@ impl Checker<'_> {
             Want::Resource => "a resource",
             Want::Condition => "a condition",
         };
-        let message = format!("`{via}` names `{name}`, which is not {what}");
-        let mut diagnostic =
-            Diagnostic::new(RULE, Level::Error, self.template.file, span, message).label("unresolved name");
-        if let Some(id) = resource {
-            diagnostic = diagnostic.resource(id);
+        let past = |c: &mut Option<(usize, Span)>, span: Span| {
+            let (n, first) = c.get_or_insert((0, span));
+            *n += 1;
+            if span.start < first.start {
+                *first = span;
+            }
+        };
+        if self.found.len() == MAX_FINDINGS_PER_FILE
+            && self.found.peek().is_some_and(|latest| latest.span.start <= span.start)
+        {
+            past(&mut self.past_cap, span);
+            return;
         }
-        self.found.push(diagnostic);
+        let message = format!("`{via}` names `{name}`, which is not {what}");
+        self.found.push(Pending { span, message, resource: resource.map(str::to_owned) });
+        if self.found.len() > MAX_FINDINGS_PER_FILE
+            && let Some(latest) = self.found.pop()
+        {
+            past(&mut self.past_cap, latest.span);
+        }
+    }
+
+    /// The kept findings, and one tally for the rest: it sorts after every kept one, so the
+    /// per-file cap drops it and counts what it stands for.
+    fn finish(self) -> Vec<Diagnostic> {
+        let file = self.template.file;
+        let mut out: Vec<Diagnostic> = self
+            .found
+            .into_sorted_vec()
+            .into_iter()
+            .map(|p| {
+                let d = Diagnostic::new(RULE, Level::Error, file, p.span, p.message).label("unresolved name");
+                match p.resource {
+                    Some(id) => d.resource(id),
+                    None => d,
+                }
+            })
+            .collect();
+        if let Some((n, first)) = self.past_cap {
+            let mut tally = Diagnostic::new(RULE, Level::Error, file, first, "more unresolved names");
+            tally.stands_for = n;
+            out.push(tally);
+        }
+        out
     }
 }
 
@@ -256,6 +328,28 @@ mod tests {
 
     fn messages(text: &str) -> Vec<String> {
         parse(text).diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    /// Past the per-file cap only a tally is kept, placed after every kept finding; the cap's
+    /// RL004 summary counts what it stands for, as if each finding had been built.
+    #[test]
+    fn references_past_the_cap_are_counted_not_built() {
+        use crate::diagnostic::bounds::{self, MAX_FINDINGS_PER_FILE};
+        let extra = 250;
+        let refs: String = (0..MAX_FINDINGS_PER_FILE + extra).map(|i| format!("        - !Ref Missing{i}\n")).collect();
+        let text = format!("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n{refs}");
+        let found = parse(&text).diagnostics;
+        assert_eq!(found.len(), MAX_FINDINGS_PER_FILE + 1);
+        assert!(found.windows(2).all(|w| w[0].primary.span.start < w[1].primary.span.start));
+        let tally = &found[MAX_FINDINGS_PER_FILE];
+        assert_eq!(tally.stands_for, extra);
+        assert!(found[MAX_FINDINGS_PER_FILE - 1].message.contains(&format!("`Missing{}`", MAX_FINDINGS_PER_FILE - 1)));
+        let reported = bounds::apply(found);
+        assert_eq!(reported.len(), MAX_FINDINGS_PER_FILE + 1);
+        let summary = &reported[MAX_FINDINGS_PER_FILE];
+        assert_eq!(summary.rule, "RL004");
+        assert!(summary.message.starts_with(&format!("{extra} more findings")), "{}", summary.message);
+        assert!(summary.message.ends_with(&format!("RL003 ×{extra}")), "{}", summary.message);
     }
 
     #[test]
