@@ -123,6 +123,7 @@ pub mod bounds {
     use std::collections::BTreeMap;
 
     use super::{Diagnostic, Level};
+    use crate::source::tree::Span;
 
     /// Findings reported per file; the rest are counted in one RL004 finding.
     pub const MAX_FINDINGS_PER_FILE: usize = 1000;
@@ -130,6 +131,99 @@ pub mod bounds {
     pub const MAX_NAME_CHARS: usize = 200;
     /// Characters of a message, a label, a hop note or a help text.
     pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+    /// What a producer that can find one problem per node (a duplicate key, a broken reference)
+    /// keeps for the per-file cap: the earliest [`MAX_FINDINGS_PER_FILE`] by position, built
+    /// lazily, and a count of the rest. A file can hold a million of them; only the ones a report
+    /// can show are built.
+    pub struct Earliest<T> {
+        /// A max-heap by position: the latest kept is the one to let go.
+        heap: std::collections::BinaryHeap<Entry<T>>,
+        seq: u64,
+        /// How many were let go, and the earliest of them.
+        past: Option<(usize, Span)>,
+    }
+
+    struct Entry<T> {
+        span: Span,
+        seq: u64,
+        item: T,
+    }
+
+    impl<T> Entry<T> {
+        fn key(&self) -> (u32, u32, u64) {
+            (self.span.start, self.span.end, self.seq)
+        }
+    }
+
+    impl<T> PartialEq for Entry<T> {
+        fn eq(&self, other: &Self) -> bool {
+            self.key() == other.key()
+        }
+    }
+
+    impl<T> Eq for Entry<T> {}
+
+    impl<T> PartialOrd for Entry<T> {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    impl<T> Ord for Entry<T> {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.key().cmp(&other.key())
+        }
+    }
+
+    impl<T> Default for Earliest<T> {
+        fn default() -> Self {
+            Earliest { heap: std::collections::BinaryHeap::new(), seq: 0, past: None }
+        }
+    }
+
+    impl<T> Earliest<T> {
+        /// A finding at `span`; `make` runs only if it is kept.
+        pub fn offer(&mut self, span: Span, make: impl FnOnce() -> T) {
+            if self.heap.len() == MAX_FINDINGS_PER_FILE && self.heap.peek().is_some_and(|l| l.span.start <= span.start)
+            {
+                self.let_go(span);
+                return;
+            }
+            self.seq += 1;
+            self.heap.push(Entry { span, seq: self.seq, item: make() });
+            if self.heap.len() > MAX_FINDINGS_PER_FILE
+                && let Some(latest) = self.heap.pop()
+            {
+                self.let_go(latest.span);
+            }
+        }
+
+        fn let_go(&mut self, span: Span) {
+            let (n, first) = self.past.get_or_insert((0, span));
+            *n += 1;
+            if span.start < first.start {
+                *first = span;
+            }
+        }
+
+        /// The kept findings in position order, then one `tally` at the earliest let go, standing
+        /// for all of them: it sorts after every kept one, so the cap drops it and counts them.
+        pub fn finish(
+            self,
+            build: impl Fn(Span, T) -> Diagnostic,
+            tally: impl FnOnce(Span) -> Diagnostic,
+        ) -> Vec<Diagnostic> {
+            let mut out: Vec<Diagnostic> =
+                self.heap.into_sorted_vec().into_iter().map(|e| build(e.span, e.item)).collect();
+            if let Some((n, first)) = self.past {
+                let mut t = tally(first);
+                t.stands_for = n;
+                out.push(t);
+            }
+            out
+        }
+    }
 
     /// Clip every finding's texts and collapse the findings past the per-file cap. `diagnostics`
     /// must be sorted by file (as `Diagnostic::sort_key` sorts); the result stays sorted.
@@ -249,6 +343,23 @@ pub mod bounds {
         use super::*;
         use crate::diagnostic::FileId;
         use crate::source::tree::Span;
+
+        /// A mapping repeating one key past the cap: only the earliest duplicates are built, and
+        /// the cap's summary counts all of them.
+        #[test]
+        fn duplicate_keys_past_the_cap_are_counted_not_built() {
+            let extra = 300;
+            let keys: String = (0..=MAX_FINDINGS_PER_FILE + extra).map(|_| "  k: 1\n").collect();
+            let loaded = crate::source::parse_str(&format!("Metadata:\n{keys}"));
+            let dups: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.rule == "RL002").collect();
+            assert_eq!(dups.len(), MAX_FINDINGS_PER_FILE + 1);
+            assert_eq!(dups[MAX_FINDINGS_PER_FILE].stands_for, extra);
+            let reported = apply(loaded.diagnostics.clone());
+            let summary = reported.last().expect("a summary");
+            assert_eq!(summary.rule, "RL004");
+            assert!(summary.message.starts_with(&format!("{extra} more findings")), "{}", summary.message);
+            assert!(summary.message.ends_with(&format!("RL002 ×{extra}")), "{}", summary.message);
+        }
 
         fn finding(file: u32, at: usize, rule: &'static str, level: Level) -> Diagnostic {
             Diagnostic::new(rule, level, FileId(file), Span::empty_at(at), "m")

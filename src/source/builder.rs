@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::diagnostic::bounds::Earliest;
 use crate::diagnostic::{Diagnostic, FileId, Level, Location};
 use crate::source::tree::{
     MAX_COLL, MAX_TEXT_CODE, Node, NodeId, NodeKind, Pair, ScalarStyle, ScalarText, Span, TEXT_INNER, TEXT_SPAN,
@@ -75,6 +76,8 @@ pub(crate) struct Builder<'s> {
     stack: Vec<Frame>,
     root: Option<NodeId>,
     diagnostics: Vec<Diagnostic>,
+    /// Repeated keys (RL002) the per-file cap can show: (key, first definition).
+    duplicates: Earliest<(String, Span)>,
     max_depth: usize,
     fatal: bool,
     merge_warned: bool,
@@ -111,6 +114,7 @@ impl<'s> Builder<'s> {
             stack: Vec::new(),
             root: None,
             diagnostics: Vec::new(),
+            duplicates: Earliest::default(),
             max_depth,
             fatal: false,
             merge_warned: false,
@@ -499,24 +503,20 @@ impl<'s> Builder<'s> {
         }
         let mut first_at: HashMap<&str, Span> = HashMap::with_capacity(pairs.len());
         let mut repeats = Vec::new();
-        for pair in pairs {
+        for (index, pair) in pairs.iter().enumerate() {
             let key = self.key_str(pair);
             match first_at.get(key) {
-                Some(&first) => repeats.push((key.to_owned(), pair.key_span, first)),
+                Some(&first) => repeats.push((index, first)),
                 None => {
                     first_at.insert(key, pair.key_span);
                 }
             }
         }
         drop(first_at);
-        for (key, span, first) in repeats {
-            let related =
-                Location { file: self.file, span: first, resource: None, message: "first defined here".to_owned() };
-            let message = format!("duplicate key `{key}`; CloudFormation rejects repeated keys");
-            let diagnostic = Diagnostic::new("RL002", Level::Error, self.file, span, message)
-                .label("repeated here")
-                .related(related);
-            self.diagnostics.push(diagnostic);
+        for (index, first) in repeats {
+            let pair = &pairs[index];
+            let key = self.key_str(pair).to_owned();
+            self.duplicates.offer(pair.key_span, || (key, first));
         }
     }
 
@@ -524,6 +524,15 @@ impl<'s> Builder<'s> {
     /// a half-built tree would only produce misleading findings.
     pub(crate) fn finish(mut self, source: Arc<str>) -> Built {
         let root = if self.fatal { None } else { self.root };
+        let file = self.file;
+        self.diagnostics.extend(self.duplicates.finish(
+            |span, (key, first)| {
+                let related = Location { file, span: first, resource: None, message: "first defined here".to_owned() };
+                let message = format!("duplicate key `{key}`; CloudFormation rejects repeated keys");
+                Diagnostic::new("RL002", Level::Error, file, span, message).label("repeated here").related(related)
+            },
+            |first| Diagnostic::new("RL002", Level::Error, file, first, "more duplicate keys"),
+        ));
         self.nodes.shrink_to_fit();
         self.items.shrink_to_fit();
         self.pairs.shrink_to_fit();

@@ -7,9 +7,7 @@
 //! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`); modules likewise
 //! generate resources prefixed with the module's id.
 
-use std::collections::BinaryHeap;
-
-use crate::diagnostic::bounds::MAX_FINDINGS_PER_FILE;
+use crate::diagnostic::bounds::Earliest;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::source::tree::{NodeId, Span, Tree};
 
@@ -26,7 +24,7 @@ pub(crate) fn check(template: &Template) -> Vec<Diagnostic> {
     if !checkable(template) {
         return Vec::new();
     }
-    let mut checker = Checker { template, tree: &template.tree, found: BinaryHeap::new(), past_cap: None };
+    let mut checker = Checker { template, tree: &template.tree, found: Earliest::default() };
     checker.resources();
     checker.conditions();
     checker.outputs();
@@ -53,39 +51,8 @@ fn checkable(template: &Template) -> bool {
 struct Checker<'a> {
     template: &'a Template,
     tree: &'a Tree,
-    /// The findings earliest in the file, at most the per-file cap (a max-heap by position, so
-    /// the latest is the one to let go). A file can hold a million broken references; only the
-    /// ones the report can show are built.
-    found: BinaryHeap<Pending>,
-    /// The references past the cap: how many, and the earliest of them.
-    past_cap: Option<(usize, Span)>,
-}
-
-/// A finding not yet built, ordered by where it is.
-struct Pending {
-    span: Span,
-    message: String,
-    resource: Option<String>,
-}
-
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == std::cmp::Ordering::Equal
-    }
-}
-
-impl Eq for Pending {}
-
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.span.start, self.span.end, &self.message).cmp(&(other.span.start, other.span.end, &other.message))
-    }
+    /// The findings the per-file cap can show: (message, resource) of the earliest ones.
+    found: Earliest<(String, Option<String>)>,
 }
 
 /// What a name has to be for the reference to resolve.
@@ -255,50 +222,23 @@ impl Checker<'_> {
             Want::Resource => "a resource",
             Want::Condition => "a condition",
         };
-        let past = |c: &mut Option<(usize, Span)>, span: Span| {
-            let (n, first) = c.get_or_insert((0, span));
-            *n += 1;
-            if span.start < first.start {
-                *first = span;
-            }
-        };
-        if self.found.len() == MAX_FINDINGS_PER_FILE
-            && self.found.peek().is_some_and(|latest| latest.span.start <= span.start)
-        {
-            past(&mut self.past_cap, span);
-            return;
-        }
-        let message = format!("`{via}` names `{name}`, which is not {what}");
-        self.found.push(Pending { span, message, resource: resource.map(str::to_owned) });
-        if self.found.len() > MAX_FINDINGS_PER_FILE
-            && let Some(latest) = self.found.pop()
-        {
-            past(&mut self.past_cap, latest.span);
-        }
+        self.found
+            .offer(span, || (format!("`{via}` names `{name}`, which is not {what}"), resource.map(str::to_owned)));
     }
 
-    /// The kept findings, and one tally for the rest: it sorts after every kept one, so the
-    /// per-file cap drops it and counts what it stands for.
+    /// The kept findings, and one tally for the rest (see [`Earliest`]).
     fn finish(self) -> Vec<Diagnostic> {
         let file = self.template.file;
-        let mut out: Vec<Diagnostic> = self
-            .found
-            .into_sorted_vec()
-            .into_iter()
-            .map(|p| {
-                let d = Diagnostic::new(RULE, Level::Error, file, p.span, p.message).label("unresolved name");
-                match p.resource {
+        self.found.finish(
+            |span, (message, resource)| {
+                let d = Diagnostic::new(RULE, Level::Error, file, span, message).label("unresolved name");
+                match resource {
                     Some(id) => d.resource(id),
                     None => d,
                 }
-            })
-            .collect();
-        if let Some((n, first)) = self.past_cap {
-            let mut tally = Diagnostic::new(RULE, Level::Error, file, first, "more unresolved names");
-            tally.stands_for = n;
-            out.push(tally);
-        }
-        out
+            },
+            |first| Diagnostic::new(RULE, Level::Error, file, first, "more unresolved names"),
+        )
     }
 }
 
