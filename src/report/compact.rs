@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::escape::human;
 use super::resolve;
-use crate::diagnostic::Level;
+use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::LintResult;
 
 pub fn render(outcome: &LintResult) -> String {
@@ -16,23 +16,31 @@ pub fn render(outcome: &LintResult) -> String {
 /// With `failing`, only the unsuppressed findings at or above that level (`--quiet`).
 pub fn render_failing(outcome: &LintResult, failing: Option<Level>) -> String {
     let mut out = String::new();
-    // Suppressed findings stay in JSON and SARIF; `--quiet` also leaves out those that pass.
-    let shown = |d: &&crate::diagnostic::Diagnostic| d.suppressed.is_none() && failing.is_none_or(|l| d.level >= l);
-    for d in outcome.diagnostics.iter().filter(shown) {
-        let at = resolve(outcome, &d.primary);
-        // One finding, one line: names from the template may hold line breaks or controls.
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {}[{}] {}",
-            human(&at.file),
-            at.line,
-            at.column,
-            d.level.as_str(),
-            human(&d.rule),
-            human(&d.message),
-        );
+    for d in outcome.diagnostics.iter().filter(|d| shown(d, failing)) {
+        let _ = writeln!(out, "{}", line(outcome, d));
     }
     out
+}
+
+/// Whether text and compact print a finding: suppressed findings stay in JSON and SARIF, and with
+/// `failing` (`--quiet`) those that do not fail the run are left out too.
+pub fn shown(d: &Diagnostic, failing: Option<Level>) -> bool {
+    d.suppressed.is_none() && failing.is_none_or(|l| d.level >= l)
+}
+
+/// One finding on one line, `path:line:col: level[RULE] message`, escaped: names from the template
+/// may hold line breaks or controls.
+pub fn line(outcome: &LintResult, d: &Diagnostic) -> String {
+    let at = resolve(outcome, &d.primary);
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        human(&at.file),
+        at.line,
+        at.column,
+        d.level.as_str(),
+        human(&d.rule),
+        human(&d.message)
+    )
 }
 
 /// `N suppressed finding(s) not shown`, when there are any: compact output keeps one line per

@@ -80,16 +80,7 @@ pub fn render(outcome: &LintResult, fail: Level) -> String {
 /// The finding as the compact format and the text format's trailer write it: location, level,
 /// rule and message, then help, documentation and the explaining path, one line each.
 fn details(outcome: &LintResult, d: &Diagnostic) -> String {
-    let at = resolve(outcome, &d.primary);
-    let mut text = format!(
-        "{}:{}:{}: {}[{}] {}",
-        human(&at.file),
-        at.line,
-        at.column,
-        d.level.as_str(),
-        human(&d.rule),
-        human(&d.message)
-    );
+    let mut text = super::compact::line(outcome, d);
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {}", human(help));
     }

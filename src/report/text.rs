@@ -61,8 +61,7 @@ pub fn render(outcome: &LintResult, options: TextOptions) -> String {
     let mut snippets = Snippets::default();
     // Suppressed findings stay in JSON and SARIF; here the summary only counts them. `--quiet`
     // also leaves out the findings that do not fail the run.
-    let shown = |d: &&Diagnostic| d.suppressed.is_none() && options.failing.is_none_or(|l| d.level >= l);
-    for diagnostic in outcome.diagnostics.iter().filter(shown) {
+    for diagnostic in outcome.diagnostics.iter().filter(|d| super::compact::shown(d, options.failing)) {
         render_one(&handler, outcome, diagnostic, &mut snippets, &mut out);
     }
     out.push_str(&summary(outcome));
