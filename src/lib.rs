@@ -2,7 +2,7 @@
 //!
 //! Data flows one way:
 //! text (`source`) → tree (`source::tree`) → template (`template`) → network and rotation facts
-//! (`network`, `rotation`, gathered in `facts`) → rules (`rules`) → diagnostics → report (`report`).
+//! (`network`, `rotation`, `workload`, gathered in `facts`) → rules (`rules`) → diagnostics → report (`report`).
 //! `discover` picks the files and `lint` drives the pipeline over them in parallel.
 
 pub mod baseline;
@@ -24,4 +24,5 @@ pub mod scenarios;
 pub mod source;
 pub mod suppress;
 pub mod template;
+pub mod workload;
 pub mod world;
