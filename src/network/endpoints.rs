@@ -58,6 +58,11 @@ pub(crate) fn build(ctx: &Ctx, res: &Resource, meta: Meta) -> Endpoint {
         .as_ref()
         .map(|v| links(v, "security groups", |item| ctx.kinds.sg(item)))
         .filter(|items| !matches!(items, Items::Known(list) if list.is_empty()));
+    let route_tables_value = ctx.prop(res, "RouteTableIds");
+    let route_tables = match &route_tables_value {
+        None => Items::Known(Vec::new()),
+        Some(v) => links(v, "route tables", |item| ctx.kinds.link(item, Kind::RouteTable, "route table")),
+    };
     Endpoint {
         service: ctx.prop(res, "ServiceName"),
         vpc: ctx.link(res, "VpcId", Kind::Vpc, "VPC").unwrap_or_else(|| {
@@ -72,6 +77,8 @@ pub(crate) fn build(ctx: &Ctx, res: &Resource, meta: Meta) -> Endpoint {
         security_groups,
         security_groups_value,
         policy: ctx.prop(res, "PolicyDocument"),
+        route_tables,
+        route_tables_value,
         meta,
     }
 }

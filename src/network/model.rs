@@ -316,6 +316,10 @@ pub struct Endpoint {
     pub security_groups: Option<Items<Link<SgKey>>>,
     pub security_groups_value: Option<Value>,
     pub policy: Option<Value>,
+    /// `RouteTableIds` of a gateway endpoint: the tables that get the service's prefix-list
+    /// route (omitted: none).
+    pub route_tables: Items<Link<String>>,
+    pub route_tables_value: Option<Value>,
 }
 
 /// A security group: one the template declares, or the default group every VPC has.

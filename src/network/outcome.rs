@@ -133,6 +133,14 @@ pub enum Blocker {
         igw: String,
         route: String,
     },
+    /// A gateway endpoint for the service is in the VPC, but not on the route table the
+    /// workload's subnet uses (`None`: the VPC's main table), and no other path reaches it.
+    GatewayNotRouted {
+        endpoint: String,
+        service: &'static str,
+        subnet: String,
+        route_table: Option<String>,
+    },
     /// No 0.0.0.0/0 route: `route_table` is `None` for the main table (local only).
     NoRoute {
         subnet: String,
@@ -392,6 +400,10 @@ impl Blocker {
             Blocker::PublicSubnet { route, .. } => {
                 let r = net.routes.iter().find(|r| &r.meta.id == route)?;
                 Some((route.clone(), r.target_span))
+            }
+            Blocker::GatewayNotRouted { endpoint, .. } => {
+                let ep = net.endpoints.get(endpoint)?;
+                Some((endpoint.clone(), ep.route_tables_value.as_ref().map_or(ep.meta.key_span, |v| v.span)))
             }
             Blocker::NoRoute { subnet, route_table } => match route_table {
                 Some(t) => Some((t.clone(), net.route_tables.get(t)?.meta.key_span)),

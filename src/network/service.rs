@@ -10,11 +10,12 @@ pub struct Service {
     /// The endpoint service name's last label, `com.amazonaws.<region>.<endpoint>`; also the
     /// first label of the regional host name `<endpoint>.<region>.amazonaws.com`.
     pub endpoint: &'static str,
-    /// Reachable through an interface endpoint (AWS PrivateLink); `false`: only through the
-    /// route out. Gateway endpoints (S3, DynamoDB:
-    /// https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html) are not
-    /// modelled yet: no service here has one.
+    /// Reachable through an interface endpoint (AWS PrivateLink).
     pub interface: bool,
+    /// Reachable through a gateway endpoint on the subnet's route table (S3 and DynamoDB only:
+    /// https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). A service with
+    /// neither kind of endpoint is reached only along the route out.
+    pub gateway: bool,
     /// The TCP port the SDK connects to.
     pub port: u16,
 }
@@ -22,19 +23,25 @@ pub struct Service {
 /// AWS Secrets Manager: interface endpoints only, HTTPS
 /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html).
 pub const SECRETS_MANAGER: Service =
-    Service { label: "Secrets Manager", endpoint: "secretsmanager", interface: true, port: 443 };
+    Service { label: "Secrets Manager", endpoint: "secretsmanager", interface: true, gateway: false, port: 443 };
 
 /// The Amazon RDS API (not the database itself), which the alternating-users rotations call when
 /// the master secret is managed by RDS. Endpoint names of the services below:
 /// https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
-pub const RDS: Service = Service { label: "RDS", endpoint: "rds", interface: true, port: 443 };
+pub const RDS: Service = Service { label: "RDS", endpoint: "rds", interface: true, gateway: false, port: 443 };
 
 /// The Amazon Redshift API.
-pub const REDSHIFT: Service = Service { label: "Redshift", endpoint: "redshift", interface: true, port: 443 };
+pub const REDSHIFT: Service =
+    Service { label: "Redshift", endpoint: "redshift", interface: true, gateway: false, port: 443 };
 
 /// The Amazon Redshift Serverless API.
-pub const REDSHIFT_SERVERLESS: Service =
-    Service { label: "Redshift Serverless", endpoint: "redshift-serverless", interface: true, port: 443 };
+pub const REDSHIFT_SERVERLESS: Service = Service {
+    label: "Redshift Serverless",
+    endpoint: "redshift-serverless",
+    interface: true,
+    gateway: false,
+    port: 443,
+};
 
 /// Every service the engine knows, for lookups by endpoint name.
 pub const ALL: &[&Service] = &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS];

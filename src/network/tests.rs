@@ -889,10 +889,12 @@ fn build_is_linear_on_a_large_template() {
 
 /// A service that exists only in this test: adding one is a `Service` value, with no change to
 /// the engine. Its endpoint listens on 8443, so a group that admits only 443 blocks it.
-const TEST_QUEUE: Service = Service { label: "Test Queue", endpoint: "testqueue", interface: true, port: 8443 };
+const TEST_QUEUE: Service =
+    Service { label: "Test Queue", endpoint: "testqueue", interface: true, gateway: false, port: 8443 };
 
 /// The same service without PrivateLink: only the route out reaches it.
-const TEST_PUBLIC_ONLY: Service = Service { label: "Test Public", endpoint: "testqueue", interface: false, port: 8443 };
+const TEST_PUBLIC_ONLY: Service =
+    Service { label: "Test Public", endpoint: "testqueue", interface: false, gateway: false, port: 8443 };
 
 const QUEUE_ENDPOINT: &str = r#"
   QueueSg:
@@ -930,4 +932,85 @@ fn a_test_only_service_is_checked_on_its_own_port_and_endpoint_name() {
     // Without PrivateLink the endpoint is not considered: the NAT path answers, on port 8443.
     let public = b.api(&TEST_PUBLIC_ONLY, ApiHost::RegionalDefault);
     assert!(matches!(only_outcome(&public), Outcome::Reachable { via: Via::Nat(nat), .. } if nat == "Nat"));
+}
+
+/// A store with gateway endpoints only, under S3's endpoint name (test-only value).
+const TEST_STORE: Service = Service { label: "Test Store", endpoint: "s3", interface: false, gateway: true, port: 443 };
+
+/// SubnetA on its own route table without a default route, and a gateway endpoint for S3.
+fn gateway_on(tables: &str) -> String {
+    format!(
+        r#"
+  IsolatedRt:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  IsolatedAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref SubnetA
+      RouteTableId: !Ref IsolatedRt
+  OtherRt:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  StoreGateway:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.s3
+      RouteTableIds: {tables}
+"#
+    )
+}
+
+#[test]
+fn a_gateway_endpoint_on_the_subnets_route_table_reaches_the_service() {
+    let b = Built::new(&[VPC, FN_SG, &gateway_on("[!Ref IsolatedRt]")]);
+    let report = b.api(&TEST_STORE, ApiHost::RegionalDefault);
+    let outcome = only_outcome(&report);
+    assert!(matches!(outcome, Outcome::Reachable { via: Via::Endpoint(e), .. } if e == "StoreGateway"), "{outcome:#?}");
+    assert!(
+        outcome.hops().iter().any(|h| h.note == "Test Store gateway endpoint `StoreGateway` routes table `IsolatedRt`")
+    );
+}
+
+#[test]
+fn a_gateway_endpoint_on_another_table_is_the_reason_when_nothing_else_reaches() {
+    let b = Built::new(&[VPC, FN_SG, &gateway_on("[!Ref OtherRt]")]);
+    let report = b.api(&TEST_STORE, ApiHost::RegionalDefault);
+    let outcome = only_outcome(&report);
+    assert_eq!(
+        blocker(outcome),
+        &Blocker::GatewayNotRouted {
+            endpoint: "StoreGateway".into(),
+            service: "Test Store",
+            subnet: "SubnetA".into(),
+            route_table: Some("IsolatedRt".into()),
+        }
+    );
+    // A table id the template cannot resolve may be the subnet's: undecided, not blocked.
+    let b = Built::new(&[VPC, FN_SG, &gateway_on("[rtb-0123456789abcdef0]")]);
+    let report = b.api(&TEST_STORE, ApiHost::RegionalDefault);
+    assert!(matches!(only_outcome(&report), Outcome::Unverifiable { .. }), "{report:#?}");
+}
+
+#[test]
+fn an_unrouted_gateway_endpoint_does_not_matter_when_nat_reaches_the_service() {
+    let gateway = gateway_on("[!Ref OtherRt]").replace("SubnetId: !Ref SubnetA", "SubnetId: !Ref SubnetB");
+    let b = Built::new(&[VPC, NAT, FN_SG, &gateway]);
+    let report = b.api(&TEST_STORE, ApiHost::RegionalDefault);
+    assert!(matches!(only_outcome(&report), Outcome::Reachable { via: Via::Nat(n), .. } if n == "Nat"), "{report:#?}");
+}
+
+#[test]
+fn the_function_egress_must_allow_the_service_prefix_list() {
+    let closed = FN_SG.replace(
+        "      GroupDescription: rotation function\n",
+        "      GroupDescription: rotation function\n      SecurityGroupEgress:\n        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/16}\n",
+    );
+    let b = Built::new(&[VPC, &closed, &gateway_on("[!Ref IsolatedRt]")]);
+    let report = b.api(&TEST_STORE, ApiHost::RegionalDefault);
+    let Blocker::FunctionEgressBlocks { to, port, .. } = blocker(only_outcome(&report)) else { panic!("{report:#?}") };
+    assert_eq!((to.as_str(), *port), ("the Test Store prefix list", 443));
 }

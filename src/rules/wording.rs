@@ -97,6 +97,14 @@ pub fn blocker_text(b: &Blocker) -> String {
         Blocker::PublicSubnet { igw, route } => format!(
             "route `{route}` sends 0.0.0.0/0 to internet gateway `{igw}`, but Lambda network interfaces never get public IP addresses"
         ),
+        Blocker::GatewayNotRouted { endpoint, service, subnet, route_table } => {
+            let table = route_table
+                .as_ref()
+                .map_or_else(|| "the VPC's main route table".to_owned(), |t| format!("route table `{t}`"));
+            format!(
+                "{service} gateway endpoint `{endpoint}` is not on {table} of subnet `{subnet}` (its `RouteTableIds` do not list it)"
+            )
+        }
         Blocker::NoRoute { subnet, route_table } => match route_table {
             Some(t) => format!("subnet `{subnet}` uses route table `{t}`, which has no 0.0.0.0/0 route"),
             None => format!(

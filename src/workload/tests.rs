@@ -73,7 +73,8 @@ Resources:
 "#;
 
 /// A service without PrivateLink on its own port, known to this test only.
-const TEST_API: Service = Service { label: "Test API", endpoint: "testapi", interface: false, port: 8443 };
+const TEST_API: Service =
+    Service { label: "Test API", endpoint: "testapi", interface: false, gateway: false, port: 8443 };
 
 /// The test's workload kind: every EC2 instance calls Secrets Manager and the test API.
 fn instances(ev: &Evaluator<'_>) -> Vec<Workload> {

@@ -3,7 +3,8 @@
 
 use crate::network::Network;
 use crate::network::endpoints::{PolicyVerdict, policy_allows};
-use crate::network::model::{Endpoint, EndpointKind, Items, Link, SgKey, Unseen};
+use crate::network::model::{Endpoint, EndpointKind, Items, Link, SgKey, TableChoice, Unseen};
+use crate::network::nacl::EPHEMERAL;
 use crate::network::outcome::{ApiReport, Blocker, EndpointIssue, Hop, Outcome, Overall, SubnetRef, Unverifiable, Via};
 use crate::network::ranges::Range;
 use crate::network::security_groups::{Side, Verdict, admits, describe_rule};
@@ -129,20 +130,33 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
 /// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
 /// endpoint answers only the name of the service it was created for.
 fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips: bool) -> Outcome {
-    if !call.service.interface {
-        // No PrivateLink endpoint exists for the service: only the route out reaches it.
-        return route_path(side, call.service.port);
-    }
-    let name = call.service.endpoint;
     let vpc = side.vpc.meta.id.as_str();
     let in_vpc: Vec<&Endpoint> =
         side.net.endpoints.values().filter(|e| e.vpc.known().is_some_and(|v| v == vpc)).collect();
+    if !call.service.interface {
+        // No PrivateLink endpoint exists for the service: a gateway endpoint on the subnet's
+        // route table, or the route out.
+        return match gateway(side, call, &in_vpc) {
+            Gateway::Answer(outcome) => outcome,
+            Gateway::None => route_path(side, call.service.port),
+            Gateway::NotRouted(fail) => unrouted(fail, route_path(side, call.service.port), side),
+        };
+    }
+    // An interface endpoint with private DNS answers the regional name; otherwise a gateway
+    // endpoint's prefix-list route is more specific than the default route and wins
+    // (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
+    let gateway = gateway(side, call, &in_vpc);
+    let name = call.service.endpoint;
     let sure: Vec<&Endpoint> =
         in_vpc.iter().copied().filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips)).collect();
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, call, endpoint, false);
     }
-    let route = route_path(side, call.service.port);
+    let route = match gateway {
+        Gateway::Answer(outcome) => return outcome,
+        Gateway::None => route_path(side, call.service.port),
+        Gateway::NotRouted(fail) => unrouted(fail, route_path(side, call.service.port), side),
+    };
     if let Some(endpoint) = sure.iter().find(|e| captures(e).is_none()) {
         let via_endpoint = endpoint_path(side, call, endpoint, false);
         return match (&via_endpoint, &route) {
@@ -185,6 +199,122 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
         .finish(side.hops());
     }
     route
+}
+
+/// What the gateway endpoints of the service in the workload's VPC offer one subnet.
+enum Gateway {
+    /// None exists (or the service has none).
+    None,
+    /// The answer: the path through the one on the subnet's route table (or why it is
+    /// undecided).
+    Answer(Outcome),
+    /// Some exist, none on the subnet's route table: why, in case nothing else reaches the
+    /// service.
+    NotRouted(Fail),
+}
+
+/// Gateway endpoints route by destination address (the service's prefix list), whatever host
+/// name the SDK resolved.
+fn gateway(side: &FnSide, call: &ApiCall, in_vpc: &[&Endpoint]) -> Gateway {
+    if !call.service.gateway {
+        return Gateway::None;
+    }
+    let gateways: Vec<&Endpoint> = in_vpc
+        .iter()
+        .copied()
+        .filter(|e| matches!(e.kind, EndpointKind::Gateway) && e.service_matches(call.service.endpoint) == Some(true))
+        .collect();
+    if gateways.is_empty() {
+        return Gateway::None;
+    }
+    let table = match &side.subnet.route_table {
+        TableChoice::Table { table, .. } => Some(table.as_str()),
+        TableChoice::Main => None,
+        TableChoice::Unseen { unseen, .. } => return Gateway::Answer(Fail::unseen(unseen).finish(side.hops())),
+    };
+    let mut unseen = None;
+    for ep in &gateways {
+        match &ep.route_tables {
+            Items::Unseen(u) => unseen = unseen.or_else(|| Some(u.clone())),
+            Items::Known(links) => {
+                for link in links {
+                    match link {
+                        Link::Known(t) if Some(t.as_str()) == table => {
+                            return Gateway::Answer(gateway_path(side, call, ep, table.unwrap_or_default()));
+                        }
+                        Link::Known(_) => {}
+                        Link::Unseen(u) => unseen = unseen.or_else(|| Some(u.clone())),
+                    }
+                }
+            }
+        }
+    }
+    // A table the template cannot name may be the subnet's: undecided, never "not routed".
+    if let Some(u) = unseen {
+        return Gateway::NotRouted(Fail::unseen(&u));
+    }
+    let ep = gateways[0];
+    let where_ = table.map_or_else(|| "the main route table".to_owned(), |t| format!("route table `{t}`"));
+    let span = ep.route_tables_value.as_ref().map_or(ep.meta.key_span, |v| v.span);
+    let note = format!(
+        "{} gateway endpoint `{}` does not list {where_} of subnet `{}` in RouteTableIds",
+        call.service.label, ep.meta.id, side.subnet.meta.id
+    );
+    let blocker = Blocker::GatewayNotRouted {
+        endpoint: ep.meta.id.clone(),
+        service: call.service.label,
+        subnet: side.subnet.meta.id.clone(),
+        route_table: table.map(str::to_owned),
+    };
+    Gateway::NotRouted(Fail::blocked(blocker, Hop::at(&ep.meta, span, note)))
+}
+
+/// The route out when it works; when it does not, the unrouted gateway endpoint is the better
+/// explanation (the fix is one table id), unless the route out is merely undecided.
+fn unrouted(fail: Fail, route: Outcome, side: &FnSide) -> Outcome {
+    match route {
+        Outcome::Blocked { .. } => fail.finish(side.hops()),
+        other => other,
+    }
+}
+
+/// Through a gateway endpoint on the subnet's route table: the workload's groups and the
+/// subnet's ACL must let the port out to the service's public addresses (its prefix list), and
+/// the endpoint policy must allow the calls.
+fn gateway_path(side: &FnSide, call: &ApiCall, ep: &Endpoint, table: &str) -> Outcome {
+    let mut hops = side.hops();
+    hops.extend(super::egress::table_hop(
+        side.net,
+        table,
+        format!("subnet `{}` uses route table `{table}`", side.subnet.meta.id),
+    ));
+    let label = call.service.label;
+    hops.push(Hop::key(&ep.meta, format!("{label} gateway endpoint `{}` routes table `{table}`", ep.meta.id)));
+    let port = call.service.port;
+    let result = (|| {
+        let internet = Range::internet();
+        let other = Side { groups: &[], range: internet.clone() };
+        match admits(side.net, side.groups, true, port, &other) {
+            Verdict::Allowed(..) => {}
+            Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
+            Verdict::Denied => {
+                let keys = side.known_groups();
+                let to = format!("the {label} prefix list");
+                let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {to}"));
+                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to, port }, hops));
+            }
+        }
+        acl::check_legs(
+            side.net,
+            &[
+                acl::Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
+                acl::Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
+            ],
+        )?;
+        endpoint_policy(ep, call)?;
+        Ok(Via::Endpoint(ep.meta.id.clone()))
+    })();
+    finish(result, hops)
 }
 
 fn endpoint_path(side: &FnSide, call: &ApiCall, endpoint: &Endpoint, named: bool) -> Outcome {
