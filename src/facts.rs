@@ -37,6 +37,8 @@ pub struct Facts<'t> {
     pub workloads: Vec<Workload>,
     /// Aligned with `rotations.functions`.
     pub functions: Vec<FunctionFacts>,
+    /// Fargate tasks with the answers to what they need before their containers start.
+    pub tasks: Vec<workload::ecs::TaskFacts>,
 }
 
 impl<'t> Facts<'t> {
@@ -51,7 +53,8 @@ impl<'t> Facts<'t> {
         // Rules read the network through rotation functions' paths and through VPC endpoints'
         // settings; a template with neither (most templates) needs no graph.
         let has_endpoints = template.resources.iter().any(|r| r.type_name == "AWS::EC2::VPCEndpoint");
-        let network = if rotations.functions.is_empty() && !has_endpoints {
+        let may_have_tasks = workload::ecs::may_have_tasks(&evaluator);
+        let network = if rotations.functions.is_empty() && !has_endpoints && !may_have_tasks {
             Network::default()
         } else {
             Network::build(&evaluator)
@@ -73,7 +76,8 @@ impl<'t> Facts<'t> {
             });
             workloads.push(rw.workload);
         }
-        Facts { template, evaluator, rotations, network, workloads, functions }
+        let tasks = if may_have_tasks { workload::ecs::tasks(&evaluator, &network) } else { Vec::new() };
+        Facts { template, evaluator, rotations, network, workloads, functions, tasks }
     }
 
     /// Each rotation function with its facts.

@@ -35,6 +35,8 @@ pub use outcome::{
     Unverifiable, Via, tcp_ports,
 };
 pub use ranges::{Range, Rel};
-pub use reach::{ApiCall, ApiHost, DefaultRoute, Placement, TargetPlacement, reach_api, route_default, to_target};
+pub use reach::{
+    ApiCall, ApiHost, DefaultRoute, Placement, Runner, TargetPlacement, reach_api, route_default, to_target,
+};
 pub use refs::{Kind, list_items};
 pub use service::Service;

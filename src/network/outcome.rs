@@ -47,6 +47,8 @@ pub enum Via {
     Local,
     /// From outside any VPC to a public target.
     Internet,
+    /// A task's public IP address through an internet gateway (logical id).
+    InternetGateway(String),
 }
 
 /// Which function subnet an outcome is about.
@@ -140,6 +142,17 @@ pub enum Blocker {
         service: &'static str,
         subnet: String,
         route_table: Option<String>,
+    },
+    /// A Fargate task without a public IP address in a subnet routed to an internet gateway.
+    TaskWithoutPublicIp {
+        igw: String,
+        route: String,
+    },
+    /// The subnet routes 0.0.0.0/0 to an internet gateway that is not attached to its VPC.
+    IgwNotAttached {
+        igw: String,
+        vpc: String,
+        route: String,
     },
     /// No 0.0.0.0/0 route: `route_table` is `None` for the main table (local only).
     NoRoute {
@@ -397,7 +410,9 @@ impl Blocker {
                 Some((endpoint.clone(), ep.policy.as_ref().map_or(ep.meta.key_span, |v| v.span)))
             }
             Blocker::NatNoInternet { nat, why } => nat_primary(net, nat, why),
-            Blocker::PublicSubnet { route, .. } => {
+            Blocker::PublicSubnet { route, .. }
+            | Blocker::TaskWithoutPublicIp { route, .. }
+            | Blocker::IgwNotAttached { route, .. } => {
                 let r = net.routes.iter().find(|r| &r.meta.id == route)?;
                 Some((route.clone(), r.target_span))
             }

@@ -44,9 +44,37 @@ pub const REDSHIFT_SERVERLESS: Service = Service {
 };
 
 /// Every service the engine knows, for lookups by endpoint name.
-pub const ALL: &[&Service] = &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS];
+pub const ALL: &[&Service] =
+    &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS, &ECR_API, &ECR_DKR, &S3, &LOGS, &SSM];
 
 /// The service whose endpoint name is `endpoint` (`rds`, `secretsmanager`).
 pub fn by_endpoint(endpoint: &str) -> Option<&'static Service> {
     ALL.iter().copied().find(|s| s.endpoint == endpoint)
 }
+
+/// Amazon ECR's API (authorization tokens, image manifests). Endpoint names for ECR and the
+/// services below: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+pub const ECR_API: Service =
+    Service { label: "ECR API", endpoint: "ecr.api", interface: true, gateway: false, port: 443 };
+
+/// The Docker registry API of Amazon ECR (image pulls).
+pub const ECR_DKR: Service =
+    Service { label: "ECR Docker registry", endpoint: "ecr.dkr", interface: true, gateway: false, port: 443 };
+
+/// Amazon S3, where ECR keeps image layers: gateway and interface endpoints
+/// (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
+pub const S3: Service = Service { label: "S3", endpoint: "s3", interface: true, gateway: true, port: 443 };
+
+/// CloudWatch Logs (the `awslogs` log driver).
+pub const LOGS: Service =
+    Service { label: "CloudWatch Logs", endpoint: "logs", interface: true, gateway: false, port: 443 };
+
+/// Systems Manager Parameter Store (task secrets from parameters).
+pub const SSM: Service =
+    Service { label: "SSM Parameter Store", endpoint: "ssm", interface: true, gateway: false, port: 443 };
+
+/// A container registry outside AWS (Docker Hub, a public registry): no endpoint reaches it,
+/// only the route out to the internet
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html).
+pub const REGISTRY: Service =
+    Service { label: "the image registry", endpoint: "", interface: false, gateway: false, port: 443 };

@@ -138,10 +138,10 @@ impl Built {
     fn placement(&self) -> Placement {
         let ev = Evaluator::new(&self.template);
         let Some(res) = self.template.resource("RotationFn") else {
-            return Placement { subnets: Vec::new(), security_groups: Vec::new() };
+            return Placement::function(Vec::new(), Vec::new());
         };
         let list = |path| ev.property(res, path).map(|v| vec![v]).unwrap_or_default();
-        Placement { subnets: list("VpcConfig.SubnetIds"), security_groups: list("VpcConfig.SecurityGroupIds") }
+        Placement::function(list("VpcConfig.SubnetIds"), list("VpcConfig.SecurityGroupIds"))
     }
 
     /// `RotationFn` calling `service` at `host` (the rotation actions).

@@ -43,6 +43,10 @@ mod rotation_function_conflict;
 mod rotation_timeout_too_short;
 mod shared_sg_without_self_rule;
 mod target_sg_blocks_function;
+mod task_cannot_fetch_secrets;
+mod task_cannot_pull_image;
+mod task_cannot_ship_logs;
+mod task_needs;
 mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
@@ -117,6 +121,9 @@ pub static ALL: &[&dyn Rule] = &[
     &missing_vpc_execution_permissions::MissingVpcExecutionPermissions,
     &missing_endpoint_variable::MissingEndpointVariable,
     &duplicate_rotation_schedule::DuplicateRotationSchedule,
+    &task_cannot_pull_image::TaskCannotPullImage,
+    &task_cannot_fetch_secrets::TaskCannotFetchSecrets,
+    &task_cannot_ship_logs::TaskCannotShipLogs,
     &unverifiable::UnverifiableNetwork,
     &unverifiable::UnverifiableEgress,
     &function_outside_template::FunctionOutsideTemplate,

@@ -105,6 +105,12 @@ pub fn blocker_text(b: &Blocker) -> String {
                 "{service} gateway endpoint `{endpoint}` is not on {table} of subnet `{subnet}` (its `RouteTableIds` do not list it)"
             )
         }
+        Blocker::TaskWithoutPublicIp { igw, route } => format!(
+            "route `{route}` sends 0.0.0.0/0 to internet gateway `{igw}`, but the task's `AssignPublicIp` is DISABLED, so it has no public IP address"
+        ),
+        Blocker::IgwNotAttached { igw, vpc, route } => {
+            format!("route `{route}` sends 0.0.0.0/0 to internet gateway `{igw}`, which is not attached to VPC `{vpc}`")
+        }
         Blocker::NoRoute { subnet, route_table } => match route_table {
             Some(t) => format!("subnet `{subnet}` uses route table `{t}`, which has no 0.0.0.0/0 route"),
             None => format!(

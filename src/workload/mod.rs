@@ -6,6 +6,7 @@
 //! [`answer`] asks the network's reachability questions and returns one [`Answer`] per need, in
 //! order. Kinds never call the network's questions themselves.
 
+pub mod ecs;
 pub mod rotation;
 
 use crate::network::{self, ApiCall, ApiReport, Network, Placement, TargetPlacement, TargetReport};

@@ -119,9 +119,9 @@ fn extra_api_call(master: &rotation::Master) -> ApiCall {
 /// The network layer's view of where the function runs; `None` when undecided.
 fn placement(f: &RotationFunction) -> Option<Placement> {
     match &f.vpc {
-        VpcAttachment::NotInVpc => Some(Placement { subnets: Vec::new(), security_groups: Vec::new() }),
+        VpcAttachment::NotInVpc => Some(Placement::function(Vec::new(), Vec::new())),
         VpcAttachment::InVpc { subnets, security_groups, .. } => {
-            Some(Placement { subnets: subnets.clone(), security_groups: security_groups.clone() })
+            Some(Placement::function(subnets.clone(), security_groups.clone()))
         }
         VpcAttachment::Undecided(_) => None,
     }

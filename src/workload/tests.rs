@@ -89,10 +89,10 @@ fn instances(ev: &Evaluator<'_>) -> Vec<Workload> {
             id: r.logical_id.clone(),
             type_name: r.type_name.clone(),
             key_span: r.key_span,
-            placement: Some(Placement {
-                subnets: ev.property(r, "SubnetId").into_iter().collect(),
-                security_groups: ev.property(r, "SecurityGroupIds").into_iter().collect(),
-            }),
+            placement: Some(Placement::function(
+                ev.property(r, "SubnetId").into_iter().collect(),
+                ev.property(r, "SecurityGroupIds").into_iter().collect(),
+            )),
             needs: vec![call(&service::SECRETS_MANAGER), call(&TEST_API)],
         })
         .collect()

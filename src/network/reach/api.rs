@@ -12,7 +12,7 @@ use crate::network::service::Service;
 use crate::template::Value;
 
 use super::egress::route_path;
-use super::start::{FnSide, Placement, start};
+use super::start::{FnSide, Placement, Runner, start};
 use super::{Fail, acl, egress_hops, finish, flatten, group_hops};
 
 /// The host a workload's SDK calls for a service.
@@ -54,7 +54,15 @@ pub fn reach_api(net: &Network, p: &Placement, call: &ApiCall) -> ApiReport {
     let mut per_subnet = Vec::new();
     let mut endpoint_issues = Vec::new();
     for value in &subnets {
-        match start(net, value, &groups) {
+        let default_group;
+        let groups = match default_group_of_task(net, p, value) {
+            Some(group) => {
+                default_group = [group];
+                &default_group[..]
+            }
+            None => &groups[..],
+        };
+        match start(net, value, groups, p.runner) {
             Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let outcome = api_subnet(&side, call, &mut endpoint_issues);
@@ -64,6 +72,18 @@ pub fn reach_api(net: &Network, p: &Placement, call: &ApiCall) -> ApiReport {
     }
     let overall = Overall::of(per_subnet.iter().map(|(_, o)| o));
     ApiReport { per_subnet, overall, endpoint_issues }
+}
+
+/// A task that names no security groups gets its VPC's default group
+/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html); a
+/// Lambda function without groups is undecided instead.
+fn default_group_of_task(net: &Network, p: &Placement, subnet: &Value) -> Option<Link<SgKey>> {
+    if !p.security_groups.is_empty() || !matches!(p.runner, Runner::Task { .. }) {
+        return None;
+    }
+    let id = net.resolve_subnet(subnet).known().cloned()?;
+    let vpc = net.vpc_of_subnet(&id)?;
+    Some(Link::Known(SgKey::VpcDefault(vpc.to_owned())))
 }
 
 fn api_subnet(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>) -> Outcome {
@@ -147,8 +167,13 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
     // (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
     let gateway = gateway(side, call, &in_vpc);
     let name = call.service.endpoint;
-    let sure: Vec<&Endpoint> =
-        in_vpc.iter().copied().filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips)).collect();
+    // A gateway endpoint of a service that has both kinds is judged as a gateway above.
+    let interface_kind = |e: &Endpoint| !(call.service.gateway && matches!(e.kind, EndpointKind::Gateway));
+    let sure: Vec<&Endpoint> = in_vpc
+        .iter()
+        .copied()
+        .filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips) && interface_kind(e))
+        .collect();
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, call, endpoint, false);
     }
@@ -300,7 +325,7 @@ fn gateway_path(side: &FnSide, call: &ApiCall, ep: &Endpoint, table: &str) -> Ou
             Verdict::Denied => {
                 let keys = side.known_groups();
                 let to = format!("the {label} prefix list");
-                let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {to}"));
+                let hops = egress_hops(side, &keys, &format!("tcp/{port} to {to}"));
                 return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to, port }, hops));
             }
         }
@@ -322,7 +347,8 @@ fn endpoint_path(side: &FnSide, call: &ApiCall, endpoint: &Endpoint, named: bool
     // The label states only what the model holds: "with private DNS" when the endpoint sets it,
     // so it never contradicts a later private-DNS check on the same path.
     let how = match (named, endpoint.private_dns.value) {
-        (true, _) => " named by the function",
+        (true, _) if side.runner == Runner::Function => " named by the function",
+        (true, _) => " named by the task",
         (false, Some(true)) => " with private DNS",
         (false, _) => "",
     };
@@ -475,7 +501,11 @@ fn endpoint_ingress(side: &FnSide, ep: &Endpoint, groups: &[Link<SgKey>], port: 
         Verdict::Denied => {
             let keys: Vec<SgKey> = groups.iter().filter_map(|g| g.known().cloned()).collect();
             let hops = group_hops(side.net, &keys, |k| {
-                format!("security group `{k}` of endpoint `{}` admits no tcp/{port} from the function", ep.meta.id)
+                format!(
+                    "security group `{k}` of endpoint `{}` admits no tcp/{port} from the {}",
+                    ep.meta.id,
+                    side.runner.noun()
+                )
             });
             Err(Fail::block(Blocker::EndpointSgBlocks { endpoint: ep.meta.id.clone(), groups: keys, port }, hops))
         }
@@ -502,7 +532,7 @@ fn endpoint_egress(
             Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
             Verdict::Denied => {
                 let keys = side.known_groups();
-                let hops = egress_hops(side.net, &keys, &format!("tcp/{port} to {label}"));
+                let hops = egress_hops(side, &keys, &format!("tcp/{port} to {label}"));
                 return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to: label, port }, hops));
             }
         }

@@ -10,7 +10,7 @@ use crate::network::security_groups::{Side, Verdict, admits};
 use crate::template::Value;
 
 use super::acl::{Leg, check_legs};
-use super::start::FnSide;
+use super::start::{FnSide, Runner};
 use super::{Fail, egress_hops, finish};
 use crate::network::nacl::EPHEMERAL;
 
@@ -112,6 +112,17 @@ pub(super) fn route_checks(side: &FnSide, port: u16, hops: &mut Vec<Hop>) -> Res
             nat_checks(side, nat, port, hops)?;
             Ok(Via::Nat(nat.clone()))
         }
+        RouteTarget::InternetGateway(igw) if side.runner == (Runner::Task { public_ip: true }) => {
+            public_ip_checks(side, igw, &route.meta, port, hops)?;
+            Ok(Via::InternetGateway(igw.clone()))
+        }
+        RouteTarget::InternetGateway(igw) if side.runner == (Runner::Task { public_ip: false }) => {
+            let note =
+                format!("the task's AssignPublicIp is DISABLED, so internet gateway `{igw}` gives it no way out");
+            let hop = net.internet_gateways.get(igw).map(|m| Hop::key(m, note));
+            let blocker = Blocker::TaskWithoutPublicIp { igw: igw.clone(), route: route.meta.id.clone() };
+            Err(Fail::block(blocker, hop.into_iter().collect()))
+        }
         RouteTarget::InternetGateway(igw) => {
             let note = format!(
                 "Lambda network interfaces get no public IP, so internet gateway `{igw}` gives the function no way out"
@@ -154,6 +165,54 @@ fn ipv6_only_egress(net: &Network, table: &str) -> Option<Fail> {
         target: route.target.clone(),
     };
     Some(Fail::unknown(reason, route.target_span, vec![Hop::at(&route.meta, route.target_span, note)]))
+}
+
+/// A task with a public IP address in a subnet routed to internet gateway `igw`: the gateway must
+/// be attached to the subnet's VPC, and the task's groups and the subnet's ACL must let the port
+/// out to the internet and the replies back in.
+fn public_ip_checks(
+    side: &FnSide,
+    igw: &str,
+    route: &crate::network::model::Meta,
+    port: u16,
+    hops: &mut Vec<Hop>,
+) -> Result<(), Fail> {
+    let net = side.net;
+    let vpc = side.vpc.meta.id.as_str();
+    match net.igw_attached_to(igw, vpc) {
+        Some(attachment) => {
+            let note = format!("the task has a public IP; internet gateway `{igw}` is attached to `{vpc}`");
+            hops.push(igw_hop(net, igw, &attachment.meta, note));
+        }
+        None => {
+            let note = format!("internet gateway `{igw}` is not attached to `{vpc}`");
+            let hop = net
+                .internet_gateways
+                .get(igw)
+                .map_or_else(|| Hop::key(route, note.clone()), |m| Hop::key(m, note.clone()));
+            let blocker = Blocker::IgwNotAttached { igw: igw.to_owned(), vpc: vpc.to_owned(), route: route.id.clone() };
+            return Err(Fail::blocked(blocker, hop));
+        }
+    }
+    let internet = Range::internet();
+    let other = Side { groups: &[], range: internet.clone() };
+    match admits(net, side.groups, true, port, &other) {
+        Verdict::Allowed(..) => {}
+        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
+        Verdict::Denied => {
+            let keys = side.known_groups();
+            let hops = egress_hops(side, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
+            let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned(), port };
+            return Err(Fail::block(blocker, hops));
+        }
+    }
+    check_legs(
+        net,
+        &[
+            Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
+            Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
+        ],
+    )
 }
 
 /// The internet gateway's own key (the attachment's when the gateway is not modelled).
@@ -205,7 +264,7 @@ fn nat_checks(side: &FnSide, nat_id: &str, port: u16, hops: &mut Vec<Hop>) -> Re
         Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys = side.known_groups();
-            let hops = egress_hops(net, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
+            let hops = egress_hops(side, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
             let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned(), port };
             return Err(Fail::block(blocker, hops));
         }

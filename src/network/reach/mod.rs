@@ -22,7 +22,7 @@ use super::outcome::{Blocker, Hop, Outcome, Unverifiable, Via};
 
 pub use api::{ApiCall, ApiHost, reach_api};
 pub use egress::{DefaultRoute, route_default};
-pub use start::Placement;
+pub use start::{Placement, Runner};
 pub use target::{TargetPlacement, to_target};
 
 /// A failed step: the outcome minus the hops gathered before it (boxed: it travels in `Err`).
@@ -91,12 +91,13 @@ pub(super) fn group_hops(net: &Network, keys: &[SgKey], note: impl Fn(&SgKey) ->
     keys.iter().filter_map(|k| net.security_groups.get(k)).map(|g| Hop::key(&g.meta, note(&g.key))).collect()
 }
 
-pub(super) fn egress_hops(net: &Network, keys: &[SgKey], what: &str) -> Vec<Hop> {
+fn egress_hops(side: &start::FnSide, keys: &[SgKey], what: &str) -> Vec<Hop> {
+    let noun = side.runner.noun();
     keys.iter()
-        .filter_map(|k| net.security_groups.get(k))
+        .filter_map(|k| side.net.security_groups.get(k))
         .map(|g| {
             let span = g.egress_value.as_ref().map_or(g.meta.key_span, |v| v.span);
-            Hop::at(&g.meta, span, format!("security group `{}` of the function allows no {what}", g.key))
+            Hop::at(&g.meta, span, format!("security group `{}` of the {noun} allows no {what}", g.key))
         })
         .collect()
 }

@@ -15,6 +15,37 @@ use super::Fail;
 pub struct Placement {
     pub subnets: Vec<Value>,
     pub security_groups: Vec<Value>,
+    pub runner: Runner,
+}
+
+/// What owns the network interface in the subnet: it decides whether an internet gateway route
+/// is a way out, and how the explaining path names the workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runner {
+    /// A Lambda function: its network interfaces never get a public IP address, so only NAT
+    /// leads out (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html).
+    Function,
+    /// A Fargate task: with `AssignPublicIp: ENABLED` in a subnet routed to an internet gateway
+    /// it reaches the internet directly
+    /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html).
+    Task { public_ip: bool },
+}
+
+impl Runner {
+    /// How paths name the workload: "function", "task".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Runner::Function => "function",
+            Runner::Task { .. } => "task",
+        }
+    }
+}
+
+impl Placement {
+    /// A Lambda function's placement.
+    pub fn function(subnets: Vec<Value>, security_groups: Vec<Value>) -> Placement {
+        Placement { subnets, security_groups, runner: Runner::Function }
+    }
 }
 
 /// The function in one of its subnets.
@@ -26,6 +57,7 @@ pub(super) struct FnSide<'n> {
     pub(super) range: Range,
     /// The subnet hop every path starts with.
     pub(super) start: Hop,
+    pub(super) runner: Runner,
 }
 
 impl FnSide<'_> {
@@ -42,6 +74,7 @@ pub(super) fn start<'n>(
     net: &'n Network,
     value: &Value,
     groups: &'n [Link<SgKey>],
+    runner: Runner,
 ) -> Result<FnSide<'n>, Box<(SubnetRef, Outcome)>> {
     let id = match net.resolve_subnet(value) {
         Link::Known(id) => id,
@@ -57,19 +90,22 @@ pub(super) fn start<'n>(
     let vpc = match &subnet.vpc {
         Link::Known(vpc) => net.vpcs.get(vpc),
         Link::Unseen(unseen) => {
-            let hop =
-                Hop::key(&subnet.meta, format!("function subnet `{id}` is in a VPC the template does not define"));
+            let hop = Hop::key(
+                &subnet.meta,
+                format!("{} subnet `{id}` is in a VPC the template does not define", runner.noun()),
+            );
             return Err(Box::new((subnet_ref, Outcome::unseen(unseen, vec![hop]))));
         }
     };
     let Some(vpc) = vpc else {
         return Err(Box::new((subnet_ref, Outcome::unseen(&Unseen { value: value.clone(), what: "VPC" }, Vec::new()))));
     };
-    let start = Hop::key(&subnet.meta, format!("function subnet `{id}` in VPC `{}`", vpc.meta.id));
+    let start = Hop::key(&subnet.meta, format!("{} subnet `{id}` in VPC `{}`", runner.noun(), vpc.meta.id));
     if groups.is_empty() {
-        let fail = Fail::undecided(&id, subnet.meta.key_span, "the function names no security groups");
+        let fail =
+            Fail::undecided(&id, subnet.meta.key_span, format!("the {} names no security groups", runner.noun()));
         return Err(Box::new((subnet_ref, fail.finish(vec![start]))));
     }
     let range = net.subnet_range(&id);
-    Ok(FnSide { net, subnet, vpc, groups, range, start })
+    Ok(FnSide { net, subnet, vpc, groups, range, start, runner })
 }

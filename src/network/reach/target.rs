@@ -82,7 +82,7 @@ pub fn to_target(net: &Network, p: &Placement, target: &TargetPlacement, port: u
     let groups: Vec<Link<SgKey>> = flatten(&p.security_groups).iter().map(|g| net.resolve_sg(g)).collect();
     let mut per_subnet = Vec::new();
     for value in &subnets {
-        match start(net, value, &groups) {
+        match start(net, value, &groups, p.runner) {
             Err(pair) => per_subnet.push(*pair),
             Ok(side) => {
                 let mut hops = side.hops();
@@ -142,7 +142,7 @@ fn target_checks(
             Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
             Verdict::Denied => {
                 let keys = side.known_groups();
-                let hops = egress_hops(net, &keys, &format!("tcp/{port} to the target in {label}"));
+                let hops = egress_hops(side, &keys, &format!("tcp/{port} to the target in {label}"));
                 return Err(Fail::block(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops));
             }
         }
@@ -180,7 +180,7 @@ fn nat_to_public(side: &FnSide, t: &TargetSide, port: u16, hops: &mut Vec<Hop>) 
         Verdict::Maybe(reason, span) => Err(Fail::unknown(reason, span, Vec::new())),
         Verdict::Denied => {
             let keys = side.known_groups();
-            let hops = egress_hops(net, &keys, &format!("tcp/{port} to the internet"));
+            let hops = egress_hops(side, &keys, &format!("tcp/{port} to the internet"));
             Err(Fail::block(Blocker::FunctionEgressBlocksTarget { groups: keys, port }, hops))
         }
     };

@@ -459,6 +459,7 @@ fn via_kind(via: &Via) -> (Kind, Option<String>) {
         Via::PublicEndpoint => (Kind::PublicEndpoint, None),
         Via::Local => (Kind::Local, None),
         Via::Internet => (Kind::Internet, None),
+        Via::InternetGateway(igw) => (Kind::Internet, Some(igw.clone())),
     }
 }
 
