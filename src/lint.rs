@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::catalog;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
@@ -843,7 +844,7 @@ fn lint_template(
 }
 
 fn run_rules(cx: &Context<'_>) -> Vec<Diagnostic> {
-    rules::ALL.iter().flat_map(|rule| rule.check(cx)).collect()
+    rules::run(cx)
 }
 
 /// A candidate's bytes: standard input as read, or the file from disk.
@@ -882,12 +883,12 @@ fn too_large(candidate: &Candidate, size: u64, max_bytes: usize) -> FileResult {
     } else {
         format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed")
     };
-    file_error(candidate, Diagnostic::new("RL004", Level::Error, PROVISIONAL, Span::default(), message))
+    file_error(candidate, Diagnostic::new(&catalog::INPUT_LIMIT, PROVISIONAL, Span::default(), message))
 }
 
 fn unreadable(candidate: &Candidate, message: String) -> FileResult {
     let message = format!("cannot read `{}`: {message}", candidate.path.display());
-    file_error(candidate, Diagnostic::new("RL001", Level::Error, PROVISIONAL, Span::default(), message))
+    file_error(candidate, Diagnostic::new(&catalog::PARSE_ERROR, PROVISIONAL, Span::default(), message))
 }
 
 /// A file that produced no text: the finding sits at 1:1 of an empty source.

@@ -19,9 +19,9 @@ use serde_sarif::sarif as s;
 
 use super::fingerprint;
 use super::resolve;
+use crate::catalog::{self, Category, RuleMeta};
 use crate::diagnostic::{Diagnostic, FileId, Level, Location, Suppression, SuppressionKind};
 use crate::lint::LintResult;
-use crate::rules::{self, RuleMeta};
 
 pub use vcs::Provenance;
 
@@ -71,7 +71,7 @@ pub fn build(outcome: &LintResult, cwd: Option<&Path>, provenance: Option<&Prove
 }
 
 fn driver(policies: &[(String, Level)]) -> s::ToolComponent {
-    let registry = rules::ALL.iter().map(|r| descriptor(r.meta()));
+    let registry = catalog::ALL.iter().map(|m| descriptor(m));
     let policies = policies.iter().map(|(id, level)| policy_descriptor(id, *level));
     s::ToolComponent::builder()
         .name("rotlint")
@@ -86,8 +86,8 @@ fn driver(policies: &[(String, Level)]) -> s::ToolComponent {
 fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
     let what = doc_section(meta.docs, "What it does");
     let mut properties = BTreeMap::new();
-    properties.insert("precision".to_owned(), json!(precision(meta.id)));
-    let tags = tags(meta.id);
+    properties.insert("precision".to_owned(), json!(meta.precision.as_str()));
+    let tags = tags(meta.category);
     if tags.contains(&"security") {
         properties.insert("security-severity".to_owned(), json!(security_severity(meta.level)));
     }
@@ -113,7 +113,7 @@ fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
 /// the level of its first finding. They follow the registry in `tool.driver.rules`.
 fn policy_rules(diagnostics: &[Diagnostic]) -> Vec<(String, Level)> {
     let mut found: BTreeMap<&str, Level> = BTreeMap::new();
-    for d in diagnostics.iter().filter(|d| rules::by_id(&d.rule).is_none() && super::is_guard(&d.rule)) {
+    for d in diagnostics.iter().filter(|d| catalog::by_id(&d.rule).is_none() && super::is_guard(&d.rule)) {
         found.entry(&d.rule).or_insert(d.level);
     }
     found.into_iter().map(|(id, level)| (id.to_owned(), level)).collect()
@@ -154,26 +154,15 @@ fn security_severity(level: Level) -> &'static str {
     }
 }
 
-/// Tags by rule family (the hundreds digit of the id).
-fn tags(id: &str) -> &'static [&'static str] {
-    match id.get(..3) {
-        Some("RL0") => &["correctness", "cloudformation"],
-        Some("RL1") => &["security", "rotation", "network", "secrets-manager"],
-        Some("RL2") => &["security", "rotation", "network", "database"],
-        Some("RL3") => &["security", "rotation", "configuration"],
-        _ if id == "RL904" => &["maintainability", "suppression"],
-        _ => &["rotation", "analysis"],
-    }
-}
-
-/// How often a finding of the rule is a true problem: loading and suppression facts are
-/// certain; network verdicts rest on a model of AWS; notes say the tool could not decide.
-fn precision(id: &str) -> &'static str {
-    match id.get(..3) {
-        Some("RL0") => "very-high",
-        _ if id == "RL904" => "very-high",
-        Some("RL9") => "medium",
-        _ => "high",
+/// Tags by rule category.
+fn tags(category: Category) -> &'static [&'static str] {
+    match category {
+        Category::Loading => &["correctness", "cloudformation"],
+        Category::SecretsManager => &["security", "rotation", "network", "secrets-manager"],
+        Category::Database => &["security", "rotation", "network", "database"],
+        Category::Configuration => &["security", "rotation", "configuration"],
+        Category::Notes => &["rotation", "analysis"],
+        Category::Suppressions => &["maintainability", "suppression"],
     }
 }
 
@@ -249,8 +238,8 @@ fn index(i: usize) -> i64 {
 
 /// Position in `tool.driver.rules`: the registry, then `policies`.
 fn rule_index(id: &str, policies: &[(String, Level)]) -> Option<i64> {
-    let registry = rules::ALL.iter().position(|r| r.meta().id == id);
-    let policy = || policies.iter().position(|(p, _)| p == id).map(|i| rules::ALL.len() + i);
+    let registry = catalog::ALL.iter().position(|m| m.id == id);
+    let policy = || policies.iter().position(|(p, _)| p == id).map(|i| catalog::ALL.len() + i);
     registry.or_else(policy).map(index)
 }
 
@@ -537,12 +526,10 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_has_a_what_it_does_section_tags_and_precision() {
-        for rule in rules::ALL {
-            let meta = rule.meta();
+    fn every_rule_has_a_what_it_does_section_and_tags() {
+        for meta in catalog::ALL {
             assert!(!doc_section(meta.docs, "What it does").is_empty(), "{}", meta.id);
-            assert!(!tags(meta.id).is_empty());
-            assert!(["very-high", "high", "medium", "low"].contains(&precision(meta.id)));
+            assert!(!tags(meta.category).is_empty());
         }
     }
 
@@ -554,10 +541,11 @@ mod tests {
             resource: Some("R".into()),
             message: msg.into(),
         };
-        let d = Diagnostic::new("RL105", Level::Error, FileId(0), Span::new(0, 1), "value is !If [C, a, b]")
-            .related(hop("function `F`"))
-            .related(hop("endpoint [odd]"))
-            .help("set it");
+        let d =
+            Diagnostic::new(&catalog::ENDPOINT_PRIVATE_DNS_OFF, FileId(0), Span::new(0, 1), "value is !If [C, a, b]")
+                .related(hop("function `F`"))
+                .related(hop("endpoint [odd]"))
+                .help("set it");
         assert_eq!(
             result_text(&d),
             "value is !If \\[C, a, b\\]. Path: [function `F`](1) → [endpoint \\[odd\\]](2). Fix: set it."

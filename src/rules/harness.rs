@@ -13,8 +13,8 @@ use crate::report::text;
 const FIXTURE_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
 
 #[expect(clippy::unwrap_used, clippy::panic, reason = "test harness: failing loudly is the point")]
-pub fn run_fixtures(rule: &dyn Rule) {
-    let id = rule.meta().id;
+pub fn run_fixtures(rule: &Rule) {
+    let id = rule.meta.id;
     let pass = fixtures(&Path::new("testdata").join(id).join("pass"));
     let fail = fixtures(&Path::new("testdata").join(id).join("fail"));
     assert!(!pass.is_empty(), "{id}: no pass fixtures in testdata/{id}/pass");

@@ -102,7 +102,7 @@ mod tests {
     fn finding(rule: &'static str, source: &str, value: &str) -> (String, Diagnostic) {
         let start = source.find(value).unwrap_or(0);
         let span = Span::new(start, start + value.len());
-        (source.to_owned(), Diagnostic::new(rule, Level::Error, FileId(0), span, "m"))
+        (source.to_owned(), Diagnostic::with_rule(rule, Level::Error, FileId(0), span, "m"))
     }
 
     #[test]
