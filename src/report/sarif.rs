@@ -4,10 +4,9 @@
 //! rules that have findings, `GUARD:<rule>`), every finding as a result with a 1-based
 //! region and snippet, the explaining path as related locations (linked from the message) and as
 //! one code flow, a fingerprint that survives edits elsewhere in the file, suppressions, and
-//! fixes where the replacement is exact. Output is deterministic: no timestamps, registry and file
+//! the fixes rules give (`Diagnostic::fix`). Output is deterministic: no timestamps, registry and file
 //! order throughout, maps sorted.
 
-mod fix;
 pub mod uri;
 mod vcs;
 
@@ -426,21 +425,40 @@ impl Cx<'_> {
         )
     }
 
+    /// The finding's fix, when its rule gave one: one artifact change per file it edits, in the
+    /// order of its edits.
     fn fix(&self, d: &Diagnostic) -> Option<s::Fix> {
-        let file = self.outcome.file(d.primary.file)?;
-        let found = fix::safe_fix(&file.text, d)?;
-        let at = Location { span: found.span, ..d.primary.clone() };
-        let mut deleted = self.region(&at);
-        deleted.snippet = None;
-        let replacement = s::Replacement::builder()
-            .deleted_region(deleted)
-            .inserted_content(s::ArtifactContent { text: Some(found.text), ..Default::default() })
-            .build();
-        let change = s::ArtifactChange::builder()
-            .artifact_location(self.artifact_location(d.primary.file))
-            .replacements(vec![replacement])
-            .build();
-        Some(s::Fix::builder().description(message(found.description)).artifact_changes(vec![change]).build())
+        let fix = d.fix.as_ref().filter(|f| !f.edits.is_empty())?;
+        let mut files: Vec<FileId> = Vec::new();
+        for edit in &fix.edits {
+            if !files.contains(&edit.file) {
+                files.push(edit.file);
+            }
+        }
+        let changes = files
+            .into_iter()
+            .map(|file| {
+                let replacements = fix
+                    .edits
+                    .iter()
+                    .filter(|e| e.file == file)
+                    .map(|e| {
+                        let at = Location { file, span: e.span, resource: None, message: String::new() };
+                        let mut deleted = self.region(&at);
+                        deleted.snippet = None;
+                        s::Replacement::builder()
+                            .deleted_region(deleted)
+                            .inserted_content(s::ArtifactContent { text: Some(e.text.clone()), ..Default::default() })
+                            .build()
+                    })
+                    .collect::<Vec<_>>();
+                s::ArtifactChange::builder()
+                    .artifact_location(self.artifact_location(file))
+                    .replacements(replacements)
+                    .build()
+            })
+            .collect::<Vec<_>>();
+        Some(s::Fix::builder().description(message(&fix.title)).artifact_changes(changes).build())
     }
 
     fn invocation(&self) -> s::Invocation {

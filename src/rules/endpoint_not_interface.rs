@@ -1,12 +1,22 @@
 //! RL104 `endpoint-not-interface`: a secretsmanager endpoint is (by default) a Gateway endpoint.
 
 use super::endpoint_config::secrets_manager_endpoints;
+use super::value_fix::ValueFix;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_NOT_INTERFACE as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, EndpointKind};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+
+/// A written `Gateway` becomes `Interface` (quoted if it was).
+pub(super) static FIX: ValueFix = ValueFix {
+    key: "VpcEndpointType",
+    from: &["Gateway"],
+    to: "Interface",
+    keep_quotes: true,
+    title: "set `VpcEndpointType: Interface` (an interface endpoint also needs `SubnetIds`)",
+};
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
@@ -22,6 +32,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     span,
                     format!("Secrets Manager endpoint `{id}` {how}; Secrets Manager supports only interface endpoints, so the stack fails"),
                 )
+                .fix(FIX.at(cx.template, cx.file, &resource, span))
                 .resource(resource)
                 .label("must be `Interface`")
                 .help("set `VpcEndpointType: Interface` and give `SubnetIds`"),

@@ -48,6 +48,7 @@ mod target_sg_blocks_function;
 mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
+mod value_fix;
 mod vpc_dns_disabled;
 pub mod wording;
 mod yaml_alias;
