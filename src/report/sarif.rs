@@ -551,6 +551,55 @@ mod tests {
         }
     }
 
+    /// A rule's fix is rendered as it is given: one artifact change per edited file, in the
+    /// order of the edits, each edit a replacement of its region.
+    #[test]
+    fn a_fix_is_rendered_file_by_file() {
+        use crate::diagnostic::{Applicability, Edit, Fix};
+        let paths = ["testdata/RL105/fail/private-dns-omitted.yaml", "testdata/RL104/fail/endpoint-type-gateway.yaml"]
+            .map(std::path::PathBuf::from);
+        let options = crate::lint::Options { threads: Some(1), ..Default::default() };
+        let Ok(mut outcome) = crate::lint::lint_paths(&paths, &options) else { panic!("lint") };
+        let edit = |file: u32, start: usize, text: &str| Edit {
+            file: FileId(file),
+            span: Span::new(start, start + 1),
+            text: text.to_owned(),
+        };
+        let Some(d) = outcome.diagnostics.iter_mut().find(|d| d.is(&catalog::ENDPOINT_PRIVATE_DNS_OFF)) else {
+            panic!("an RL105 finding")
+        };
+        d.fix = Some(Fix {
+            title: "two files".to_owned(),
+            applicability: Applicability::Unsafe,
+            edits: vec![edit(0, 0, "a"), edit(1, 0, "b"), edit(0, 1, "c")],
+        });
+        let log = serde_json::to_value(build(&outcome, None, None)).unwrap_or_default();
+        let Some(results) = log["runs"][0]["results"].as_array() else { panic!("results") };
+        let with_fix: Vec<_> = results.iter().filter(|r| r.get("fixes").is_some()).collect();
+        assert_eq!(with_fix.len(), 2, "the RL104 fix and the one set here");
+        let fix = with_fix
+            .iter()
+            .find(|r| r["ruleId"] == "RL105")
+            .map(|r| &r["fixes"][0])
+            .unwrap_or(&serde_json::Value::Null);
+        assert_eq!(fix["description"]["text"], "two files");
+        let changes = fix["artifactChanges"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let texts = |change: &serde_json::Value| -> Vec<String> {
+            change["replacements"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r["insertedContent"]["text"].to_string())
+                .collect()
+        };
+        assert_eq!(changes.len(), 2);
+        assert_eq!(texts(&changes[0]), ["\"a\"", "\"c\""]);
+        assert_eq!(texts(&changes[1]), ["\"b\""]);
+        assert_eq!(changes[0]["replacements"][1]["deletedRegion"]["startColumn"], 2);
+        assert!(changes[0]["replacements"][0]["deletedRegion"].get("snippet").is_none());
+        assert_ne!(changes[0]["artifactLocation"], changes[1]["artifactLocation"]);
+    }
+
     #[test]
     fn message_links_every_hop_and_escapes_brackets() {
         let hop = |msg: &str| Location {
