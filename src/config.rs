@@ -120,9 +120,9 @@ impl Config {
         };
         let mut levels = BTreeMap::new();
         for (key, level) in raw.rules {
-            let rule = crate::rules::lookup(&key)
+            let rule = crate::catalog::lookup(&key)
                 .ok_or_else(|| invalid(format!("unknown rule `{key}` in [rules] (see `rotlint rules`)")))?;
-            levels.insert(rule.meta().id, level);
+            levels.insert(rule.id, level);
         }
         let fail_level = match raw.fail_level {
             Some(RuleLevel::Off) => return Err(invalid("fail-level cannot be `off`".to_owned())),
@@ -230,8 +230,8 @@ mod tests {
         assert!(!c.excludes(Path::new("/repo/stacks/a.yaml")));
         assert_eq!(c.parameters_for(Path::new("/repo/stacks/a.yaml")).get("A").map(String::as_str), Some("1"));
         let mut ds = vec![
-            Diagnostic::new("RL110", Level::Warning, FileId(0), Span::default(), "x"),
-            Diagnostic::new("RL101", Level::Error, FileId(0), Span::default(), "y"),
+            Diagnostic::with_rule("RL110", Level::Warning, FileId(0), Span::default(), "x"),
+            Diagnostic::with_rule("RL101", Level::Error, FileId(0), Span::default(), "y"),
         ];
         c.apply_levels(&mut ds);
         assert_eq!(ds.len(), 1);

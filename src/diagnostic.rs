@@ -3,29 +3,13 @@
 
 use std::borrow::Cow;
 
+pub use crate::catalog::Level;
+use crate::catalog::RuleMeta;
 use crate::source::tree::Span;
 
 /// Index of a file in the run (`lint::LintResult::files`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);
-
-/// Ordered so that `Error > Warning > Note`, which is what `--fail-level` compares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Note => "note",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-}
 
 /// A position in some file of the run, with what happens there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,11 +51,55 @@ pub struct Diagnostic {
     /// the per-file cap would drop them anyway (a tally placed after the findings it keeps). The
     /// cap's RL004 summary counts it; no output shows it otherwise.
     pub stands_for: usize,
+    /// The change that resolves the finding, when the rule knows it exactly.
+    pub fix: Option<Fix>,
+}
+
+/// A change that resolves a finding, built by the rule that knows it (see `RuleMeta::has_fix`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the change does, e.g. "set `PrivateDnsEnabled: true`".
+    pub title: String,
+    pub applicability: Applicability,
+    /// Applied together; no two overlap.
+    pub edits: Vec<Edit>,
+}
+
+/// Whether a fix may be applied without a person looking at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// Changes exactly the value the finding is about, to the value it must have.
+    Safe,
+    /// Resolves the finding but may change more than it (review before applying).
+    Unsafe,
+    /// A suggestion to show, never to apply.
+    DisplayOnly,
+}
+
+/// Replace the bytes `span` of `file` with `text` (an empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileId,
+    /// Byte offsets into the file's text, as every span.
+    pub span: Span,
+    pub text: String,
 }
 
 impl Diagnostic {
-    /// A finding at `span` of `file`; `label` describes the primary location.
-    pub fn new(rule: &'static str, level: Level, file: FileId, span: Span, message: impl Into<String>) -> Self {
+    /// A finding of `rule`, at its level, at `span` of `file`; `label` describes the primary
+    /// location.
+    pub fn new(rule: &'static RuleMeta, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Self::with_rule(rule.id, rule.level, file, span, message)
+    }
+
+    /// A finding of a rule that is not in the catalog (`GUARD:<rule>`), or a test's.
+    pub fn with_rule(
+        rule: impl Into<Cow<'static, str>>,
+        level: Level,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             rule: rule.into(),
             level,
@@ -81,7 +109,19 @@ impl Diagnostic {
             help: None,
             suppressed: None,
             stands_for: 1,
+            fix: None,
         }
+    }
+
+    /// Whether this is a finding of `rule`.
+    pub fn is(&self, rule: &RuleMeta) -> bool {
+        self.rule == rule.id
+    }
+
+    /// The finding at another level than its rule's.
+    pub fn at_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
     }
 
     pub fn resource(mut self, logical_id: impl Into<String>) -> Self {
@@ -110,6 +150,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
     /// Sort key for deterministic output: file, position, rule, then message.
     pub fn sort_key(&self) -> (FileId, u32, u32, &str, &str) {
         (self.primary.file, self.primary.span.start, self.primary.span.end, &self.rule, &self.message)
@@ -123,6 +168,7 @@ pub mod bounds {
     use std::collections::BTreeMap;
 
     use super::{Diagnostic, Level};
+    use crate::catalog;
     use crate::source::tree::Span;
 
     /// Findings reported per file; the rest are counted in one RL004 finding.
@@ -268,7 +314,8 @@ pub mod bounds {
             "{total} more findings in this file are not reported (at most {MAX_FINDINGS_PER_FILE} per file): {}",
             counts.join(", ")
         );
-        let mut summary = Diagnostic::new("RL004", level, first.primary.file, first.primary.span, message);
+        let mut summary =
+            Diagnostic::new(&catalog::INPUT_LIMIT, first.primary.file, first.primary.span, message).at_level(level);
         summary.help = Some("fix the findings reported first; the rest appear as they go".to_owned());
         Some(summary)
     }
@@ -351,7 +398,7 @@ pub mod bounds {
             let extra = 300;
             let keys: String = (0..=MAX_FINDINGS_PER_FILE + extra).map(|_| "  k: 1\n").collect();
             let loaded = crate::source::parse_str(&format!("Metadata:\n{keys}"));
-            let dups: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.rule == "RL002").collect();
+            let dups: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is(&catalog::DUPLICATE_KEY)).collect();
             assert_eq!(dups.len(), MAX_FINDINGS_PER_FILE + 1);
             assert_eq!(dups[MAX_FINDINGS_PER_FILE].stands_for, extra);
             let reported = apply(loaded.diagnostics.clone());
@@ -362,7 +409,7 @@ pub mod bounds {
         }
 
         fn finding(file: u32, at: usize, rule: &'static str, level: Level) -> Diagnostic {
-            Diagnostic::new(rule, level, FileId(file), Span::empty_at(at), "m")
+            Diagnostic::with_rule(rule, level, FileId(file), Span::empty_at(at), "m")
         }
 
         #[test]

@@ -6,6 +6,7 @@
 //! `discover` picks the files and `lint` drives the pipeline over them in parallel.
 
 pub mod baseline;
+pub mod catalog;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::catalog;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::discover::{self, Candidate};
@@ -740,6 +741,7 @@ fn own_file(index: usize, mut result: FileResult) -> FileResult {
     for d in &mut result.diagnostics {
         own(&mut d.primary.file);
         d.related.iter_mut().for_each(|r| own(&mut r.file));
+        d.fix.iter_mut().flat_map(|f| &mut f.edits).for_each(|e| own(&mut e.file));
     }
     result.paths.iter_mut().for_each(|p| p.file = id);
     result
@@ -753,19 +755,21 @@ pub(crate) fn in_graft(graft: &Graft, span: Span) -> bool {
 }
 
 /// Findings located in a grafted stack belong to that stack's own run, which reports them:
-/// drop them here. Path hops through a grafted stack point into its file.
+/// drop them here. Path hops and fix edits in a grafted stack point into its file.
 fn map_grafts(grafts: &[(Graft, FileId)], found: &mut Vec<Diagnostic>) {
     if grafts.is_empty() {
         return;
     }
     found.retain(|d| !grafts.iter().any(|(g, _)| in_graft(g, d.primary.span)));
-    for d in found.iter_mut() {
-        for r in &mut d.related {
-            if let Some((g, file)) = grafts.iter().find(|(g, _)| in_graft(g, r.span)) {
-                r.file = *file;
-                r.span = Span { start: r.span.start - g.offset, end: r.span.end.saturating_sub(g.offset) };
-            }
+    let to_graft = |file: &mut FileId, span: &mut Span| {
+        if let Some((g, from)) = grafts.iter().find(|(g, _)| in_graft(g, *span)) {
+            *file = *from;
+            *span = Span { start: span.start - g.offset, end: span.end.saturating_sub(g.offset) };
         }
+    };
+    for d in found.iter_mut() {
+        d.related.iter_mut().for_each(|r| to_graft(&mut r.file, &mut r.span));
+        d.fix.iter_mut().flat_map(|f| &mut f.edits).for_each(|e| to_graft(&mut e.file, &mut e.span));
     }
 }
 
@@ -843,7 +847,7 @@ fn lint_template(
 }
 
 fn run_rules(cx: &Context<'_>) -> Vec<Diagnostic> {
-    rules::ALL.iter().flat_map(|rule| rule.check(cx)).collect()
+    rules::run(cx)
 }
 
 /// A candidate's bytes: standard input as read, or the file from disk.
@@ -882,12 +886,12 @@ fn too_large(candidate: &Candidate, size: u64, max_bytes: usize) -> FileResult {
     } else {
         format!("file is {size} bytes, over the {max_bytes}-byte limit; it was not parsed")
     };
-    file_error(candidate, Diagnostic::new("RL004", Level::Error, PROVISIONAL, Span::default(), message))
+    file_error(candidate, Diagnostic::new(&catalog::INPUT_LIMIT, PROVISIONAL, Span::default(), message))
 }
 
 fn unreadable(candidate: &Candidate, message: String) -> FileResult {
     let message = format!("cannot read `{}`: {message}", candidate.path.display());
-    file_error(candidate, Diagnostic::new("RL001", Level::Error, PROVISIONAL, Span::default(), message))
+    file_error(candidate, Diagnostic::new(&catalog::PARSE_ERROR, PROVISIONAL, Span::default(), message))
 }
 
 /// A file that produced no text: the finding sits at 1:1 of an empty source.

@@ -10,7 +10,7 @@ use clap::Parser;
 use cli::{Cli, Command, FailLevel, LintArgs, PathsArgs, PathsFormat, RulesFormat};
 use rotlint::diagnostic::Level;
 use rotlint::report::escape;
-use rotlint::{lint, report, rules};
+use rotlint::{catalog, lint, report, rules};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -43,9 +43,9 @@ fn main() -> ExitCode {
 }
 
 fn explain(id: &str) -> ExitCode {
-    match rules::lookup(id) {
+    match catalog::lookup(id) {
         Some(rule) => {
-            print!("{}", rule.meta().docs);
+            print!("{}", rule.docs);
             ExitCode::SUCCESS
         }
         None => {
@@ -57,18 +57,14 @@ fn explain(id: &str) -> ExitCode {
 
 fn list_rules(format: RulesFormat) -> ExitCode {
     let text = match format {
-        RulesFormat::Text => rules::ALL
+        RulesFormat::Text => catalog::ALL
             .iter()
-            .map(|rule| {
-                let m = rule.meta();
-                format!("{:<6} {:<36} {:<8} {}\n", m.id, m.name, m.level.as_str(), m.summary)
-            })
+            .map(|m| format!("{:<6} {:<36} {:<8} {}\n", m.id, m.name, m.level.as_str(), m.summary))
             .collect(),
         RulesFormat::Json => {
-            let rules: Vec<_> = rules::ALL
+            let rules: Vec<_> = catalog::ALL
                 .iter()
-                .map(|rule| {
-                    let m = rule.meta();
+                .map(|m| {
                     serde_json::json!({"id": m.id, "name": m.name, "level": m.level.as_str(),
                         "summary": m.summary, "docs": report::rule_docs_url(m.id)})
                 })

@@ -134,7 +134,7 @@ mod tests {
     use crate::source::tree::Span;
 
     fn finding(start: u32) -> Diagnostic {
-        Diagnostic::new("RL101", Level::Error, FileId(0), Span { start, end: start + 1 }, "m")
+        Diagnostic::with_rule("RL101", Level::Error, FileId(0), Span { start, end: start + 1 }, "m")
     }
 
     #[test]

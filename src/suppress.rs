@@ -9,11 +9,10 @@
 //! findings stay in the output, marked; a suppression without a reason, or one that matches
 //! nothing, is reported as RL904.
 
-use crate::diagnostic::{Diagnostic, FileId, Level, Suppression, SuppressionKind};
+use crate::catalog::{UNUSED_SUPPRESSION as UNUSED, canonical_id as resolve};
+use crate::diagnostic::{Diagnostic, FileId, Suppression, SuppressionKind};
 use crate::source::tree::{NodeId, Span};
 use crate::template::Template;
-
-const UNUSED: &str = "RL904";
 
 /// What one suppression covers.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,8 +36,6 @@ struct Entry {
     used: Vec<bool>,
 }
 
-use crate::rules::canonical_id as resolve;
-
 /// Mark suppressed findings and append RL904 findings for suppressions that are unusable or unused.
 pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic>) {
     let mut entries = metadata_entries(template);
@@ -47,8 +44,7 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
     for entry in entries.iter().filter(|e| e.reason.is_empty()) {
         extra.push(
             Diagnostic::new(
-                UNUSED,
-                Level::Warning,
+                &UNUSED,
                 file,
                 entry.span,
                 format!("suppression of {} has no reason, so it is ignored", entry.rules.join(", ")),
@@ -59,7 +55,7 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
     }
     entries.retain(|e| !e.reason.is_empty());
     let ids: Vec<Vec<Option<String>>> = entries.iter().map(|e| e.rules.iter().map(|r| resolve(r)).collect()).collect();
-    for d in diagnostics.iter_mut().filter(|d| d.rule != UNUSED) {
+    for d in diagnostics.iter_mut().filter(|d| !d.is(&UNUSED)) {
         let matching = entries.iter().zip(&ids).enumerate().find_map(|(i, (e, ids))| {
             let r = ids.iter().position(|id| id.as_deref() == Some(d.rule.as_ref()))?;
             covers(&e.scope, d).then_some((i, r))
@@ -77,8 +73,7 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
             let (noun, pronoun) = if unknown.len() == 1 { ("rule", "it") } else { ("rules", "them") };
             extra.push(
                 Diagnostic::new(
-                    UNUSED,
-                    Level::Warning,
+                    &UNUSED,
                     file,
                     entry.span,
                     format!("suppression names unknown {noun} {names}, so {pronoun} suppresses nothing"),
@@ -110,7 +105,7 @@ pub fn apply(file: FileId, template: &Template, diagnostics: &mut Vec<Diagnostic
             format!("suppression of {} matches no finding", unused.join(", "))
         };
         extra.push(
-            Diagnostic::new(UNUSED, Level::Warning, file, entry.span, message)
+            Diagnostic::new(&UNUSED, file, entry.span, message)
                 .label("unused suppression")
                 .help("remove it, or fix its rule id or placement"),
         );
@@ -237,6 +232,7 @@ fn line_spans(text: &str) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Level;
 
     #[test]
     fn directives() {
@@ -257,7 +253,8 @@ mod tests {
 
     fn finding(t: &Template, rule: &'static str, resource: &str, at: &str) -> Diagnostic {
         let start = t.tree.source.find(at).unwrap_or(0);
-        Diagnostic::new(rule, Level::Warning, FileId(0), Span::new(start, start + at.len()), "m").resource(resource)
+        Diagnostic::with_rule(rule, Level::Warning, FileId(0), Span::new(start, start + at.len()), "m")
+            .resource(resource)
     }
 
     #[test]

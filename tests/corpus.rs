@@ -42,7 +42,7 @@ fn every_corpus_template_lints_without_crashing() {
         let file = outcome.file(d.primary.file).expect("file id valid");
         let (line, column) = file.line_col(d.primary.span.start);
         assert!(line >= 1 && column >= 1, "{}: {} without a position", file.display_path(), d.rule);
-        assert!(rotlint::rules::by_id(&d.rule).is_some(), "unknown rule id {}", d.rule);
+        assert!(rotlint::catalog::by_id(&d.rule).is_some(), "unknown rule id {}", d.rule);
     }
     let load_errors =
         outcome.diagnostics.iter().filter(|d| matches!(d.rule.as_ref(), "RL001" | "RL002" | "RL004")).count();

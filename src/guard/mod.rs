@@ -137,7 +137,7 @@ impl RuleSet {
     fn over_budget(&self, file: FileId, over: &document::OverBudget) -> Diagnostic {
         let message =
             format!("Guard did not run on this template: it has {}, over rotlint's budget for Guard", over.what);
-        Diagnostic::new(PREFIX, self.level, file, over.span, message)
+        Diagnostic::with_rule(PREFIX, self.level, file, over.span, message)
             .label("over the budget here")
             .help("cfn-guard's memory grows with the template's size and its time with the square of a mapping's width; split the template or move this data out of it")
     }
@@ -173,7 +173,7 @@ impl Cx<'_> {
             Some(origin) => format!("see rule `{}` in `{origin}`", failure.rule),
             None => format!("see rule `{}` in the Guard rule files", failure.rule),
         });
-        let mut d = Diagnostic::new(PREFIX, self.set.level, self.file, at.span, message).label(label).help(help);
+        let mut d = Diagnostic::with_rule(PREFIX, self.set.level, self.file, at.span, message).label(label).help(help);
         d.rule = format!("{PREFIX}:{id}").into();
         d.primary.resource = at.resource;
         d
@@ -182,7 +182,7 @@ impl Cx<'_> {
     fn not_evaluated(&self, rules: &RuleFile, error: &str) -> Diagnostic {
         let at = locate(&self.template.tree, &BTreeMap::new(), None);
         let message = format!("Guard could not evaluate `{}` on this template: {error}", rules.name());
-        Diagnostic::new(PREFIX, self.set.level, self.file, at.span, message)
+        Diagnostic::with_rule(PREFIX, self.set.level, self.file, at.span, message)
             .label("not checked by this rule file")
             .help("fix the rule file; the other rule files and rotlint's own rules still ran")
     }

@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn positions_do_not_matter_but_duplicates_are_told_apart() {
         let at = |start: usize, msg: &str| {
-            Diagnostic::new("RL001", Level::Error, FileId(0), Span::new(start, start + 1), msg).resource("Fn")
+            Diagnostic::with_rule("RL001", Level::Error, FileId(0), Span::new(start, start + 1), msg).resource("Fn")
         };
         let moved = partial_fingerprints(&[at(10, "bad at line 3")], |_| "a.yaml");
         let original = partial_fingerprints(&[at(99, "bad at line 7")], |_| "a.yaml");

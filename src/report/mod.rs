@@ -36,8 +36,8 @@ pub fn resolve(outcome: &LintResult, location: &Location) -> Resolved {
 /// The registry name of a finding's rule; `guard` for an AWS CloudFormation Guard policy
 /// (`GUARD:<rule>`, whose id already names the rule); empty for an unknown id, which a test forbids.
 pub fn rule_name(diagnostic: &Diagnostic) -> &'static str {
-    match crate::rules::by_id(&diagnostic.rule) {
-        Some(rule) => rule.meta().name,
+    match crate::catalog::by_id(&diagnostic.rule) {
+        Some(rule) => rule.name,
         None if is_guard(&diagnostic.rule) => "guard",
         None => "",
     }
@@ -57,7 +57,7 @@ pub fn rule_docs_url(id: &str) -> String {
 /// The documentation link of a finding's rule; `None` for Guard findings, whose rules are the
 /// user's own.
 pub fn docs_url(diagnostic: &Diagnostic) -> Option<String> {
-    crate::rules::by_id(&diagnostic.rule).map(|rule| rule_docs_url(rule.meta().id))
+    crate::catalog::by_id(&diagnostic.rule).map(|rule| rule_docs_url(rule.id))
 }
 
 /// `GUARD` (Guard could not run) or `GUARD:<rule>`: ids that come from policy files, not from

@@ -4,10 +4,9 @@
 //! rules that have findings, `GUARD:<rule>`), every finding as a result with a 1-based
 //! region and snippet, the explaining path as related locations (linked from the message) and as
 //! one code flow, a fingerprint that survives edits elsewhere in the file, suppressions, and
-//! fixes where the replacement is exact. Output is deterministic: no timestamps, registry and file
+//! the fixes rules give (`Diagnostic::fix`). Output is deterministic: no timestamps, registry and file
 //! order throughout, maps sorted.
 
-mod fix;
 pub mod uri;
 mod vcs;
 
@@ -19,9 +18,9 @@ use serde_sarif::sarif as s;
 
 use super::fingerprint;
 use super::resolve;
+use crate::catalog::{self, Category, RuleMeta};
 use crate::diagnostic::{Diagnostic, FileId, Level, Location, Suppression, SuppressionKind};
 use crate::lint::LintResult;
-use crate::rules::{self, RuleMeta};
 
 pub use vcs::Provenance;
 
@@ -71,7 +70,7 @@ pub fn build(outcome: &LintResult, cwd: Option<&Path>, provenance: Option<&Prove
 }
 
 fn driver(policies: &[(String, Level)]) -> s::ToolComponent {
-    let registry = rules::ALL.iter().map(|r| descriptor(r.meta()));
+    let registry = catalog::ALL.iter().map(|m| descriptor(m));
     let policies = policies.iter().map(|(id, level)| policy_descriptor(id, *level));
     s::ToolComponent::builder()
         .name("rotlint")
@@ -86,8 +85,8 @@ fn driver(policies: &[(String, Level)]) -> s::ToolComponent {
 fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
     let what = doc_section(meta.docs, "What it does");
     let mut properties = BTreeMap::new();
-    properties.insert("precision".to_owned(), json!(precision(meta.id)));
-    let tags = tags(meta.id);
+    properties.insert("precision".to_owned(), json!(meta.precision.as_str()));
+    let tags = tags(meta.category);
     if tags.contains(&"security") {
         properties.insert("security-severity".to_owned(), json!(security_severity(meta.level)));
     }
@@ -113,7 +112,7 @@ fn descriptor(meta: &RuleMeta) -> s::ReportingDescriptor {
 /// the level of its first finding. They follow the registry in `tool.driver.rules`.
 fn policy_rules(diagnostics: &[Diagnostic]) -> Vec<(String, Level)> {
     let mut found: BTreeMap<&str, Level> = BTreeMap::new();
-    for d in diagnostics.iter().filter(|d| rules::by_id(&d.rule).is_none() && super::is_guard(&d.rule)) {
+    for d in diagnostics.iter().filter(|d| catalog::by_id(&d.rule).is_none() && super::is_guard(&d.rule)) {
         found.entry(&d.rule).or_insert(d.level);
     }
     found.into_iter().map(|(id, level)| (id.to_owned(), level)).collect()
@@ -154,26 +153,16 @@ fn security_severity(level: Level) -> &'static str {
     }
 }
 
-/// Tags by rule family (the hundreds digit of the id).
-fn tags(id: &str) -> &'static [&'static str] {
-    match id.get(..3) {
-        Some("RL0") => &["correctness", "cloudformation"],
-        Some("RL1") => &["security", "rotation", "network", "secrets-manager"],
-        Some("RL2") => &["security", "rotation", "network", "database"],
-        Some("RL3") => &["security", "rotation", "configuration"],
-        _ if id == "RL904" => &["maintainability", "suppression"],
-        _ => &["rotation", "analysis"],
-    }
-}
-
-/// How often a finding of the rule is a true problem: loading and suppression facts are
-/// certain; network verdicts rest on a model of AWS; notes say the tool could not decide.
-fn precision(id: &str) -> &'static str {
-    match id.get(..3) {
-        Some("RL0") => "very-high",
-        _ if id == "RL904" => "very-high",
-        Some("RL9") => "medium",
-        _ => "high",
+/// Tags by rule category.
+fn tags(category: Category) -> &'static [&'static str] {
+    match category {
+        Category::Loading => &["correctness", "cloudformation"],
+        Category::SecretsManager => &["security", "rotation", "network", "secrets-manager"],
+        Category::Database => &["security", "rotation", "network", "database"],
+        Category::Configuration => &["security", "rotation", "configuration"],
+        Category::Tasks => &["reliability", "network", "ecs"],
+        Category::Notes => &["rotation", "analysis"],
+        Category::Suppressions => &["maintainability", "suppression"],
     }
 }
 
@@ -249,8 +238,8 @@ fn index(i: usize) -> i64 {
 
 /// Position in `tool.driver.rules`: the registry, then `policies`.
 fn rule_index(id: &str, policies: &[(String, Level)]) -> Option<i64> {
-    let registry = rules::ALL.iter().position(|r| r.meta().id == id);
-    let policy = || policies.iter().position(|(p, _)| p == id).map(|i| rules::ALL.len() + i);
+    let registry = catalog::ALL.iter().position(|m| m.id == id);
+    let policy = || policies.iter().position(|(p, _)| p == id).map(|i| catalog::ALL.len() + i);
     registry.or_else(policy).map(index)
 }
 
@@ -437,21 +426,40 @@ impl Cx<'_> {
         )
     }
 
+    /// The finding's fix, when its rule gave one: one artifact change per file it edits, in the
+    /// order of its edits.
     fn fix(&self, d: &Diagnostic) -> Option<s::Fix> {
-        let file = self.outcome.file(d.primary.file)?;
-        let found = fix::safe_fix(&file.text, d)?;
-        let at = Location { span: found.span, ..d.primary.clone() };
-        let mut deleted = self.region(&at);
-        deleted.snippet = None;
-        let replacement = s::Replacement::builder()
-            .deleted_region(deleted)
-            .inserted_content(s::ArtifactContent { text: Some(found.text), ..Default::default() })
-            .build();
-        let change = s::ArtifactChange::builder()
-            .artifact_location(self.artifact_location(d.primary.file))
-            .replacements(vec![replacement])
-            .build();
-        Some(s::Fix::builder().description(message(found.description)).artifact_changes(vec![change]).build())
+        let fix = d.fix.as_ref().filter(|f| !f.edits.is_empty())?;
+        let mut files: Vec<FileId> = Vec::new();
+        for edit in &fix.edits {
+            if !files.contains(&edit.file) {
+                files.push(edit.file);
+            }
+        }
+        let changes = files
+            .into_iter()
+            .map(|file| {
+                let replacements = fix
+                    .edits
+                    .iter()
+                    .filter(|e| e.file == file)
+                    .map(|e| {
+                        let at = Location { file, span: e.span, resource: None, message: String::new() };
+                        let mut deleted = self.region(&at);
+                        deleted.snippet = None;
+                        s::Replacement::builder()
+                            .deleted_region(deleted)
+                            .inserted_content(s::ArtifactContent { text: Some(e.text.clone()), ..Default::default() })
+                            .build()
+                    })
+                    .collect::<Vec<_>>();
+                s::ArtifactChange::builder()
+                    .artifact_location(self.artifact_location(file))
+                    .replacements(replacements)
+                    .build()
+            })
+            .collect::<Vec<_>>();
+        Some(s::Fix::builder().description(message(&fix.title)).artifact_changes(changes).build())
     }
 
     fn invocation(&self) -> s::Invocation {
@@ -537,13 +545,60 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_has_a_what_it_does_section_tags_and_precision() {
-        for rule in rules::ALL {
-            let meta = rule.meta();
+    fn every_rule_has_a_what_it_does_section_and_tags() {
+        for meta in catalog::ALL {
             assert!(!doc_section(meta.docs, "What it does").is_empty(), "{}", meta.id);
-            assert!(!tags(meta.id).is_empty());
-            assert!(["very-high", "high", "medium", "low"].contains(&precision(meta.id)));
+            assert!(!tags(meta.category).is_empty());
         }
+    }
+
+    /// A rule's fix is rendered as it is given: one artifact change per edited file, in the
+    /// order of the edits, each edit a replacement of its region.
+    #[test]
+    fn a_fix_is_rendered_file_by_file() {
+        use crate::diagnostic::{Applicability, Edit, Fix};
+        let paths = ["testdata/RL105/fail/private-dns-omitted.yaml", "testdata/RL104/fail/endpoint-type-gateway.yaml"]
+            .map(std::path::PathBuf::from);
+        let options = crate::lint::Options { threads: Some(1), ..Default::default() };
+        let Ok(mut outcome) = crate::lint::lint_paths(&paths, &options) else { panic!("lint") };
+        let edit = |file: u32, start: usize, text: &str| Edit {
+            file: FileId(file),
+            span: Span::new(start, start + 1),
+            text: text.to_owned(),
+        };
+        let Some(d) = outcome.diagnostics.iter_mut().find(|d| d.is(&catalog::ENDPOINT_PRIVATE_DNS_OFF)) else {
+            panic!("an RL105 finding")
+        };
+        d.fix = Some(Fix {
+            title: "two files".to_owned(),
+            applicability: Applicability::Unsafe,
+            edits: vec![edit(0, 0, "a"), edit(1, 0, "b"), edit(0, 1, "c")],
+        });
+        let log = serde_json::to_value(build(&outcome, None, None)).unwrap_or_default();
+        let Some(results) = log["runs"][0]["results"].as_array() else { panic!("results") };
+        let with_fix: Vec<_> = results.iter().filter(|r| r.get("fixes").is_some()).collect();
+        assert_eq!(with_fix.len(), 2, "the RL104 fix and the one set here");
+        let fix = with_fix
+            .iter()
+            .find(|r| r["ruleId"] == "RL105")
+            .map(|r| &r["fixes"][0])
+            .unwrap_or(&serde_json::Value::Null);
+        assert_eq!(fix["description"]["text"], "two files");
+        let changes = fix["artifactChanges"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let texts = |change: &serde_json::Value| -> Vec<String> {
+            change["replacements"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r["insertedContent"]["text"].to_string())
+                .collect()
+        };
+        assert_eq!(changes.len(), 2);
+        assert_eq!(texts(&changes[0]), ["\"a\"", "\"c\""]);
+        assert_eq!(texts(&changes[1]), ["\"b\""]);
+        assert_eq!(changes[0]["replacements"][1]["deletedRegion"]["startColumn"], 2);
+        assert!(changes[0]["replacements"][0]["deletedRegion"].get("snippet").is_none());
+        assert_ne!(changes[0]["artifactLocation"], changes[1]["artifactLocation"]);
     }
 
     #[test]
@@ -554,10 +609,11 @@ mod tests {
             resource: Some("R".into()),
             message: msg.into(),
         };
-        let d = Diagnostic::new("RL105", Level::Error, FileId(0), Span::new(0, 1), "value is !If [C, a, b]")
-            .related(hop("function `F`"))
-            .related(hop("endpoint [odd]"))
-            .help("set it");
+        let d =
+            Diagnostic::new(&catalog::ENDPOINT_PRIVATE_DNS_OFF, FileId(0), Span::new(0, 1), "value is !If [C, a, b]")
+                .related(hop("function `F`"))
+                .related(hop("endpoint [odd]"))
+                .help("set it");
         assert_eq!(
             result_text(&d),
             "value is !If \\[C, a, b\\]. Path: [function `F`](1) → [endpoint \\[odd\\]](2). Fix: set it."

@@ -2,33 +2,20 @@
 //!
 //! Found by the loader while reading text (see `crate::source`); this rule forwards them.
 
-use super::{Context, Rule, RuleMeta, forward_load_findings};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Context, Rule, forward_load_findings};
+use crate::catalog::DUPLICATE_KEY as META;
+use crate::diagnostic::Diagnostic;
 
-pub struct DuplicateKey;
+pub static RULE: Rule = Rule { meta: &META, check: Check::File(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL002",
-    name: "duplicate-key",
-    level: Level::Error,
-    summary: "A mapping repeats a key, which CloudFormation rejects",
-    docs: include_str!("../../rules/RL002.md"),
-};
-
-impl Rule for DuplicateKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        forward_load_findings(cx, META.id)
-    }
+fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    forward_load_findings(cx, &META)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::DuplicateKey);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

@@ -1,71 +1,56 @@
 //! RL114 `extra-api-unreachable`: an alternating-users rotation whose master secret is managed by RDS or Redshift cannot reach that API.
 
 use super::wording::{blocker_text, function_span, locations};
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level, Location};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::EXTRA_API_UNREACHABLE as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::{Facts, FunctionFacts};
 use crate::network::{Blocker, EndpointKind, Hop, Overall};
 use crate::rotation::{Master, RotationFunction, VpcAttachment};
 
-pub struct ExtraApiUnreachable;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL114",
-    name: "extra-api-unreachable",
-    level: Level::Error,
-    summary: "An alternating-users rotation with an RDS- or Redshift-managed master secret has no path to that API",
-    docs: include_str!("../../rules/RL114.md"),
-};
-
-impl Rule for ExtraApiUnreachable {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (f, ff) in cx.facts.functions() {
+        let Some(Master::Managed { service, span }) = &ff.master else { continue };
+        let Some(missing) = missing_path(cx.facts, f, ff) else { continue };
+        let (name, label) = (service.endpoint, service.label);
+        let why = match &missing.blocked_at_endpoint {
+            None => {
+                format!("VPC `{}` has no NAT path and no `{name}` interface endpoint with private DNS", missing.vpc)
+            }
+            Some(blocker) => format!("its path to the {name} API is blocked: {}", blocker_text(blocker)),
+        };
+        out.push(
+            Diagnostic::new(
+                &META,
+                cx.file,
+                function_span(f),
+                format!(
+                    "rotation function `{}` calls the {name} API because its master secret is managed by {label}, but {why}",
+                    f.id
+                ),
+            )
+            .resource(&f.id)
+            .label(format!("no path to the {name} API from these subnets"))
+            .related(Location {
+                file: cx.file,
+                span: *span,
+                resource: Some(f.id.clone()),
+                message: "the master secret is managed by the database service".to_owned(),
+            })
+            .related_all(match &missing.blocked_at_endpoint {
+                Some(_) => locations(cx.file, missing.hops),
+                None => Vec::new(),
+            })
+            .help(match &missing.blocked_at_endpoint {
+                None => format!("add an interface endpoint for com.amazonaws.<region>.{name} with PrivateDnsEnabled: true, or a NAT route"),
+                Some(_) => format!("make the `{name}` endpoint usable from the function (the path shows what blocks it)"),
+            }),
+        );
     }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        let mut out = Vec::new();
-        for (f, ff) in facts.functions() {
-            let Some(Master::Managed { service, span }) = &ff.master else { continue };
-            let Some(missing) = missing_path(facts, f, ff) else { continue };
-            let (name, label) = (service.endpoint, service.label);
-            let why = match &missing.blocked_at_endpoint {
-                None => {
-                    format!("VPC `{}` has no NAT path and no `{name}` interface endpoint with private DNS", missing.vpc)
-                }
-                Some(blocker) => format!("its path to the {name} API is blocked: {}", blocker_text(blocker)),
-            };
-            out.push(
-                Diagnostic::new(
-                    META.id,
-                    META.level,
-                    cx.file,
-                    function_span(f),
-                    format!(
-                        "rotation function `{}` calls the {name} API because its master secret is managed by {label}, but {why}",
-                        f.id
-                    ),
-                )
-                .resource(&f.id)
-                .label(format!("no path to the {name} API from these subnets"))
-                .related(Location {
-                    file: cx.file,
-                    span: *span,
-                    resource: Some(f.id.clone()),
-                    message: "the master secret is managed by the database service".to_owned(),
-                })
-                .related_all(match &missing.blocked_at_endpoint {
-                    Some(_) => locations(cx.file, missing.hops),
-                    None => Vec::new(),
-                })
-                .help(match &missing.blocked_at_endpoint {
-                    None => format!("add an interface endpoint for com.amazonaws.<region>.{name} with PrivateDnsEnabled: true, or a NAT route"),
-                    Some(_) => format!("make the `{name}` endpoint usable from the function (the path shows what blocks it)"),
-                }),
-            );
-        }
-        out
-    }
+    out
 }
 
 /// Why a rotation that reaches Secrets Manager cannot call its database service's API.
@@ -112,6 +97,6 @@ pub(super) fn missing_path<'f>(
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::ExtraApiUnreachable);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

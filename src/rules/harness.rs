@@ -13,14 +13,15 @@ use crate::report::text;
 const FIXTURE_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
 
 #[expect(clippy::unwrap_used, clippy::panic, reason = "test harness: failing loudly is the point")]
-pub fn run_fixtures(rule: &dyn Rule) {
-    let id = rule.meta().id;
+pub fn run_fixtures(rule: &Rule) {
+    let id = rule.meta.id;
     let pass = fixtures(&Path::new("testdata").join(id).join("pass"));
     let fail = fixtures(&Path::new("testdata").join(id).join("fail"));
     assert!(!pass.is_empty(), "{id}: no pass fixtures in testdata/{id}/pass");
     assert!(!fail.is_empty(), "{id}: no fail fixtures in testdata/{id}/fail");
     let update = std::env::var_os("ROTLINT_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
     let mut problems = Vec::new();
+    let mut fixed = 0;
     for path in &pass {
         let outcome =
             lint::lint_paths(std::slice::from_ref(path), &Options { threads: Some(1), ..Options::default() }).unwrap();
@@ -41,6 +42,7 @@ pub fn run_fixtures(rule: &dyn Rule) {
             problems.push(format!("{}: expected {id} to fire, it did not", path.display()));
             continue;
         }
+        fixed += hits.iter().filter(|d| d.fix.is_some()).count();
         let rendered = text::render_findings(&outcome, &hits);
         let snap = snapshot_path(path);
         match std::fs::read_to_string(&snap) {
@@ -52,6 +54,14 @@ pub fn run_fixtures(rule: &dyn Rule) {
             )),
             Err(_) => problems.push(format!("{}: snapshot missing (run with ROTLINT_UPDATE_SNAPSHOTS=1)", snap.display())),
         }
+    }
+    // `has_fix` says whether findings of the rule may carry a fix: some do on its fixtures, or
+    // none ever does.
+    if rule.meta.has_fix != (fixed > 0) {
+        problems.push(format!(
+            "{id}: has_fix is {} but {fixed} findings on its fail fixtures carry a fix",
+            rule.meta.has_fix
+        ));
     }
     if !problems.is_empty() {
         panic!("{id} fixtures:\n{}", problems.join("\n"));

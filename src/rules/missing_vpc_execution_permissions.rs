@@ -1,44 +1,25 @@
 //! RL306 `missing-vpc-execution-permissions`: a VPC function whose role cannot create its ENIs.
 
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level, Location};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::MISSING_VPC_EXECUTION_PERMISSIONS as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::facts::Facts;
 use crate::iam;
 use crate::rotation::{FunctionKind, RotationFunction};
 use crate::template::{Value, ValueKind};
 
-pub struct MissingVpcExecutionPermissions;
-
-static META: RuleMeta = RuleMeta {
-    id: "RL306",
-    name: "missing-vpc-execution-permissions",
-    level: Level::Error,
-    summary: "A function in a VPC whose role lacks the ENI permissions",
-    docs: include_str!("../../rules/RL306.md"),
-};
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 /// Managed policies that grant the ENI actions Lambda needs in a VPC (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 const VPC_POLICIES: &[&str] = &["AWSLambdaVPCAccessExecutionRole", "AWSLambdaENIManagementAccess"];
 const ENI_ACTION: &str = "ec2:CreateNetworkInterface";
 
-impl Rule for MissingVpcExecutionPermissions {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        facts
-            .rotations
-            .functions
-            .iter()
-            .filter(|f| f.in_vpc() && f.is_custom())
-            .filter_map(|f| finding(cx, facts, f))
-            .collect()
-    }
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    cx.facts.rotations.functions.iter().filter(|f| f.in_vpc() && f.is_custom()).filter_map(|f| finding(cx, f)).collect()
 }
 
-fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<Diagnostic> {
+fn finding(cx: &TemplateContext<'_>, f: &RotationFunction) -> Option<Diagnostic> {
+    let facts = cx.facts;
     let res = facts.template.resource(&f.id)?;
     // SAM generates a role with the VPC policy when none is given (`VpcConfig` of https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html).
     let role_value = facts.evaluator.property(res, "Role").filter(|v| !v.is_no_value());
@@ -63,8 +44,7 @@ fn finding(cx: &Context<'_>, facts: &Facts<'_>, f: &RotationFunction) -> Option<
     };
     Some(
         Diagnostic::new(
-            META.id,
-            META.level,
+            &META,
             cx.file,
             role_value.span,
             format!(
@@ -152,7 +132,7 @@ mod tests {
 
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::MissingVpcExecutionPermissions);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The rule registry: every rule is one file with one struct, listed once in [`ALL`].
+//! The rule registry: every rule is one file with one check, listed once in [`ALL`] with its
+//! entry of the rule catalog (`crate::catalog`), which says what the rule is.
 //!
 //! Rules are pure: they read the facts of one template and return plain [`Diagnostic`]s. They
 //! never print and never panic; the report layer does all formatting.
 
-use crate::diagnostic::{Diagnostic, FileId, Level};
+use crate::catalog::RuleMeta;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::facts::Facts;
 use crate::source::tree::Span;
 use crate::template::{Resource, Template};
@@ -50,6 +52,7 @@ mod task_needs;
 mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
+mod value_fix;
 mod vpc_dns_disabled;
 pub mod wording;
 mod yaml_alias;
@@ -57,17 +60,7 @@ mod yaml_alias;
 #[cfg(test)]
 pub(crate) mod harness;
 
-/// What a rule is, independent of any input. `docs` is `rules/<ID>.md`.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub level: Level,
-    pub summary: &'static str,
-    pub docs: &'static str,
-}
-
-/// Everything a rule may look at for one template.
+/// Everything the engine hands the rules for one file (under one scenario of its conditions).
 pub struct Context<'a> {
     pub file: FileId,
     /// Findings of the loader (RL001, RL002, RL004, RL005).
@@ -78,74 +71,89 @@ pub struct Context<'a> {
     pub facts: Option<&'a Facts<'a>>,
 }
 
-pub trait Rule: Sync {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic>;
+/// What a [`Check::Template`] rule sees: a file that parsed, and its facts.
+pub struct TemplateContext<'a> {
+    pub file: FileId,
+    pub template: &'a Template,
+    pub facts: &'a Facts<'a>,
 }
 
-/// The registry, in id order.
-pub static ALL: &[&dyn Rule] = &[
-    &parse_error::ParseError,
-    &duplicate_key::DuplicateKey,
-    &unresolved_reference::UnresolvedReference,
-    &input_limit::InputLimit,
-    &yaml_alias::YamlAlias,
-    &no_secrets_manager_path::NoSecretsManagerPath,
-    &function_in_public_subnet::FunctionInPublicSubnet,
-    &nat_without_internet::NatWithoutInternet,
-    &endpoint_not_interface::EndpointNotInterface,
-    &endpoint_private_dns_off::EndpointPrivateDnsOff,
-    &vpc_dns_disabled::VpcDnsDisabled,
-    &endpoint_sg_blocks_https::EndpointSgBlocksHttps,
-    &function_egress_blocks_https::FunctionEgressBlocksHttps,
-    &partial_subnet_path::PartialSubnetPath,
-    &nat_exposure::NatExposure,
-    &endpoint_policy_denies_rotation::EndpointPolicyDeniesRotation,
-    &endpoint_without_subnets::EndpointWithoutSubnets,
-    &duplicate_private_dns_endpoint::DuplicatePrivateDnsEndpoint,
-    &extra_api_unreachable::ExtraApiUnreachable,
-    &nacl_blocks_https::NaclBlocksHttps,
-    &private_target_function_outside_vpc::PrivateTargetFunctionOutsideVpc,
-    &function_target_vpc_mismatch::FunctionTargetVpcMismatch,
-    &target_sg_blocks_function::TargetSgBlocksFunction,
-    &function_egress_blocks_target::FunctionEgressBlocksTarget,
-    &public_target_not_reachable::PublicTargetNotReachable,
-    &shared_sg_without_self_rule::SharedSgWithoutSelfRule,
-    &nacl_blocks_target::NaclBlocksTarget,
-    &public_target_allowlist::PublicTargetAllowlist,
-    &hosted_rotation_missing_transform::HostedRotationMissingTransform,
-    &rotation_function_conflict::RotationFunctionConflict,
-    &missing_invoke_permission::MissingInvokePermission,
-    &rotation_timeout_too_short::RotationTimeoutTooShort,
-    &hosted_vpc_ids_not_string::HostedVpcIdsNotString,
-    &missing_vpc_execution_permissions::MissingVpcExecutionPermissions,
-    &missing_endpoint_variable::MissingEndpointVariable,
-    &duplicate_rotation_schedule::DuplicateRotationSchedule,
-    &task_cannot_pull_image::TaskCannotPullImage,
-    &task_cannot_fetch_secrets::TaskCannotFetchSecrets,
-    &task_cannot_ship_logs::TaskCannotShipLogs,
-    &unverifiable::UnverifiableNetwork,
-    &unverifiable::UnverifiableEgress,
-    &function_outside_template::FunctionOutsideTemplate,
-    &unused_suppression::UnusedSuppression,
+/// How a rule finds its findings.
+pub enum Check {
+    /// In any file, parsed or not: the rule passes on what the loader and the template model
+    /// found while reading it.
+    File(fn(&Context<'_>) -> Vec<Diagnostic>),
+    /// In a template that parsed, from its facts.
+    Template(fn(&TemplateContext<'_>) -> Vec<Diagnostic>),
+    /// Another layer makes the findings (RL904: the suppression layer, once every rule has run);
+    /// the registry entry gives them docs, configuration and fixtures.
+    Elsewhere,
+}
+
+/// A rule: what it is and how it checks.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Check,
+}
+
+/// The registry, in id order: the catalog's order (a test holds them together).
+pub static ALL: &[&Rule] = &[
+    &parse_error::RULE,
+    &duplicate_key::RULE,
+    &unresolved_reference::RULE,
+    &input_limit::RULE,
+    &yaml_alias::RULE,
+    &no_secrets_manager_path::RULE,
+    &function_in_public_subnet::RULE,
+    &nat_without_internet::RULE,
+    &endpoint_not_interface::RULE,
+    &endpoint_private_dns_off::RULE,
+    &vpc_dns_disabled::RULE,
+    &endpoint_sg_blocks_https::RULE,
+    &function_egress_blocks_https::RULE,
+    &partial_subnet_path::RULE,
+    &nat_exposure::RULE,
+    &endpoint_policy_denies_rotation::RULE,
+    &endpoint_without_subnets::RULE,
+    &duplicate_private_dns_endpoint::RULE,
+    &extra_api_unreachable::RULE,
+    &nacl_blocks_https::RULE,
+    &private_target_function_outside_vpc::RULE,
+    &function_target_vpc_mismatch::RULE,
+    &target_sg_blocks_function::RULE,
+    &function_egress_blocks_target::RULE,
+    &public_target_not_reachable::RULE,
+    &shared_sg_without_self_rule::RULE,
+    &nacl_blocks_target::RULE,
+    &public_target_allowlist::RULE,
+    &hosted_rotation_missing_transform::RULE,
+    &rotation_function_conflict::RULE,
+    &missing_invoke_permission::RULE,
+    &rotation_timeout_too_short::RULE,
+    &hosted_vpc_ids_not_string::RULE,
+    &missing_vpc_execution_permissions::RULE,
+    &missing_endpoint_variable::RULE,
+    &duplicate_rotation_schedule::RULE,
+    &task_cannot_pull_image::RULE,
+    &task_cannot_fetch_secrets::RULE,
+    &task_cannot_ship_logs::RULE,
+    &unverifiable::NETWORK,
+    &unverifiable::EGRESS,
+    &function_outside_template::RULE,
+    &unused_suppression::RULE,
 ];
 
-pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
-    ALL.iter().copied().find(|r| r.meta().id == id)
-}
-
-/// Look a rule up by id (`RL101`) or name (`no-secrets-manager-path`), case-insensitively for ids.
-pub fn lookup(id_or_name: &str) -> Option<&'static dyn Rule> {
-    ALL.iter().copied().find(|r| r.meta().id.eq_ignore_ascii_case(id_or_name) || r.meta().name == id_or_name)
-}
-
-/// A rule as findings carry it: the registry id for an id (any case) or a name, a
-/// `GUARD:<rule>` id as written; `None` for a rule rotlint does not know.
-pub fn canonical_id(id_or_name: &str) -> Option<String> {
-    if id_or_name.starts_with("GUARD:") && id_or_name.len() > "GUARD:".len() {
-        return Some(id_or_name.to_owned());
-    }
-    lookup(id_or_name).map(|r| r.meta().id.to_owned())
+/// Every rule's findings for one file, rule by rule in registry order. A template rule runs
+/// only when the file parsed.
+pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let parsed = cx.template.zip(cx.facts).map(|(template, facts)| TemplateContext { file: cx.file, template, facts });
+    ALL.iter()
+        .flat_map(|rule| match (&rule.check, &parsed) {
+            (Check::File(check), _) => check(cx),
+            (Check::Template(check), Some(parsed)) => check(parsed),
+            (Check::Template(_), None) | (Check::Elsewhere, _) => Vec::new(),
+        })
+        .collect()
 }
 
 /// `--select` / `--ignore`: which rules a run reports. Applied after suppressions, so a
@@ -165,7 +173,10 @@ impl RuleFilter {
                 .iter()
                 .map(|r| r.trim())
                 .filter(|r| !r.is_empty())
-                .map(|r| canonical_id(r).ok_or_else(|| format!("{option}: unknown rule `{r}` (see `rotlint rules`)")))
+                .map(|r| {
+                    crate::catalog::canonical_id(r)
+                        .ok_or_else(|| format!("{option}: unknown rule `{r}` (see `rotlint rules`)"))
+                })
                 .collect::<Result<std::collections::BTreeSet<String>, String>>()
         };
         let select = if select.is_empty() { None } else { Some(resolve("--select", select)?) };
@@ -185,10 +196,10 @@ impl RuleFilter {
 
 /// Loader findings are produced while reading text; their rules only pass them on, so that the
 /// registry, the docs and the fixture harness treat them like every other rule.
-fn forward_load_findings(cx: &Context<'_>, id: &str) -> Vec<Diagnostic> {
+fn forward_load_findings(cx: &Context<'_>, rule: &RuleMeta) -> Vec<Diagnostic> {
     // The template model adds a few of its own (RL001 when the root is not a mapping).
     let model = cx.template.map(|t| t.diagnostics.as_slice()).unwrap_or_default();
-    cx.load_diagnostics.iter().chain(model).filter(|d| d.rule == id).cloned().collect()
+    cx.load_diagnostics.iter().chain(model).filter(|d| d.is(rule)).cloned().collect()
 }
 
 /// Span of the key of `Properties.<path>` (for findings about a property's presence), falling

@@ -1,51 +1,36 @@
 //! RL110 `nat-exposure`: the function reaches Secrets Manager only through a NAT gateway.
 
 use super::wording::{function_path, function_span};
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::NAT_EXPOSURE as META;
+use crate::diagnostic::Diagnostic;
 
-pub struct NatExposure;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL110",
-    name: "nat-exposure",
-    level: Level::Warning,
-    summary: "Rotation traffic leaves the VPC through a NAT gateway",
-    docs: include_str!("../../rules/RL110.md"),
-};
-
-impl Rule for NatExposure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (f, ff) in cx.facts.functions() {
+        let Some((nat, hops)) = ff.secrets_manager.as_ref().and_then(|r| r.only_via_nat()) else { continue };
+        out.push(
+            Diagnostic::new(
+                &META,
+                cx.file,
+                function_span(f),
+                format!("rotation function `{}` reaches Secrets Manager only through NAT gateway `{nat}` and the internet", f.id),
+            )
+            .resource(&f.id)
+            .label("rotation traffic leaves the VPC from these subnets")
+            .related_all(function_path(cx.file, f, hops))
+            .help("add an interface VPC endpoint for secretsmanager with PrivateDnsEnabled: true to keep rotation traffic inside AWS's network"),
+        );
     }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        let mut out = Vec::new();
-        for (f, ff) in facts.functions() {
-            let Some((nat, hops)) = ff.secrets_manager.as_ref().and_then(|r| r.only_via_nat()) else { continue };
-            out.push(
-                Diagnostic::new(
-                    META.id,
-                    META.level,
-                    cx.file,
-                    function_span(f),
-                    format!("rotation function `{}` reaches Secrets Manager only through NAT gateway `{nat}` and the internet", f.id),
-                )
-                .resource(&f.id)
-                .label("rotation traffic leaves the VPC from these subnets")
-                .related_all(function_path(cx.file, f, hops))
-                .help("add an interface VPC endpoint for secretsmanager with PrivateDnsEnabled: true to keep rotation traffic inside AWS's network"),
-            );
-        }
-        out
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::NatExposure);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

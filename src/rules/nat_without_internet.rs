@@ -1,40 +1,27 @@
 //! RL103 `nat-without-internet`: The default route goes to a NAT gateway that cannot reach the internet.
 
 use super::wording::secrets_manager_blockers;
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::NAT_WITHOUT_INTERNET as META;
+use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub struct NatWithoutInternet;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL103",
-    name: "nat-without-internet",
-    level: Level::Error,
-    summary: "The default route goes to a NAT gateway that cannot reach the internet",
-    docs: include_str!("../../rules/RL103.md"),
-};
-
-impl Rule for NatWithoutInternet {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        secrets_manager_blockers(
-            cx,
-            &META,
-            |b| matches!(b, Blocker::NatNoInternet { .. }),
-            "use a public NAT gateway in a subnet whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC",
-        )
-    }
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    secrets_manager_blockers(
+        cx,
+        &META,
+        |b| matches!(b, Blocker::NatNoInternet { .. }),
+        "use a public NAT gateway in a subnet whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::NatWithoutInternet);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 
     /// RL103 names the NAT gateway whose placement must change (JSON `resource`).

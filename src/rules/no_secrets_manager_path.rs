@@ -1,72 +1,57 @@
 //! RL101 `no-secrets-manager-path`: a rotation function in a VPC reaches Secrets Manager from none of its subnets.
 
 use super::wording::{blocker_text, function_path, function_span, subnet_names};
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Context, Rule, TemplateContext};
+use crate::catalog::{self, NO_SECRETS_MANAGER_PATH as META, RuleMeta};
+use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, Overall};
 
-pub struct NoSecretsManagerPath;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL101",
-    name: "no-secrets-manager-path",
-    level: Level::Error,
-    summary: "A rotation function in a VPC has no usable Secrets Manager path from any subnet",
-    docs: include_str!("../../rules/RL101.md"),
-};
-
-impl Rule for NoSecretsManagerPath {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        let mut out = Vec::new();
-        for (f, ff) in facts.functions() {
-            let Some(report) = &ff.secrets_manager else { continue };
-            if report.overall != Overall::None {
-                continue;
-            }
-            let Some((blocker, hops)) = report.first_blocker() else { continue };
-            let subnets = subnet_names(report, false);
-            out.push(
-                Diagnostic::new(
-                    META.id,
-                    META.level,
-                    cx.file,
-                    function_span(f),
-                    format!(
-                        "rotation function `{}` cannot reach Secrets Manager from any of its subnets ({}): {}",
-                        f.id,
-                        subnets,
-                        blocker_text(blocker)
-                    ),
-                )
-                .resource(&f.id)
-                .label("no subnet here has a Secrets Manager path")
-                .related_all(function_path(cx.file, f, hops))
-                .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet"),
-            );
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (f, ff) in cx.facts.functions() {
+        let Some(report) = &ff.secrets_manager else { continue };
+        if report.overall != Overall::None {
+            continue;
         }
-        out
+        let Some((blocker, hops)) = report.first_blocker() else { continue };
+        let subnets = subnet_names(report, false);
+        out.push(
+            Diagnostic::new(
+                &META,
+                cx.file,
+                function_span(f),
+                format!(
+                    "rotation function `{}` cannot reach Secrets Manager from any of its subnets ({}): {}",
+                    f.id,
+                    subnets,
+                    blocker_text(blocker)
+                ),
+            )
+            .resource(&f.id)
+            .label("no subnet here has a Secrets Manager path")
+            .related_all(function_path(cx.file, f, hops))
+            .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet"),
+        );
     }
+    out
 }
 
 /// The rule that names a blocker as its own finding (RL102-RL108, RL111, RL112, RL115); `None`
 /// when only RL101 explains it (no route, an endpoint of another VPC or service).
-fn specific_rule(b: &Blocker) -> Option<&'static str> {
+fn specific_rule(b: &Blocker) -> Option<&'static RuleMeta> {
     Some(match b {
-        Blocker::PublicSubnet { .. } => "RL102",
-        Blocker::NatNoInternet { .. } => "RL103",
-        Blocker::EndpointNotInterface(_) => "RL104",
-        Blocker::PrivateDnsOff(_) => "RL105",
-        Blocker::VpcDnsOff { .. } => "RL106",
-        Blocker::EndpointSgBlocks { .. } => "RL107",
-        Blocker::FunctionEgressBlocks { .. } => "RL108",
-        Blocker::EndpointPolicyDenies { .. } => "RL111",
-        Blocker::EndpointNoSubnets(_) => "RL112",
-        Blocker::NaclBlocks { .. } => "RL115",
+        Blocker::PublicSubnet { .. } => &catalog::FUNCTION_IN_PUBLIC_SUBNET,
+        Blocker::NatNoInternet { .. } => &catalog::NAT_WITHOUT_INTERNET,
+        Blocker::EndpointNotInterface(_) => &catalog::ENDPOINT_NOT_INTERFACE,
+        Blocker::PrivateDnsOff(_) => &catalog::ENDPOINT_PRIVATE_DNS_OFF,
+        Blocker::VpcDnsOff { .. } => &catalog::VPC_DNS_DISABLED,
+        Blocker::EndpointSgBlocks { .. } => &catalog::ENDPOINT_SG_BLOCKS_HTTPS,
+        Blocker::FunctionEgressBlocks { .. } => &catalog::FUNCTION_EGRESS_BLOCKS_HTTPS,
+        Blocker::EndpointPolicyDenies { .. } => &catalog::ENDPOINT_POLICY_DENIES_ROTATION,
+        Blocker::EndpointNoSubnets(_) => &catalog::ENDPOINT_WITHOUT_SUBNETS,
+        Blocker::NaclBlocks { .. } => &catalog::NACL_BLOCKS_HTTPS,
         _ => return None,
     })
 }
@@ -84,18 +69,20 @@ pub fn refer_to_causes(cx: &Context<'_>, found: &mut [Diagnostic], reported: &dy
         let mut causes: Vec<(&'static str, String)> = Vec::new();
         let all_specific = report.per_subnet.iter().all(|(_, outcome)| {
             let Some(blocker) = outcome.blocker() else { return false };
-            let Some(rule) = specific_rule(blocker).filter(|r| reported(r)) else { return false };
+            let Some(rule) = specific_rule(blocker).filter(|r| reported(r.id)) else { return false };
             let at = blocker.primary(&facts.network);
+            // RL102's finding sits on the function, the others' on the value the blocker names.
+            let on_function = std::ptr::eq(rule, &catalog::FUNCTION_IN_PUBLIC_SUBNET);
             let cause = found.iter().find(|d| {
-                d.rule == rule
-                    && match (rule, &at) {
-                        ("RL102", _) => d.primary.resource.as_deref() == Some(f.id.as_str()),
-                        (_, Some((_, span))) => d.primary.span == *span,
-                        (_, None) => false,
+                d.is(rule)
+                    && match &at {
+                        _ if on_function => d.primary.resource.as_deref() == Some(f.id.as_str()),
+                        Some((_, span)) => d.primary.span == *span,
+                        None => false,
                     }
             });
             let Some(cause) = cause else { return false };
-            let entry = (rule, cause.primary.resource.clone().unwrap_or_default());
+            let entry = (rule.id, cause.primary.resource.clone().unwrap_or_default());
             if !causes.contains(&entry) {
                 causes.push(entry);
             }
@@ -105,8 +92,7 @@ pub fn refer_to_causes(cx: &Context<'_>, found: &mut [Diagnostic], reported: &dy
             continue;
         }
         let see: Vec<String> = causes.iter().map(|(rule, resource)| format!("{rule} (`{resource}`)")).collect();
-        for d in found.iter_mut().filter(|d| d.rule == META.id && d.primary.resource.as_deref() == Some(f.id.as_str()))
-        {
+        for d in found.iter_mut().filter(|d| d.is(&META) && d.primary.resource.as_deref() == Some(f.id.as_str())) {
             d.message = format!(
                 "rotation function `{}` cannot reach Secrets Manager from any of its subnets ({}): see {}",
                 f.id,
@@ -123,6 +109,6 @@ pub fn refer_to_causes(cx: &Context<'_>, found: &mut [Diagnostic], reported: &dy
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::NoSecretsManagerPath);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

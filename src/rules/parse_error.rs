@@ -2,33 +2,20 @@
 //!
 //! Found by the loader while reading text (see `crate::source`); this rule forwards them.
 
-use super::{Context, Rule, RuleMeta, forward_load_findings};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Context, Rule, forward_load_findings};
+use crate::catalog::PARSE_ERROR as META;
+use crate::diagnostic::Diagnostic;
 
-pub struct ParseError;
+pub static RULE: Rule = Rule { meta: &META, check: Check::File(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL001",
-    name: "parse-error",
-    level: Level::Error,
-    summary: "The file is not valid YAML or JSON",
-    docs: include_str!("../../rules/RL001.md"),
-};
-
-impl Rule for ParseError {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        forward_load_findings(cx, META.id)
-    }
+fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    forward_load_findings(cx, &META)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::ParseError);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

@@ -1,58 +1,44 @@
 //! RL304 `rotation-timeout-too-short`: a custom rotation function keeps the 3 s default or sets under 30 s.
 
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::ROTATION_TIMEOUT_TOO_SHORT as META;
+use crate::diagnostic::Diagnostic;
 
-pub struct RotationTimeoutTooShort;
-
-static META: RuleMeta = RuleMeta {
-    id: "RL304",
-    name: "rotation-timeout-too-short",
-    level: Level::Warning,
-    summary: "Rotation function Timeout omitted (3 s) or under 30 s",
-    docs: include_str!("../../rules/RL304.md"),
-};
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 const MIN_SECONDS: f64 = 30.0;
 
-impl Rule for RotationTimeoutTooShort {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in cx.facts.rotations.functions.iter().filter(|f| f.is_custom()) {
+        let Some(res) = cx.facts.template.resource(&f.id) else { continue };
+        let timeout = cx.facts.evaluator.property(res, "Timeout").filter(|v| !v.is_no_value());
+        let (span, message) = match &timeout {
+            None => (
+                f.key_span,
+                format!("rotation function `{}` has no `Timeout`, so Lambda's 3 second default applies", f.id),
+            ),
+            Some(v) => match v.as_str().and_then(|s| s.parse::<f64>().ok()) {
+                Some(secs) if secs < MIN_SECONDS => {
+                    (v.span, format!("rotation function `{}` times out after {secs} seconds", f.id))
+                }
+                _ => continue,
+            },
+        };
+        out.push(
+            Diagnostic::new(&META, cx.file, span, message)
+                .resource(&f.id)
+                .label("rotation steps need more time than this")
+                .help("set `Timeout: 30` or more; the AWS rotation templates use a 5 s connect timeout per step and VPC cold starts add more"),
+        );
     }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        let mut out = Vec::new();
-        for f in facts.rotations.functions.iter().filter(|f| f.is_custom()) {
-            let Some(res) = facts.template.resource(&f.id) else { continue };
-            let timeout = facts.evaluator.property(res, "Timeout").filter(|v| !v.is_no_value());
-            let (span, message) = match &timeout {
-                None => (
-                    f.key_span,
-                    format!("rotation function `{}` has no `Timeout`, so Lambda's 3 second default applies", f.id),
-                ),
-                Some(v) => match v.as_str().and_then(|s| s.parse::<f64>().ok()) {
-                    Some(secs) if secs < MIN_SECONDS => {
-                        (v.span, format!("rotation function `{}` times out after {secs} seconds", f.id))
-                    }
-                    _ => continue,
-                },
-            };
-            out.push(
-                Diagnostic::new(META.id, META.level, cx.file, span, message)
-                    .resource(&f.id)
-                    .label("rotation steps need more time than this")
-                    .help("set `Timeout: 30` or more; the AWS rotation templates use a 5 s connect timeout per step and VPC cold starts add more"),
-            );
-        }
-        out
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::RotationTimeoutTooShort);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

@@ -1,61 +1,46 @@
 //! RL206 `shared-sg-without-self-rule`: function and target share a custom security group without a self-referencing ingress rule, and something else admits the function today.
 
 use super::wording::{function_path, target_location};
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::SHARED_SG_WITHOUT_SELF_RULE as META;
+use crate::diagnostic::Diagnostic;
 use crate::network::SgKey;
 
-pub struct SharedSgWithoutSelfRule;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL206",
-    name: "shared-sg-without-self-rule",
-    level: Level::Warning,
-    summary: "Function and target share a custom security group without a self rule; another rule admits the function today",
-    docs: include_str!("../../rules/RL206.md"),
-};
-
-impl Rule for SharedSgWithoutSelfRule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (f, ff) in cx.facts.functions() {
+        let (Some(report), Some(target)) = (&ff.target_path, &ff.target) else { continue };
+        let Some(fragile) = report.fragile.first() else { continue };
+        let Some(group) = cx.facts.network.security_groups.get(&SgKey::Group(fragile.group.clone())) else {
+            continue;
+        };
+        let mut related = function_path(cx.file, f, &fragile.hops);
+        related.push(target_location(cx.file, target));
+        out.push(
+            Diagnostic::new(
+                &META,
+                cx.file,
+                group.meta.key_span,
+                format!(
+                    "rotation function `{}` and database `{}` share security group `{}`, which has no self-referencing ingress for tcp/{}; the database admits the function today only through another rule",
+                    f.id, target.id, fragile.group, fragile.port
+                ),
+            )
+            .resource(&fragile.group)
+            .label("shared group without a self-referencing rule")
+            .related_all(related)
+            .help("add an AWS::EC2::SecurityGroupIngress with SourceSecurityGroupId equal to the group itself for the database port"),
+        );
     }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(facts) = cx.facts else { return Vec::new() };
-        let mut out = Vec::new();
-        for (f, ff) in facts.functions() {
-            let (Some(report), Some(target)) = (&ff.target_path, &ff.target) else { continue };
-            let Some(fragile) = report.fragile.first() else { continue };
-            let Some(group) = facts.network.security_groups.get(&SgKey::Group(fragile.group.clone())) else {
-                continue;
-            };
-            let mut related = function_path(cx.file, f, &fragile.hops);
-            related.push(target_location(cx.file, target));
-            out.push(
-                Diagnostic::new(
-                    META.id,
-                    META.level,
-                    cx.file,
-                    group.meta.key_span,
-                    format!(
-                        "rotation function `{}` and database `{}` share security group `{}`, which has no self-referencing ingress for tcp/{}; the database admits the function today only through another rule",
-                        f.id, target.id, fragile.group, fragile.port
-                    ),
-                )
-                .resource(&fragile.group)
-                .label("shared group without a self-referencing rule")
-                .related_all(related)
-                .help("add an AWS::EC2::SecurityGroupIngress with SourceSecurityGroupId equal to the group itself for the database port"),
-            );
-        }
-        out
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::SharedSgWithoutSelfRule);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

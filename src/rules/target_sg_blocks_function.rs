@@ -1,40 +1,27 @@
 //! RL203 `target-sg-blocks-function`: The target's security groups admit its port neither from the function's groups nor its subnets.
 
 use super::wording::target_blockers;
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::TARGET_SG_BLOCKS_FUNCTION as META;
+use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub struct TargetSgBlocksFunction;
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL203",
-    name: "target-sg-blocks-function",
-    level: Level::Error,
-    summary: "The target's security groups admit its port neither from the function's groups nor its subnets",
-    docs: include_str!("../../rules/RL203.md"),
-};
-
-impl Rule for TargetSgBlocksFunction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        target_blockers(
-            cx,
-            &META,
-            |b| matches!(b, Blocker::TargetSgBlocks { .. }),
-            false,
-            "add an ingress rule on the database's security group for its port with SourceSecurityGroupId set to the function's security group",
-        )
-    }
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    target_blockers(
+        cx,
+        &META,
+        |b| matches!(b, Blocker::TargetSgBlocks { .. }),
+        false,
+        "add an ingress rule on the database's security group for its port with SourceSecurityGroupId set to the function's security group",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::TargetSgBlocksFunction);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

@@ -2,21 +2,22 @@
 //! needs before its containers start. One finding per task and purpose, at the task's subnet
 //! list, naming every unreachable service with the first blocked path.
 
+use super::TemplateContext;
 use super::wording::{blocker_text, locations, subnet_names};
-use super::{Context, RuleMeta};
+use crate::catalog::RuleMeta;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::network::Overall;
 use crate::workload::ecs::{Purpose, TaskFacts};
 
 /// `what` completes "task `X` cannot …" ("pull its image"); `help` says how to fix it.
 pub fn findings(
-    cx: &Context<'_>,
+    cx: &TemplateContext<'_>,
     meta: &'static RuleMeta,
     purpose: Purpose,
     what: &str,
     help: &str,
 ) -> Vec<Diagnostic> {
-    let Some(facts) = cx.facts else { return Vec::new() };
+    let facts = cx.facts;
     let mut out = Vec::new();
     for tf in &facts.tasks {
         let blocked: Vec<_> = tf
@@ -34,8 +35,7 @@ pub fn findings(
         related.extend(locations(cx.file, hops));
         out.push(
             Diagnostic::new(
-                meta.id,
-                meta.level,
+                meta,
                 cx.file,
                 tf.task.subnets_span,
                 format!(
@@ -62,7 +62,7 @@ pub fn task_name(tf: &TaskFacts) -> String {
     }
 }
 
-fn task_location(cx: &Context<'_>, tf: &TaskFacts) -> Location {
+fn task_location(cx: &TemplateContext<'_>, tf: &TaskFacts) -> Location {
     Location {
         file: cx.file,
         span: tf.task.key_span,

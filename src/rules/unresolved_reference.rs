@@ -3,34 +3,20 @@
 //! The template model finds these while indexing names (see `crate::template`); this rule
 //! forwards them.
 
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Context, Rule, forward_load_findings};
+use crate::catalog::UNRESOLVED_REFERENCE as META;
+use crate::diagnostic::Diagnostic;
 
-pub struct UnresolvedReference;
+pub static RULE: Rule = Rule { meta: &META, check: Check::File(check) };
 
-static META: RuleMeta = RuleMeta {
-    id: "RL003",
-    name: "unresolved-reference",
-    level: Level::Error,
-    summary: "A Ref, GetAtt, DependsOn or ${} names no parameter, resource or pseudo parameter",
-    docs: include_str!("../../rules/RL003.md"),
-};
-
-impl Rule for UnresolvedReference {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(template) = cx.template else { return Vec::new() };
-        template.diagnostics.iter().filter(|d| d.rule == META.id).cloned().collect()
-    }
+fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
+    forward_load_findings(cx, &META)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::UnresolvedReference);
+        crate::rules::harness::run_fixtures(&super::RULE);
     }
 }

@@ -2,119 +2,91 @@
 //! input the analysis could not see, so nothing unknown turns into a pass or an error silently.
 
 use super::wording::{function_span, how_to_supply, locations, unverifiable_text};
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::{RuleMeta, UNVERIFIABLE_EGRESS, UNVERIFIABLE_NETWORK};
+use crate::diagnostic::Diagnostic;
 use crate::network::{Outcome, Unverifiable};
 use crate::rotation::{Master, VpcAttachment};
 
-pub struct UnverifiableNetwork;
-pub struct UnverifiableEgress;
+pub static NETWORK: Rule = Rule { meta: &UNVERIFIABLE_NETWORK, check: Check::Template(network) };
+pub static EGRESS: Rule = Rule { meta: &UNVERIFIABLE_EGRESS, check: Check::Template(egress) };
 
-static NETWORK: RuleMeta = RuleMeta {
-    id: "RL901",
-    name: "unverifiable-network",
-    level: Level::Note,
-    summary: "A subnet, security group, VPC or endpoint comes from a Parameter, import, SSM or a literal id",
-    docs: include_str!("../../rules/RL901.md"),
-};
-
-static EGRESS: RuleMeta = RuleMeta {
-    id: "RL902",
-    name: "unverifiable-egress",
-    level: Level::Note,
-    summary: "The default route goes to a transit gateway, VPN, peering, NAT instance, interface or firewall",
-    docs: include_str!("../../rules/RL902.md"),
-};
-
-impl Rule for UnverifiableNetwork {
-    fn meta(&self) -> &'static RuleMeta {
-        &NETWORK
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        let mut out = notes(cx, &NETWORK, |u| !matches!(u, Unverifiable::Egress { .. }));
-        let Some(facts) = cx.facts else { return out };
-        for (f, ff) in facts.functions() {
-            if let Some(target) = &ff.unseen_target {
-                out.push(
-                    Diagnostic::new(
-                        NETWORK.id,
-                        NETWORK.level,
-                        cx.file,
-                        target.span,
-                        format!(
-                            "cannot verify that rotation function `{}` reaches its database `{}`: it is not defined in this template; {}",
-                            f.id,
-                            target.display(),
-                            how_to_supply(target)
-                        ),
-                    )
-                    .resource(&f.id)
-                    .label("database not visible in the linted templates"),
-                );
-            }
-            if let Some(Master::Unseen { service, value }) = &ff.master
-                && let Some(missing) = super::extra_api_unreachable::missing_path(facts, f, ff)
-            {
-                let (name, label) = (service.endpoint, service.label);
-                let needs = match missing.blocked_at_endpoint {
-                    None => {
-                        format!("the rotation needs a NAT path or a `{name}` interface endpoint, which its VPC lacks")
-                    }
-                    Some(blocker) => {
-                        format!("its path to the {name} API is blocked: {}", super::wording::blocker_text(blocker))
-                    }
-                };
-                out.push(
-                    Diagnostic::new(
-                        NETWORK.id,
-                        NETWORK.level,
-                        cx.file,
-                        value.span,
-                        format!(
-                            "cannot tell whether rotation function `{}` calls the {name} API: its master secret `{}` is not defined in this template, and if {label} manages it, {needs}; {}",
-                            f.id,
-                            value.display(),
-                            how_to_supply(value)
-                        ),
-                    )
-                    .resource(&f.id)
-                    .label("master secret not visible in the linted templates"),
-                );
-            }
-            let VpcAttachment::Undecided(value) = &f.vpc else { continue };
+fn network(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = notes(cx, &UNVERIFIABLE_NETWORK, |u| !matches!(u, Unverifiable::Egress { .. }));
+    for (f, ff) in cx.facts.functions() {
+        if let Some(target) = &ff.unseen_target {
             out.push(
                 Diagnostic::new(
-                    NETWORK.id,
-                    NETWORK.level,
+                    &UNVERIFIABLE_NETWORK,
                     cx.file,
-                    value.span,
-                    format!("whether rotation function `{}` runs in a VPC depends on `{}`, which the template does not decide", f.id, value.display()),
+                    target.span,
+                    format!(
+                        "cannot verify that rotation function `{}` reaches its database `{}`: it is not defined in this template; {}",
+                        f.id,
+                        target.display(),
+                        how_to_supply(target)
+                    ),
                 )
                 .resource(&f.id)
-                .label("VPC attachment unknown")
-                .help("pass parameter values with `--parameters FILE` so the condition can be decided"),
+                .label("database not visible in the linted templates"),
             );
         }
-        out
+        if let Some(Master::Unseen { service, value }) = &ff.master
+            && let Some(missing) = super::extra_api_unreachable::missing_path(cx.facts, f, ff)
+        {
+            let (name, label) = (service.endpoint, service.label);
+            let needs = match missing.blocked_at_endpoint {
+                None => {
+                    format!("the rotation needs a NAT path or a `{name}` interface endpoint, which its VPC lacks")
+                }
+                Some(blocker) => {
+                    format!("its path to the {name} API is blocked: {}", super::wording::blocker_text(blocker))
+                }
+            };
+            out.push(
+                Diagnostic::new(
+                    &UNVERIFIABLE_NETWORK,
+                    cx.file,
+                    value.span,
+                    format!(
+                        "cannot tell whether rotation function `{}` calls the {name} API: its master secret `{}` is not defined in this template, and if {label} manages it, {needs}; {}",
+                        f.id,
+                        value.display(),
+                        how_to_supply(value)
+                    ),
+                )
+                .resource(&f.id)
+                .label("master secret not visible in the linted templates"),
+            );
+        }
+        let VpcAttachment::Undecided(value) = &f.vpc else { continue };
+        out.push(
+            Diagnostic::new(
+                &UNVERIFIABLE_NETWORK,
+                cx.file,
+                value.span,
+                format!(
+                    "whether rotation function `{}` runs in a VPC depends on `{}`, which the template does not decide",
+                    f.id,
+                    value.display()
+                ),
+            )
+            .resource(&f.id)
+            .label("VPC attachment unknown")
+            .help("pass parameter values with `--parameters FILE` so the condition can be decided"),
+        );
     }
+    out
 }
 
-impl Rule for UnverifiableEgress {
-    fn meta(&self) -> &'static RuleMeta {
-        &EGRESS
-    }
-
-    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
-        notes(cx, &EGRESS, |u| matches!(u, Unverifiable::Egress { .. }))
-    }
+fn egress(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    notes(cx, &UNVERIFIABLE_EGRESS, |u| matches!(u, Unverifiable::Egress { .. }))
 }
 
 /// One note per function and unseen input, from both the Secrets Manager and the target paths.
-fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) -> bool) -> Vec<Diagnostic> {
-    let Some(facts) = cx.facts else { return Vec::new() };
+fn notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (f, ff) in facts.functions() {
+    for (f, ff) in cx.facts.functions() {
         let mut seen = Vec::new();
         let sm = ff.secrets_manager.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| ("Secrets Manager", o)));
         // Routes across networks on the way to the database are RL202's notes, not RL902's.
@@ -132,8 +104,7 @@ fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) ->
             let span = if span.is_empty() { function_span(f) } else { *span };
             out.push(
                 Diagnostic::new(
-                    meta.id,
-                    meta.level,
+                    meta,
                     cx.file,
                     span,
                     format!(
@@ -155,7 +126,7 @@ fn notes(cx: &Context<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) ->
 mod tests {
     #[test]
     fn fixtures() {
-        crate::rules::harness::run_fixtures(&super::UnverifiableNetwork);
-        crate::rules::harness::run_fixtures(&super::UnverifiableEgress);
+        crate::rules::harness::run_fixtures(&super::NETWORK);
+        crate::rules::harness::run_fixtures(&super::EGRESS);
     }
 }

@@ -206,8 +206,8 @@ pub fn unverifiable_text(u: &Unverifiable) -> String {
 /// function and place to change, at the value the blocker names, with the first path that hits
 /// it. Used by the RL1xx rules whose trigger is "the path is blocked by X".
 pub fn secrets_manager_blockers(
-    cx: &super::Context<'_>,
-    meta: &'static super::RuleMeta,
+    cx: &super::TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
     matches: fn(&Blocker) -> bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
@@ -217,8 +217,8 @@ pub fn secrets_manager_blockers(
 /// As [`secrets_manager_blockers`], but the finding sits on the function (RL102: what must change
 /// is where the function runs; the route stays on the path).
 pub fn secrets_manager_blockers_on_function(
-    cx: &super::Context<'_>,
-    meta: &'static super::RuleMeta,
+    cx: &super::TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
     matches: fn(&Blocker) -> bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
@@ -226,14 +226,14 @@ pub fn secrets_manager_blockers_on_function(
 }
 
 fn sm_blockers(
-    cx: &super::Context<'_>,
-    meta: &'static super::RuleMeta,
+    cx: &super::TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
     matches: fn(&Blocker) -> bool,
     on_function: bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
-    let Some(facts) = cx.facts else { return Vec::new() };
+    let facts = cx.facts;
     let mut out: Vec<Diagnostic> = Vec::new();
     for (f, ff) in facts.functions() {
         let Some(report) = &ff.secrets_manager else { continue };
@@ -252,8 +252,7 @@ fn sm_blockers(
             };
             out.push(
                 Diagnostic::new(
-                    meta.id,
-                    meta.level,
+                    meta,
                     cx.file,
                     span,
                     format!(
@@ -276,14 +275,14 @@ fn sm_blockers(
 /// `function_level` the finding sits on the function (RL201, RL202); otherwise on the value the
 /// blocker names (a security group, a rule).
 pub fn target_blockers(
-    cx: &super::Context<'_>,
-    meta: &'static super::RuleMeta,
+    cx: &super::TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
     matches: fn(&Blocker) -> bool,
     function_level: bool,
     help: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
-    let Some(facts) = cx.facts else { return Vec::new() };
+    let facts = cx.facts;
     let mut out = Vec::new();
     for (f, ff) in facts.functions() {
         let (Some(report), Some(target)) = (&ff.target_path, &ff.target) else { continue };
@@ -302,8 +301,7 @@ pub fn target_blockers(
         }
         out.push(
             Diagnostic::new(
-                meta.id,
-                meta.level,
+                meta,
                 cx.file,
                 span,
                 format!(

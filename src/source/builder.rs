@@ -9,8 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::catalog;
 use crate::diagnostic::bounds::Earliest;
-use crate::diagnostic::{Diagnostic, FileId, Level, Location};
+use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::source::tree::{
     MAX_COLL, MAX_TEXT_CODE, Node, NodeId, NodeKind, Pair, ScalarStyle, ScalarText, Span, TEXT_INNER, TEXT_SPAN,
     TEXT_TAIL, TextRef, Tree, code_index, code_source_span, code_text, indexed_code,
@@ -91,11 +92,11 @@ pub(crate) struct Built {
 }
 
 pub(crate) fn rl001(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new("RL001", Level::Error, file, span, message)
+    Diagnostic::new(&catalog::PARSE_ERROR, file, span, message)
 }
 
 pub(crate) fn rl004(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new("RL004", Level::Error, file, span, message)
+    Diagnostic::new(&catalog::INPUT_LIMIT, file, span, message)
 }
 
 impl<'s> Builder<'s> {
@@ -494,7 +495,7 @@ impl<'s> Builder<'s> {
         }
         let message = "template uses the YAML merge key `<<`; the AWS CLI and SAM CLI expand it \
                        when packaging, but CloudFormation itself rejects it";
-        self.report(Diagnostic::new("RL005", Level::Warning, self.file, key_span, message));
+        self.report(Diagnostic::new(&catalog::YAML_ALIAS, self.file, key_span, message));
     }
 
     fn report_duplicates(&mut self, pairs: &[Pair]) {
@@ -529,9 +530,9 @@ impl<'s> Builder<'s> {
             |span, (key, first)| {
                 let related = Location { file, span: first, resource: None, message: "first defined here".to_owned() };
                 let message = format!("duplicate key `{key}`; CloudFormation rejects repeated keys");
-                Diagnostic::new("RL002", Level::Error, file, span, message).label("repeated here").related(related)
+                Diagnostic::new(&catalog::DUPLICATE_KEY, file, span, message).label("repeated here").related(related)
             },
-            |first| Diagnostic::new("RL002", Level::Error, file, first, "more duplicate keys"),
+            |first| Diagnostic::new(&catalog::DUPLICATE_KEY, file, first, "more duplicate keys"),
         ));
         self.nodes.shrink_to_fit();
         self.items.shrink_to_fit();

@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::catalog;
 use crate::diagnostic::{Diagnostic, FileId, Level};
 use crate::source::builder::{Built, rl001, rl004};
 use crate::source::tree::{NodeKind, ScalarStyle, Span, Tree};
@@ -199,7 +200,7 @@ fn load_text(file: FileId, source: Arc<str>, json_first: bool, is_json_path: boo
             "not valid JSON ({} at line {}, column {}); parsed as YAML",
             error.reason, error.line, error.column
         );
-        let warning = Diagnostic::new("RL001", Level::Warning, file, error.span, message);
+        let warning = Diagnostic::new(&catalog::PARSE_ERROR, file, error.span, message).at_level(Level::Warning);
         loaded.diagnostics.insert(0, warning);
     }
     loaded

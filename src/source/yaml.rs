@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use granit_parser::{ErrorKind, Event, Parser, ScanError, StructureStyle, Tag};
 
-use crate::diagnostic::{Diagnostic, FileId, Level, Location};
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::source::builder::{Builder, Built, Mark, Wrap, rl001, rl004};
 use crate::source::load::Limits;
 use crate::source::tree::{NodeId, ScalarStyle, ScalarText, Span};
@@ -448,7 +449,7 @@ impl<'s> YamlLoader<'s> {
             message: "anchor defined here".to_owned(),
         };
         let diagnostic =
-            Diagnostic::new("RL005", Level::Warning, self.b.file(), at, message).label("alias").related(related);
+            Diagnostic::new(&catalog::YAML_ALIAS, self.b.file(), at, message).label("alias").related(related);
         self.b.report(diagnostic);
     }
 }

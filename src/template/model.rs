@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, FileId, Level};
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::source::tree::{NodeId, Span, Tree};
 
 /// The SAM transform; its presence turns on `Globals` merging and lenient reference checks.
@@ -152,7 +153,7 @@ impl Template {
         if !template.tree.is_map(root) {
             let span = Span::empty_at(template.tree.span(root).start as usize);
             let message = "the template is not a mapping of sections";
-            template.diagnostics.push(Diagnostic::new("RL001", Level::Error, file, span, message));
+            template.diagnostics.push(Diagnostic::new(&catalog::PARSE_ERROR, file, span, message));
             return template;
         }
         template.read_sections(root);

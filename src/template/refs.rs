@@ -7,14 +7,13 @@
 //! (`MyFunctionRole`, `MyApiProdStage`) or are fixed (`ServerlessRestApi`); modules likewise
 //! generate resources prefixed with the module's id.
 
+use crate::catalog::UNRESOLVED_REFERENCE;
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::bounds::Earliest;
-use crate::diagnostic::{Diagnostic, Level};
 use crate::source::tree::{NodeId, Span, Tree};
 
 use super::eval::{SubPiece, is_intrinsic, sub_pieces};
 use super::model::{Resource, SAM_TRANSFORM, Template, is_pseudo_parameter};
-
-const RULE: &str = "RL003";
 
 /// Ids SAM creates without a resource of that name or prefix in the template.
 const SAM_IMPLICIT_PREFIXES: &[&str] =
@@ -231,13 +230,13 @@ impl Checker<'_> {
         let file = self.template.file;
         self.found.finish(
             |span, (message, resource)| {
-                let d = Diagnostic::new(RULE, Level::Error, file, span, message).label("unresolved name");
+                let d = Diagnostic::new(&UNRESOLVED_REFERENCE, file, span, message).label("unresolved name");
                 match resource {
                     Some(id) => d.resource(id),
                     None => d,
                 }
             },
-            |first| Diagnostic::new(RULE, Level::Error, file, first, "more unresolved names"),
+            |first| Diagnostic::new(&UNRESOLVED_REFERENCE, file, first, "more unresolved names"),
         )
     }
 }

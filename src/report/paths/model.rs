@@ -60,6 +60,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::catalog::PARSE_ERROR;
 use crate::lint::{FunctionPaths, LintResult, SourceFile};
 use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
 use crate::rotation::{FunctionKind, VpcAttachment};
@@ -263,7 +264,13 @@ pub fn build(outcome: &LintResult) -> Report {
     let errors = unparsable(outcome)
         .map(|d| {
             let at = crate::report::resolve(outcome, &d.primary);
-            FileError { rule: "RL001", file: at.file, line: at.line, column: at.column, message: d.message.clone() }
+            FileError {
+                rule: PARSE_ERROR.id,
+                file: at.file,
+                line: at.line,
+                column: at.column,
+                message: d.message.clone(),
+            }
         })
         .collect();
     Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions, errors }
@@ -271,7 +278,7 @@ pub fn build(outcome: &LintResult) -> Report {
 
 /// The RL001 findings of a run: files whose functions `paths` cannot show.
 pub fn unparsable(outcome: &LintResult) -> impl Iterator<Item = &crate::diagnostic::Diagnostic> {
-    outcome.diagnostics.iter().filter(|d| d.rule == "RL001")
+    outcome.diagnostics.iter().filter(|d| d.is(&PARSE_ERROR))
 }
 
 struct Resolver<'a> {
