@@ -162,6 +162,7 @@ pub fn function_needs(ev: &Evaluator<'_>, function: &Resource) -> Needs {
         ev,
         function,
         sources: EventSources::read(ev, function),
+        env_keys: ev.property(function, "KmsKeyArn").map(|k| referenced(&k)).unwrap_or_default(),
         needs: BTreeMap::new(),
         unknown: Vec::new(),
         unlisted: Vec::new(),
@@ -384,6 +385,8 @@ struct Collector<'e, 't> {
     ev: &'e Evaluator<'t>,
     function: &'t Resource,
     sources: EventSources,
+    /// The keys in the function's `KmsKeyArn` (environment variable encryption).
+    env_keys: Vec<String>,
     needs: BTreeMap<&'static str, (Vec<&'static Service>, Vec<Reason>)>,
     unknown: Vec<Unknown>,
     unlisted: Vec<(String, Span)>,
@@ -571,6 +574,15 @@ impl Collector<'_, '_> {
             .iter()
             .flat_map(|r| referenced(r))
             .find(|id| self.type_of(id).is_some_and(|t| service.resource_types.contains(&t)));
+        // Lambda decrypts the environment variables with the function's `KmsKeyArn` before the
+        // code runs; whether that call goes through the function's interface is not documented,
+        // so it is not counted as the code's.
+        if prefix == "kms"
+            && name.eq_ignore_ascii_case("Decrypt")
+            && resource.as_ref().is_some_and(|r| self.env_keys.contains(r))
+        {
+            return;
+        }
         let wildcard = name.contains(['*', '?']);
         // A wildcard on a service Lambda polls for the function may be only the polling.
         let evidence = if resource.is_none() || (wildcard && self.sources.polls(&prefix)) {

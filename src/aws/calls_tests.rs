@@ -296,6 +296,44 @@ fn event_source_polling_is_dropped_and_kafka_is_kept() {
 }
 
 #[test]
+fn vpc_subnets_and_the_environment_key() {
+    let t = parse(
+        r#"
+Parameters:
+  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+Resources:
+  Key: {Type: AWS::KMS::Key}
+  Other: {Type: AWS::KMS::Key}
+  Empty:
+    Type: AWS::Lambda::Function
+    Properties: {VpcConfig: {SubnetIds: []}, Role: !GetAtt Role.Arn}
+  Param:
+    Type: AWS::Lambda::Function
+    Properties: {VpcConfig: {SubnetIds: !Ref Subnets}, Role: !GetAtt Role.Arn, KmsKeyArn: !GetAtt Key.Arn}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: keys
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: kms:Decrypt, Resource: [!GetAtt Key.Arn]}
+              - {Effect: Allow, Action: kms:Encrypt, Resource: [!GetAtt Key.Arn]}
+"#,
+    );
+    let ev = Evaluator::new(&t);
+    assert!(!has_vpc_subnets(&ev, t.resource("Empty").expect("Empty")));
+    assert!(has_vpc_subnets(&ev, t.resource("Param").expect("Param")));
+    // The environment key's Decrypt is Lambda's; Encrypt is the code's.
+    let needs = needs_of(&t, "Param");
+    assert_eq!(summary(&needs), ["kms:strong:Key"]);
+    let kms = needs.service("kms").expect("kms");
+    assert_eq!(kms.reasons.iter().filter_map(|r| r.action.as_deref()).collect::<Vec<_>>(), ["kms:Encrypt"]);
+    let without = needs_of(&t, "Empty");
+    assert_eq!(without.service("kms").expect("kms").reasons.len(), 2);
+}
+
+#[test]
 fn connectors_and_json_documents() {
     let t = parse(
         r#"

@@ -109,7 +109,8 @@ pub const POLICIES: &[ManagedPolicy] = &[
     services("AmazonTextractFullAccess", &["textract"]),
     services("CloudWatchFullAccess", &["cloudwatch"]),
     // The Lambda Insights extension sends its records to CloudWatch Logs from the function's
-    // execution environment (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Lambda-Insights.html).
+    // execution environment: a function in a private subnet needs a CloudWatch Logs endpoint
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Lambda-Insights-Getting-Started-clouddevelopmentkit.html).
     services("CloudWatchLambdaInsightsExecutionRolePolicy", &["logs"]),
     // `logs:*`: read, like an inline `logs:*`, as the function's own logging.
     platform("CloudWatchLogsFullAccess", ""),
