@@ -263,6 +263,26 @@ const KAFKA_SECRET_TYPES: &[&str] = &[
     "SERVER_ROOT_CA_CERTIFICATE",
 ];
 
+/// The property holding a resource's physical name, for resources a literal ARN may name.
+const NAME_PROPERTIES: &[(&str, &str)] = &[
+    ("AWS::DynamoDB::GlobalTable", "TableName"),
+    ("AWS::DynamoDB::Table", "TableName"),
+    ("AWS::ECR::Repository", "RepositoryName"),
+    ("AWS::Events::EventBus", "Name"),
+    ("AWS::Kinesis::Stream", "Name"),
+    ("AWS::KinesisFirehose::DeliveryStream", "DeliveryStreamName"),
+    ("AWS::Lambda::Function", "FunctionName"),
+    ("AWS::Logs::LogGroup", "LogGroupName"),
+    ("AWS::S3::Bucket", "BucketName"),
+    ("AWS::SNS::Topic", "TopicName"),
+    ("AWS::SQS::Queue", "QueueName"),
+    ("AWS::SSM::Parameter", "Name"),
+    ("AWS::SecretsManager::Secret", "Name"),
+    ("AWS::Serverless::Function", "FunctionName"),
+    ("AWS::Serverless::StateMachine", "Name"),
+    ("AWS::StepFunctions::StateMachine", "StateMachineName"),
+];
+
 fn listed<'a>(table: &'a [(&str, &'a [&'a str])], prefix: &str) -> &'a [&'a str] {
     table.iter().find(|(p, _)| *p == prefix).map_or(&[], |(_, names)| names)
 }
@@ -573,7 +593,8 @@ impl Collector<'_, '_> {
         let resource = resources
             .iter()
             .flat_map(|r| referenced(r))
-            .find(|id| self.type_of(id).is_some_and(|t| service.resource_types.contains(&t)));
+            .find(|id| self.type_of(id).is_some_and(|t| service.resource_types.contains(&t)))
+            .or_else(|| resources.iter().find_map(|r| self.named_by_arn(service, r)));
         // Lambda decrypts the environment variables with the function's `KmsKeyArn` before the
         // code runs; whether that call goes through the function's interface is not documented,
         // so it is not counted as the code's.
@@ -592,6 +613,33 @@ impl Collector<'_, '_> {
         };
         let reason = Reason { evidence, basis: basis(&prefix), action: Some(action.to_owned()), resource, span };
         self.add(service, service.endpoints_for_pattern(name), reason);
+    }
+
+    /// The template resource of the service whose literal name (`BucketName: my-bucket`) a
+    /// resource ARN spells out (`arn:aws:s3:::my-bucket/*`), bounded by the ARN's separators.
+    fn named_by_arn(&self, service: &AwsService, arn: &Value) -> Option<String> {
+        let text = arn.wildcard_text()?;
+        let template = self.ev.template();
+        let resources = template.resources.iter().filter(|r| service.resource_types.contains(&r.type_name.as_str()));
+        for res in resources {
+            let Some(&(_, property)) = NAME_PROPERTIES.iter().find(|(t, _)| *t == res.type_name) else { continue };
+            let Some(value) = self.ev.property(res, property) else { continue };
+            let Some(name) = value.as_str().map(|n| n.trim_start_matches('/')) else { continue };
+            if name.len() < 3 {
+                continue;
+            }
+            let bounded = text.match_indices(name).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + name.len()..].chars().next();
+                // Secret ARNs end in a random `-XXXXXX` suffix.
+                let suffix = service.prefix == "secretsmanager" && after == Some('-');
+                matches!(before, Some(':' | '/')) && (matches!(after, None | Some('/' | ':' | '*')) || suffix)
+            });
+            if bounded {
+                return Some(res.logical_id.clone());
+            }
+        }
+        None
     }
 
     /// Is the action one the function's network interface never carries?

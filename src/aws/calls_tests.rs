@@ -334,6 +334,35 @@ Resources:
 }
 
 #[test]
+fn literal_arns_naming_template_resources_are_strong() {
+    let t = parse(
+        r#"
+Resources:
+  Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: my-bucket}}
+  Param: {Type: AWS::SSM::Parameter, Properties: {Name: /app/db/host, Type: String, Value: x}}
+  Secret: {Type: AWS::SecretsManager::Secret, Properties: {Name: app-secret}}
+  Queue: {Type: AWS::SQS::Queue, Properties: {QueueName: jobs}}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Role: !GetAtt Role.Arn}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: literal
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::my-bucket/*'}
+              - {Effect: Allow, Action: ssm:GetParameter, Resource: !Sub 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/db/host'}
+              - {Effect: Allow, Action: secretsmanager:GetSecretValue, Resource: 'arn:aws:secretsmanager:*:*:secret:app-secret-*'}
+              - {Effect: Allow, Action: sqs:SendMessage, Resource: 'arn:aws:sqs:*:*:jobs-archive'}
+"#,
+    );
+    let needs = needs_of(&t, "Fn");
+    assert_eq!(summary(&needs), ["s3:strong:Bucket", "secretsmanager:strong:Secret", "sqs:weak", "ssm:strong:Param"]);
+}
+
+#[test]
 fn connectors_and_json_documents() {
     let t = parse(
         r#"
