@@ -63,8 +63,9 @@ pub enum Basis {
 pub struct Reason {
     pub evidence: Evidence,
     pub basis: Basis,
-    /// The action as written (`sqs:SendMessage*`), when one is.
-    pub action: Option<String>,
+    /// The actions as written (`sqs:SendMessage*`) that this statement or policy template allows
+    /// on the service, in order; empty for other evidence.
+    pub actions: Vec<String>,
     /// The template resource the evidence names (strong evidence names one).
     pub resource: Option<String>,
     pub span: Span,
@@ -427,8 +428,20 @@ impl Collector<'_, '_> {
                 known.push(e);
             }
         }
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
+        // One reason per statement (or policy, or variable) and resource: actions gather.
+        let same = |r: &&mut Reason| {
+            (r.evidence, &r.basis, &r.resource, r.span)
+                == (reason.evidence, &reason.basis, &reason.resource, reason.span)
+        };
+        match reasons.iter_mut().find(same) {
+            Some(existing) => {
+                for a in reason.actions {
+                    if !existing.actions.contains(&a) {
+                        existing.actions.push(a);
+                    }
+                }
+            }
+            None => reasons.push(reason),
         }
     }
 
@@ -507,7 +520,7 @@ impl Collector<'_, '_> {
                     let reason = Reason {
                         evidence: Evidence::Weak,
                         basis: Basis::ManagedPolicy(policy.name),
-                        action: None,
+                        actions: Vec::new(),
                         resource: None,
                         span,
                     };
@@ -611,7 +624,7 @@ impl Collector<'_, '_> {
         } else {
             Evidence::Strong
         };
-        let reason = Reason { evidence, basis: basis(&prefix), action: Some(action.to_owned()), resource, span };
+        let reason = Reason { evidence, basis: basis(&prefix), actions: vec![action.to_owned()], resource, span };
         self.add(service, service.endpoints_for_pattern(name), reason);
     }
 
@@ -707,7 +720,7 @@ impl Collector<'_, '_> {
                 let reason = Reason {
                     evidence: Evidence::Strong,
                     basis: Basis::Environment(variable.clone()),
-                    action: None,
+                    actions: Vec::new(),
                     resource: Some(id),
                     span: *key_span,
                 };
@@ -747,7 +760,7 @@ impl Collector<'_, '_> {
                     let reason = Reason {
                         evidence: Evidence::Strong,
                         basis: Basis::Connector,
-                        action: None,
+                        actions: Vec::new(),
                         resource: Some(target),
                         span,
                     };
@@ -765,7 +778,7 @@ impl Collector<'_, '_> {
                 let reason = Reason {
                     evidence: Evidence::Strong,
                     basis: Basis::KafkaEventSource,
-                    action: None,
+                    actions: Vec::new(),
                     resource: source.clone(),
                     span,
                 };

@@ -81,7 +81,7 @@ fn strong_and_weak_evidence_from_the_role() {
     assert!(needs.unknown.is_empty(), "{:?}", needs.unknown);
     assert!(needs.unlisted.is_empty(), "{:?}", needs.unlisted);
     let sqs = needs.service("sqs").expect("sqs");
-    assert_eq!(sqs.reasons[0].action.as_deref(), Some("sqs:SendMessage"));
+    assert_eq!(sqs.reasons[0].actions, ["sqs:SendMessage"]);
     assert_eq!(sqs.reasons[0].basis, Basis::Statement);
     assert_eq!(sqs.endpoints.iter().map(|e| e.endpoint).collect::<Vec<_>>(), ["sqs"]);
     let dynamodb = needs.service("dynamodb").expect("dynamodb");
@@ -198,7 +198,9 @@ fn sam_policy_templates_and_managed_policy_names() {
     );
     assert_eq!(reasons(&needs), [UnknownReason::UnknownSamTemplate("NoSuchPolicyTemplate".to_owned())]);
     let dynamodb = needs.service("dynamodb").expect("dynamodb");
+    assert_eq!(dynamodb.reasons.len(), 1, "one reason per policy template and resource");
     assert_eq!(dynamodb.reasons[0].basis, Basis::SamTemplate("DynamoDBCrudPolicy".to_owned()));
+    assert_eq!(dynamodb.reasons[0].actions.len(), 10);
     let endpoints = |p: &str| {
         needs.service(p).map(|n| n.endpoints.iter().map(|e| e.endpoint).collect::<Vec<_>>()).unwrap_or_default()
     };
@@ -328,7 +330,7 @@ Resources:
     let needs = needs_of(&t, "Param");
     assert_eq!(summary(&needs), ["kms:strong:Key"]);
     let kms = needs.service("kms").expect("kms");
-    assert_eq!(kms.reasons.iter().filter_map(|r| r.action.as_deref()).collect::<Vec<_>>(), ["kms:Encrypt"]);
+    assert_eq!(kms.reasons.iter().flat_map(|r| r.actions.iter()).collect::<Vec<_>>(), ["kms:Encrypt"]);
     let without = needs_of(&t, "Empty");
     assert_eq!(without.service("kms").expect("kms").reasons.len(), 2);
 }
