@@ -13,6 +13,7 @@ WORKDIR /build
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY rules ./rules
+COPY data ./data
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/build/target \
     CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false \
@@ -21,7 +22,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 
 FROM scratch
 COPY --from=build /rotlint /rotlint
-COPY LICENSE-MIT LICENSE-APACHE /licenses/
+COPY LICENSE-MIT LICENSE-APACHE NOTICE /licenses/
 WORKDIR /src
 # Any unprivileged user: rotlint only reads the mounted templates (and writes reports you ask for).
 USER 65532:65532

@@ -5,6 +5,7 @@
 //! (`network`, `rotation`, `workload`, gathered in `facts`) → rules (`rules`) → diagnostics → report (`report`).
 //! `discover` picks the files and `lint` drives the pipeline over them in parallel.
 
+pub mod aws;
 pub mod baseline;
 pub mod catalog;
 pub mod config;

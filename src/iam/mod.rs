@@ -9,6 +9,7 @@
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
 
 mod document;
+pub mod role;
 
 use crate::template::Value;
 use crate::template::glob::{glob, glob_case_sensitive};

@@ -70,60 +70,41 @@ fn finding(cx: &TemplateContext<'_>, f: &RotationFunction) -> Option<Diagnostic>
 fn role_eni_decision(facts: &Facts<'_>, role_id: &str) -> Option<iam::Decision> {
     let template = facts.template;
     let ev = &facts.evaluator;
-    let role = template.resource(role_id)?;
+    let policies = iam::role::role_policies(ev, role_id)?;
     let request = iam::Request { action: ENI_ACTION, resource: None, caller: iam::Caller::Identity };
     let document = |d: &Value| iam::Policy::parse(d).evaluate(&request);
     let mut all = iam::Evaluation::NOTHING;
-    if let Some(arns) = ev.property(role, "ManagedPolicyArns") {
-        for arn in arns.as_list().unwrap_or_default() {
-            let text = arn.display();
-            if VPC_POLICIES.iter().any(|p| text.contains(p)) {
-                all = all.and(iam::Evaluation::ALLOWS);
-                continue;
-            }
-            match &arn.kind {
-                ValueKind::Ref(id) if template.resource(id).is_some() => {
-                    let policy = template.resource(id)?;
-                    if let Some(d) = ev.property(policy, "PolicyDocument") {
-                        all = all.and(document(&d));
-                    }
+    for arn in &policies.managed {
+        let text = arn.display();
+        if VPC_POLICIES.iter().any(|p| text.contains(p)) {
+            all = all.and(iam::Evaluation::ALLOWS);
+            continue;
+        }
+        match &arn.kind {
+            ValueKind::Ref(id) if template.resource(id).is_some() => {
+                let policy = template.resource(id)?;
+                if let Some(d) = ev.property(policy, "PolicyDocument") {
+                    all = all.and(document(&d));
                 }
-                // A literal ARN of another policy: read as granting nothing (most are AWS managed
-                // policies for logs, X-Ray or other services).
-                ValueKind::Str(_) | ValueKind::Concat(_) => {}
-                _ => all = all.and(iam::Evaluation::UNKNOWN),
             }
+            // A literal ARN of another policy: read as granting nothing (most are AWS managed
+            // policies for logs, X-Ray or other services).
+            ValueKind::Str(_) | ValueKind::Concat(_) => {}
+            _ => all = all.and(iam::Evaluation::UNKNOWN),
         }
     }
-    let inline = ev.property(role, "Policies");
-    for policy in inline.as_ref().and_then(|p| p.as_list()).unwrap_or_default() {
+    for policy in &policies.inline {
         if let Some(d) = policy.get("PolicyDocument") {
             all = all.and(document(d));
         }
     }
     // Standalone policies attached to the role.
-    for kind in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"] {
-        for policy in template.resources_of_type(kind) {
-            let attached =
-                ["Roles", "RoleName"].iter().any(|k| ev.property(policy, k).is_some_and(|v| mentions(&v, role_id)));
-            if attached && let Some(d) = ev.property(policy, "PolicyDocument") {
-                all = all.and(document(&d));
-            }
+    for policy in policies.attached {
+        if let Some(d) = ev.property(policy, "PolicyDocument") {
+            all = all.and(document(&d));
         }
     }
     Some(all.decision())
-}
-
-fn mentions(value: &Value, id: &str) -> bool {
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        match &v.kind {
-            ValueKind::Ref(r) | ValueKind::GetAtt { resource: r, .. } if r == id => return true,
-            ValueKind::List(items) | ValueKind::Concat(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]
