@@ -67,12 +67,12 @@ impl AwsService {
 }
 
 const fn https(label: &'static str, endpoint: &'static str) -> Service {
-    Service { label, endpoint, interface: true, port: 443 }
+    Service { label, endpoint, interface: true, gateway: false, port: 443 }
 }
 
 /// A service with no PrivateLink endpoint: only the route out reaches it.
 const fn public_only(label: &'static str, endpoint: &'static str) -> Service {
-    Service { label, endpoint, interface: false, port: 443 }
+    Service { label, endpoint, interface: false, gateway: false, port: 443 }
 }
 
 /// The catalog, sorted by prefix.
@@ -148,7 +148,13 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "cassandra",
         label: "Keyspaces",
-        endpoints: &[Service { label: "Keyspaces", endpoint: "cassandra", interface: true, port: 9142 }],
+        endpoints: &[Service {
+            label: "Keyspaces",
+            endpoint: "cassandra",
+            interface: true,
+            gateway: false,
+            port: 9142,
+        }],
         routes: &[],
         gateway: None,
         resource_types: &["AWS::Cassandra::Keyspace", "AWS::Cassandra::Table"],
@@ -244,7 +250,7 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "dynamodb",
         label: "DynamoDB",
-        endpoints: &[https("DynamoDB", "dynamodb"), https("DynamoDB Streams", "dynamodb-streams")],
+        endpoints: &[service::DYNAMODB, https("DynamoDB Streams", "dynamodb-streams")],
         routes: &[("GetRecords", 1), ("GetShardIterator", 1), ("DescribeStream", 1), ("ListStreams", 1)],
         gateway: Some("dynamodb"),
         resource_types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Serverless::SimpleTable"],
@@ -264,7 +270,7 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "ecr",
         label: "ECR",
-        endpoints: &[https("ECR API", "ecr.api"), https("ECR Docker registry", "ecr.dkr")],
+        endpoints: &[service::ECR_API, service::ECR_DKR],
         routes: &[],
         gateway: None,
         resource_types: &["AWS::ECR::Repository"],
@@ -402,7 +408,7 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "logs",
         label: "CloudWatch Logs",
-        endpoints: &[https("CloudWatch Logs", "logs")],
+        endpoints: &[service::LOGS],
         routes: &[],
         gateway: None,
         resource_types: &["AWS::Logs::LogGroup", "AWS::Logs::LogStream"],
@@ -475,7 +481,7 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "s3",
         label: "S3",
-        endpoints: &[https("S3", "s3")],
+        endpoints: &[service::S3],
         routes: &[],
         gateway: Some("s3"),
         resource_types: &["AWS::S3::Bucket", "AWS::S3::AccessPoint"],
@@ -544,7 +550,7 @@ pub const SERVICES: &[AwsService] = &[
     AwsService {
         prefix: "ssm",
         label: "Systems Manager",
-        endpoints: &[https("Systems Manager", "ssm")],
+        endpoints: &[service::SSM],
         routes: &[],
         gateway: None,
         resource_types: &["AWS::SSM::Parameter", "AWS::SSM::Document"],

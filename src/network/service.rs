@@ -45,7 +45,7 @@ pub const REDSHIFT_SERVERLESS: Service = Service {
 
 /// Every service the engine knows, for lookups by endpoint name.
 pub const ALL: &[&Service] =
-    &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS, &ECR_API, &ECR_DKR, &S3, &LOGS, &SSM];
+    &[&SECRETS_MANAGER, &RDS, &REDSHIFT, &REDSHIFT_SERVERLESS, &ECR_API, &ECR_DKR, &S3, &DYNAMODB, &LOGS, &SSM];
 
 /// The service whose endpoint name is `endpoint` (`rds`, `secretsmanager`).
 pub fn by_endpoint(endpoint: &str) -> Option<&'static Service> {
@@ -65,11 +65,16 @@ pub const ECR_DKR: Service =
 /// (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
 pub const S3: Service = Service { label: "S3", endpoint: "s3", interface: true, gateway: true, port: 443 };
 
+/// Amazon DynamoDB: gateway and interface endpoints
+/// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html).
+pub const DYNAMODB: Service =
+    Service { label: "DynamoDB", endpoint: "dynamodb", interface: true, gateway: true, port: 443 };
+
 /// CloudWatch Logs (the `awslogs` log driver).
 pub const LOGS: Service =
     Service { label: "CloudWatch Logs", endpoint: "logs", interface: true, gateway: false, port: 443 };
 
-/// Systems Manager Parameter Store (task secrets from parameters).
+/// AWS Systems Manager, whose API serves Parameter Store (task secrets from parameters).
 pub const SSM: Service =
     Service { label: "SSM Parameter Store", endpoint: "ssm", interface: true, gateway: false, port: 443 };
 
