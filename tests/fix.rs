@@ -453,3 +453,136 @@ fn corpus_edits_keep_templates_loading() {
     eprintln!("  permission resource added:          {resource:?}");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The node at `path` (keys and indexes), read the plain way.
+fn at_path(tree: &rotlint::source::tree::Tree, path: &[Step]) -> Option<rotlint::source::tree::NodeId> {
+    let mut id = tree.root?;
+    for step in path {
+        id = match *step {
+            Step::Key(key) => tree.get(id, key)?,
+            Step::Index(index) => *tree.seq(id).get(index)?,
+        };
+    }
+    Some(id)
+}
+
+/// The tree at `id` says `value` (scalars compared as text).
+fn reads_as(tree: &rotlint::source::tree::Tree, id: rotlint::source::tree::NodeId, value: &Value) -> bool {
+    match value {
+        Value::Map(entries) => {
+            tree.map(id).len() == entries.len()
+                && entries.iter().all(|(k, v)| tree.get(id, k).is_some_and(|n| reads_as(tree, n, v)))
+        }
+        Value::Seq(items) => {
+            let nodes = tree.seq(id);
+            tree.is_seq(id) && nodes.len() == items.len() && nodes.iter().zip(items).all(|(&n, v)| reads_as(tree, n, v))
+        }
+        Value::Bool(b) => tree.scalar(id).is_some_and(|t| t.eq_ignore_ascii_case(&b.to_string())),
+        Value::Number(n) | Value::String(n) => tree.scalar(id) == Some(n.as_str()),
+    }
+}
+
+/// Paths to every node down to `depth`, in source order.
+fn paths_of<'t>(tree: &'t rotlint::source::tree::Tree, depth: usize) -> Vec<Vec<Step<'t>>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(Vec::new(), tree.root)];
+    while let Some((path, Some(id))) = stack.pop() {
+        if path.len() < depth {
+            for pair in tree.map(id).iter().rev() {
+                let mut next: Vec<Step> = path.clone();
+                next.push(Step::Key(tree.key(pair)));
+                stack.push((next, Some(pair.value)));
+            }
+            for (index, &item) in tree.seq(id).iter().enumerate().rev() {
+                let mut next = path.clone();
+                next.push(Step::Index(index));
+                stack.push((next, Some(item)));
+            }
+        }
+        out.push(path);
+    }
+    out
+}
+
+/// Every kind of edit at every place of a sample of the corpus: each one made alone, the result
+/// must load without a parse finding, change only its spans, read back as the value written, and
+/// leave nothing to do on a second pass. Places the editor refuses are counted, not failed
+/// (`ROTLINT_SHOW_REFUSED=1` lists them).
+#[test]
+fn corpus_edits_at_every_place_of_a_sample() {
+    let Some(files) = corpus_files() else {
+        eprintln!("../shared/corpus is absent: corpus edit sample skipped");
+        return;
+    };
+    let probe =
+        Value::map([("Probe", Value::Seq(vec![Value::num(1), s("two words"), Value::map([("K", s("a: b"))])]))]);
+    let (mut tally, mut failures) = (Tally::default(), Vec::new());
+    for path in files.iter().step_by(12) {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let loaded = load(path, &text);
+        if !parse_errors(&loaded).is_empty() {
+            continue;
+        }
+        let tree = &loaded.tree;
+        let doc = Doc::new(tree, loaded.format);
+        for place in paths_of(tree, 5).into_iter().step_by(7).take(60) {
+            let Some(id) = at_path(tree, &place) else { continue };
+            // (edit, the path that must read back, the value it must read back as)
+            let (reps, target, expected) = if tree.is_map(id) {
+                let mut target = place.clone();
+                target.push(Step::Key("RotlintProbe"));
+                (doc.add_entry(&place, "RotlintProbe", &probe), target, probe.clone())
+            } else if tree.is_seq(id) {
+                let mut target = place.clone();
+                target.push(Step::Index(tree.seq(id).len()));
+                (doc.add_item(&place, &probe), target, probe.clone())
+            } else {
+                let value = s("probe 'value' \"quoted\"");
+                (doc.set(&place, &value), place.clone(), value)
+            };
+            tally.places += 1;
+            let Some(reps) = reps else {
+                if std::env::var_os("ROTLINT_SHOW_REFUSED").is_some() {
+                    eprintln!("refused {} at {place:?}", path.display());
+                }
+                tally.refused += 1;
+                continue;
+            };
+            if reps.is_empty() {
+                tally.already += 1;
+                continue;
+            }
+            tally.edited += 1;
+            let name = format!("{} at {place:?}", path.display());
+            let Some(new) = apply(&text, &reps) else {
+                failures.push(format!("{name}: replacements do not apply"));
+                continue;
+            };
+            if !unchanged_outside(&text, &new, &reps) {
+                failures.push(format!("{name}: bytes outside the edit changed"));
+            }
+            let after = load(path, &new);
+            let errors = parse_errors(&after);
+            if !errors.is_empty() {
+                failures.push(format!("{name}: no longer loads: {errors:?}\n{}", diff::unified("f", &text, &new)));
+                continue;
+            }
+            if !at_path(&after.tree, &target).is_some_and(|n| reads_as(&after.tree, n, &expected)) {
+                failures.push(format!("{name}: does not read back\n{}", diff::unified("f", &text, &new)));
+            }
+            let again = Doc::new(&after.tree, after.format);
+            let second = match &expected {
+                Value::String(_) => again.set(&place, &expected),
+                _ if tree.is_map(id) => again.add_entry(&place, "RotlintProbe", &probe),
+                _ => again.add_item(&place, &probe),
+            };
+            if second != Some(Vec::new()) {
+                failures.push(format!("{name}: a second pass still edits: {second:?}"));
+            }
+        }
+    }
+    eprintln!("corpus edit sample: {tally:?}");
+    assert!(tally.edited > 1000, "too few edits to mean anything: {tally:?}");
+    let shown: Vec<&String> = failures.iter().take(8).collect();
+    assert!(failures.is_empty(), "{} failures, first ones:\n{shown:#?}", failures.len());
+}
