@@ -66,6 +66,21 @@ pub fn apply(text: &str, replacements: &[Replacement]) -> Option<String> {
     Some(out)
 }
 
+const UTF8_BOM: &str = "\u{FEFF}";
+
+/// One fix applied to a file's bytes. The loader strips a UTF-8 byte-order mark and spans index
+/// the text after it, so the mark is set aside, the replacements made, and the mark put back.
+/// `None` when the bytes are not UTF-8 or the fix does not apply.
+pub fn apply_to_file(bytes: &[u8], replacements: &[Replacement]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (bom, text) = match text.strip_prefix(UTF8_BOM) {
+        Some(rest) => (UTF8_BOM, rest),
+        None => ("", text),
+    };
+    let fixed = apply(text, replacements)?;
+    Some([bom.as_bytes(), fixed.as_bytes()].concat())
+}
+
 /// Several fixes applied together, in order of preference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
@@ -151,6 +166,14 @@ mod tests {
             apply(text, &[rep(1, 3, "x"), rep(3, 4, "y"), Replacement::insert(4, "z")]).as_deref(),
             Some("axyzef")
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept_and_not_counted() {
+        let reps = [rep(3, 4, "2")];
+        assert_eq!(apply_to_file("\u{FEFF}a: 1\n".as_bytes(), &reps).as_deref(), Some("\u{FEFF}a: 2\n".as_bytes()));
+        assert_eq!(apply_to_file(b"a: 1\n", &reps).as_deref(), Some(&b"a: 2\n"[..]));
+        assert_eq!(apply_to_file(b"a: \xff\n", &reps), None);
     }
 
     #[test]

@@ -217,6 +217,31 @@ impl<'t> Doc<'t> {
             .any(|section| self.tree.get_pair(section, id).is_some())
     }
 
+    /// The path from the root to `target` (a node a rule points at), through mappings and
+    /// sequences whose spans contain it; `None` when it is not reachable that way (a node copied
+    /// by an alias or a merge key is not where its span says).
+    pub fn path_to(&self, target: NodeId) -> Option<Vec<Step<'t>>> {
+        let tree = self.tree;
+        let want = tree.span(target);
+        let contains = |id: NodeId| {
+            let span = tree.span(id);
+            span.start <= want.start && want.end <= span.end
+        };
+        let mut id = tree.root?;
+        let mut path = Vec::new();
+        // Each step goes one level deeper, so the walk ends within the tree's depth.
+        while id != target {
+            let next =
+                tree.map(id).iter().find(|p| contains(p.value)).map(|p| (Step::Key(tree.key(p)), p.value)).or_else(
+                    || tree.seq(id).iter().enumerate().find(|&(_, &n)| contains(n)).map(|(i, &n)| (Step::Index(i), n)),
+                );
+            let (step, child) = next?;
+            path.push(step);
+            id = child;
+        }
+        Some(path)
+    }
+
     // ---- finding and checking the place ------------------------------------------------------
 
     /// The node at `path`, when it and every node on the way may be edited.
@@ -771,6 +796,37 @@ mod tests {
         assert_eq!(indent_unit("{\n\t\"A\": 1\n}\n", true), "\t");
         assert_eq!(indent_unit("{\n   \"A\": {\n      \"B\": 1\n   }\n}\n", true), "   ");
         assert_eq!(indent_unit("A: 1\n", false), "  ");
+    }
+
+    #[test]
+    fn paths_lead_back_to_the_nodes_rules_point_at() {
+        let text = "Resources:\n  E:\n    Properties:\n      SubnetIds: [a, b]\n      X: {Y: 1}\n";
+        let loaded = parse_str(text);
+        let doc = Doc::new(&loaded.tree, loaded.format);
+        let tree = &loaded.tree;
+        let props = tree
+            .root
+            .and_then(|r| tree.get(r, "Resources"))
+            .and_then(|r| tree.get(r, "E"))
+            .and_then(|e| tree.get(e, "Properties"))
+            .expect("props");
+        let b = tree.seq(tree.get(props, "SubnetIds").expect("subnets"))[1];
+        let path = doc.path_to(b).expect("path");
+        assert_eq!(
+            path,
+            [Step::Key("Resources"), Step::Key("E"), Step::Key("Properties"), Step::Key("SubnetIds"), Step::Index(1)]
+        );
+        assert_eq!(doc.set(&path, &Value::str("c")).map(|r| r.len()), Some(1));
+        let y = tree.get(tree.get(props, "X").expect("X"), "Y").expect("Y");
+        assert_eq!(doc.path_to(y).expect("path").last(), Some(&Step::Key("Y")));
+        assert_eq!(doc.path_to(tree.root.expect("root")), Some(Vec::new()));
+        // An alias copy is not where its span says: no path.
+        let loaded = parse_str("A: &a {K: 1}\nB: *a\n");
+        let tree = &loaded.tree;
+        let copy = tree.get(tree.root.expect("root"), "B").expect("B");
+        let k = tree.get(copy, "K").expect("K");
+        let doc = Doc::new(tree, loaded.format);
+        assert_eq!(doc.path_to(k), None);
     }
 
     #[test]

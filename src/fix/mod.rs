@@ -11,5 +11,5 @@ pub mod diff;
 pub mod edit;
 pub mod write;
 
-pub use apply::{Applied, Replacement, apply, apply_fixes, unchanged_outside};
+pub use apply::{Applied, Replacement, apply, apply_fixes, apply_to_file, unchanged_outside};
 pub use edit::{Doc, Step, Value};
