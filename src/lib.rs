@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod facts;
 pub mod files;
+pub mod fix;
 #[cfg(feature = "guard")]
 pub mod guard;
 pub mod iam;
