@@ -558,15 +558,17 @@ impl Run<'_> {
         let declared = (!options.parameters.is_empty()).then(|| crate::parameters::declared(&template));
         let grafts = self.graft_exporters(index, &mut template, world);
         let parameters = parameters_for(&path, options);
-        let mut paths = if options.collect_paths { collect_paths(file, &template, &parameters) } else { Vec::new() };
+        // The facts of the default scenario, built once and read by `paths`, the rules and Guard.
+        let base = Facts::build(&template, &parameters, &BTreeMap::new());
+        let mut paths = if options.collect_paths { collect_paths(file, &base) } else { Vec::new() };
         paths.retain(|p| !grafts.iter().any(|(g, _)| in_graft(g, p.function.key_span)));
         paths.iter_mut().for_each(|p| p.grafts.clone_from(&grafts));
-        let mut found = lint_template(file, &template, &load, &parameters, options);
+        let mut found = lint_template(file, &base, &load, &parameters, options);
         options.config.apply_levels(&mut found);
         // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
         #[cfg(feature = "guard")]
         if let Some(guard) = &options.guard {
-            found.extend(guard.check(file, &template, &parameters));
+            found.extend(guard.check(file, &base));
         }
         suppress::apply(file, &template, &mut found);
         options.rule_filter.apply(&mut found);
@@ -769,8 +771,8 @@ fn map_grafts(grafts: &[(Graft, FileId)], found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn collect_paths(file: FileId, template: &Template, parameters: &BTreeMap<String, String>) -> Vec<FunctionPaths> {
-    let facts = Facts::build(template, parameters, &BTreeMap::new());
+fn collect_paths(file: FileId, facts: &Facts<'_>) -> Vec<FunctionPaths> {
+    let template = facts.template;
     let resource_types: Arc<BTreeMap<String, String>> = Arc::new(
         template
             .resources
@@ -807,9 +809,11 @@ fn parameters_for(path: &std::path::Path, options: &Options) -> BTreeMap<String,
     values
 }
 
+/// `base` are the facts of the default scenario (no condition forced); each further scenario
+/// builds its own.
 fn lint_template(
     file: FileId,
-    template: &Template,
+    base: &Facts<'_>,
     load: &[Diagnostic],
     parameters: &BTreeMap<String, String>,
     options: &Options,
@@ -820,15 +824,14 @@ fn lint_template(
         rules::no_secrets_manager_path::refer_to_causes(cx, &mut found, &reported);
         found
     };
-    let none = BTreeMap::new();
-    let base = Facts::build(template, parameters, &none);
+    let template = base.template;
     let varied = if base.rotations.functions.is_empty() {
         Vec::new()
     } else {
         scenarios::varied_conditions(template, &base.evaluator, !parameters.is_empty())
     };
     if varied.is_empty() {
-        let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&base) };
+        let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(base) };
         return run_rules(&cx);
     }
     let runs = scenarios::assignments(&varied)
