@@ -29,6 +29,7 @@ pub(super) fn lint_all(files: &[&Input], marks: &[Scanned], options: &Options) -
         files,
         options,
         by_path: OnceLock::new(),
+        in_memory: files.iter().any(|f| matches!(f.origin, Origin::Memory(_))),
         nested_children: std::sync::Mutex::default(),
         nested_budget: KeepBudget(AtomicUsize::new(KeepBudget::NESTED_BYTES)),
         rotation_links: BTreeMap::new(),
@@ -119,6 +120,8 @@ struct Run<'a> {
     options: &'a Options,
     /// Paths → file index, built the first time a nested stack needs it.
     by_path: OnceLock<PathIndex>,
+    /// Some file's text is given in memory (its path need not exist on disk).
+    in_memory: bool,
     /// Nested-stack children, parsed once for all their parents (a child nested by hundreds of
     /// stacks is not parsed hundreds of times).
     nested_children: std::sync::Mutex<BTreeMap<usize, Arc<OnceLock<NestedChild>>>>,
@@ -274,15 +277,25 @@ impl Run<'_> {
             return;
         }
         for nested in world::nested_stacks(template, &parent.path) {
-            let Some(j) = self.by_path().find(&nested.path).filter(|&j| j != index) else { continue };
+            let Some(j) = self.find_file(&nested.path).filter(|&j| j != index) else { continue };
             let Some(child) = self.nested_child(j, world) else { continue };
             let Some((graft, shift)) = template.graft(&child) else { continue };
             world::bind_nested(template, &nested, &child, graft, shift);
         }
     }
 
-    fn by_path(&self) -> &PathIndex {
-        self.by_path.get_or_init(|| PathIndex::new(self.files))
+    /// The file a nested stack's template path names: the file on disk it resolves to, else
+    /// (for in-memory sources) the source of that path. The index of the run's paths is built
+    /// only once a path could be found in it (most nested stacks of a run name no local file).
+    fn find_file(&self, path: &Path) -> Option<usize> {
+        let on_disk = std::fs::canonicalize(path).ok();
+        if on_disk.is_none() && !self.in_memory {
+            return None;
+        }
+        let index = self.by_path.get_or_init(|| PathIndex::new(self.files));
+        on_disk
+            .and_then(|p| index.canonical.get(&p).copied())
+            .or_else(|| index.lexical.get(&lexical_path(path)).copied())
     }
 
     /// Schedules that name their function by literal ARN (`arn:…:function:NAME`) and the files
@@ -408,13 +421,6 @@ impl PathIndex {
             }
         }
         PathIndex { canonical, lexical }
-    }
-
-    /// The file a nested stack's template path names: the file on disk it resolves to, else
-    /// (for in-memory sources) the source of that path.
-    fn find(&self, path: &Path) -> Option<usize> {
-        let on_disk = std::fs::canonicalize(path).ok().and_then(|p| self.canonical.get(&p).copied());
-        on_disk.or_else(|| if self.lexical.is_empty() { None } else { self.lexical.get(&lexical_path(path)).copied() })
     }
 }
 
