@@ -68,7 +68,7 @@ pub(super) fn lint(
     let file = template.file;
     let parameters = parameters_for(&source_file.path, options);
     // The facts of the default scenario, built once and read by `paths`, the rules and Guard.
-    let base = Facts::build(template, &parameters, &BTreeMap::new());
+    let base = build_facts(template, &parameters, &BTreeMap::new());
     let mut paths = if options.collect_paths { collect_paths(file, &base) } else { Vec::new() };
     paths.retain(|p| !template.is_grafted(p.function.key_span));
     let mut found = lint_template(file, &base, load, &parameters, options);
@@ -126,6 +126,23 @@ fn collect_paths(file: FileId, facts: &Facts<'_>) -> Vec<FunctionPaths> {
         .collect()
 }
 
+/// Every fact building of the engine goes through here (counted in tests).
+fn build_facts<'t>(
+    template: &'t Template,
+    parameters: &BTreeMap<String, String>,
+    conditions: &BTreeMap<String, bool>,
+) -> Facts<'t> {
+    #[cfg(test)]
+    FACTS_BUILT.with(|n| n.set(n.get() + 1));
+    Facts::build(template, parameters, conditions)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Facts built on this thread by [`build_facts`].
+    static FACTS_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parameter values for one template: the config's for its path, then the command line's.
 fn parameters_for(path: &std::path::Path, options: &Options) -> BTreeMap<String, String> {
     let mut values = options.config.parameters_for(path);
@@ -162,7 +179,7 @@ fn lint_template(
     let runs = scenarios::assignments(&varied)
         .into_iter()
         .map(|assignment| {
-            let facts = Facts::build(template, parameters, &assignment);
+            let facts = build_facts(template, parameters, &assignment);
             let cx = Context { file, load_diagnostics: load, template: Some(template), facts: Some(&facts) };
             (assignment, run_rules(&cx))
         })
@@ -172,4 +189,52 @@ fn lint_template(
 
 fn run_rules(cx: &Context<'_>) -> Vec<Diagnostic> {
     rules::ALL.iter().flat_map(|rule| rule.check(cx)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lint one fixture on this thread; the findings and how many facts were built.
+    fn lint_counting(fixture: &str, options: &Options) -> (Vec<Diagnostic>, Vec<FunctionPaths>, usize) {
+        let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")).join(fixture);
+        let bytes = std::fs::read(&path).expect("fixture");
+        let prepared = prepare(FileId(0), &path, &bytes, options);
+        let template = prepared.template.expect("a template");
+        let before = FACTS_BUILT.with(std::cell::Cell::get);
+        let (found, paths) = lint(&prepared.file, &template, &prepared.load, options);
+        (found, paths, FACTS_BUILT.with(std::cell::Cell::get) - before)
+    }
+
+    fn everything() -> Options {
+        #[cfg(feature = "guard")]
+        let guard = {
+            let rules = crate::guard::RulePath {
+                path: std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/guard/rules")),
+                confined_to: None,
+            };
+            Some(Arc::new(crate::guard::RuleSet::load(&[rules], crate::diagnostic::Level::Warning).expect("rules")))
+        };
+        Options {
+            collect_paths: true,
+            #[cfg(feature = "guard")]
+            guard,
+            ..Options::default()
+        }
+    }
+
+    /// Rules, `paths` and Guard read one set of facts of the default scenario; a template whose
+    /// findings depend on a condition builds one more per scenario, no more.
+    #[test]
+    fn facts_are_built_once_per_template_and_scenario() {
+        let options = everything();
+        let (found, paths, built) = lint_counting("cross-stack/broken/app.yaml", &options);
+        assert!(!paths.is_empty() && !found.is_empty(), "paths and findings: {found:#?}");
+        #[cfg(feature = "guard")]
+        assert!(found.iter().any(|d| d.rule.starts_with("GUARD")), "Guard ran: {found:#?}");
+        assert_eq!(built, 1);
+        let (_, paths, built) = lint_counting("RL101/fail/conditional-vpc-config.yaml", &options);
+        assert!(!paths.is_empty());
+        assert_eq!(built, 1 + 2, "the default scenario, then each value of one condition");
+    }
 }
