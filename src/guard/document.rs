@@ -54,9 +54,9 @@ pub struct OverBudget {
 
 /// The template (only the part reachable from the root, so grafted stacks stay out) with the
 /// `Rotlint` section added at the top level (in place of a `Rotlint` key of the template's own).
-/// The facts are computed (by `facts`) only once the template is known to be within the budget:
-/// on a template too large for Guard they would be rotlint's work done a second time for nothing.
-pub fn build<'t>(tree: &'t Tree, facts: impl FnOnce() -> Facts<'t>, budget: &Budget) -> Result<Document, OverBudget> {
+/// The facts are the engine's own for the template (built once for rules, Guard and `paths`), so
+/// a template too large for Guard costs no extra fact building.
+pub fn build(tree: &Tree, facts: &Facts<'_>, budget: &Budget) -> Result<Document, OverBudget> {
     let Some(root) = tree.root else {
         return Ok(Document { json: "null".to_owned(), functions: BTreeMap::new() });
     };
@@ -66,7 +66,6 @@ pub fn build<'t>(tree: &'t Tree, facts: impl FnOnce() -> Facts<'t>, budget: &Bud
     let own = tree.span(root);
     let mut functions = BTreeMap::new();
     let mut entries = Map::new();
-    let facts = facts();
     for (f, ff) in facts.functions() {
         if f.key_span.start < own.start || f.key_span.end > own.end {
             continue;
@@ -338,8 +337,8 @@ mod tests {
     fn text(source: &str, name: &str, budget: &Budget) -> Result<String, OverBudget> {
         let loaded = load_bytes(FileId(0), Path::new(name), source.as_bytes(), &Limits::default());
         let template = Template::from_tree(FileId(0), loaded.tree);
-        let facts = || Facts::build(&template, &BTreeMap::new(), &BTreeMap::new());
-        build(&template.tree, facts, budget).map(|d| d.json)
+        let facts = Facts::build(&template, &BTreeMap::new(), &BTreeMap::new());
+        build(&template.tree, &facts, budget).map(|d| d.json)
     }
 
     fn document(source: &str, name: &str) -> Value {

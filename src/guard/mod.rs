@@ -107,12 +107,13 @@ impl RuleSet {
     }
 
     /// Guard's findings on one template, evaluated under the scenario where conditions take the
-    /// values the template's defaults give them.
-    pub fn check(&self, file: FileId, template: &Template, parameters: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    /// values the template's defaults give them: `facts` are that scenario's, the same the rules
+    /// and `rotlint paths` read (built once per template by the engine).
+    pub fn check(&self, file: FileId, facts: &Facts<'_>) -> Vec<Diagnostic> {
+        let template = facts.template;
         if self.files.is_empty() || template.tree.root.is_none() {
             return Vec::new();
         }
-        let facts = || Facts::build(template, parameters, &BTreeMap::new());
         let document = match document::build(&template.tree, facts, &self.budget) {
             Ok(document) => document,
             Err(over) => return vec![self.over_budget(file, &over)],
@@ -231,7 +232,7 @@ mod tests {
         let set = RuleSet { files, level: Level::Error, budget: Budget::default() };
         let loaded = load_bytes(FileId(0), Path::new(name), template.as_bytes(), &Limits::default());
         let template = Template::from_tree(FileId(0), loaded.tree);
-        set.check(FileId(0), &template, &BTreeMap::new())
+        set.check(FileId(0), &Facts::build(&template, &BTreeMap::new(), &BTreeMap::new()))
             .into_iter()
             .map(|d| (d.rule.to_string(), template.tree.slice(d.primary.span).to_owned(), d.message))
             .collect()

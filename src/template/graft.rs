@@ -3,21 +3,58 @@
 //! of one network.
 //!
 //! The other template's arena is appended to this tree with every node id and span shifted; its
-//! text is appended to this source after a newline. A span at or beyond [`Graft::offset`]
-//! therefore points into the other file at `span - offset`, which the engine maps back when it
-//! reports. Grafting is refused when resource ids collide, because references would then bind to
-//! the wrong resource; parameters and conditions of the same name keep this template's.
+//! text is appended to this source after a newline. The template keeps a table of what it
+//! grafted ([`Template::grafts`]): each range of the combined text with the file it came from,
+//! so a span is located in its own file by [`Template::locate`] (or [`Template::graft_at`] and
+//! [`Graft::local`]) wherever a location is built, without knowing the run's other files.
+//! Grafting is refused when resource ids collide, because references would then bind to the
+//! wrong resource; parameters and conditions of the same name keep this template's.
 
 use std::sync::Arc;
 
 use super::model::{Resource, Template};
+use crate::diagnostic::FileId;
 use crate::source::tree::{NodeId, Span};
 
-/// Where a grafted template's text starts in the combined source, and how long it is.
+/// Where a grafted template's text starts in the combined source, how long it is, and the file
+/// it is the text of (the grafted template's own [`Template::file`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Graft {
     pub offset: u32,
     pub len: u32,
+    pub file: FileId,
+}
+
+impl Graft {
+    /// Does `span` (of the combined text) start in this graft's text (its end included)?
+    pub fn contains(&self, span: Span) -> bool {
+        span.start >= self.offset && span.start <= self.offset + self.len
+    }
+
+    /// `span` (of the combined text, inside this graft) as a span of the grafted file's text.
+    pub fn local(&self, span: Span) -> Span {
+        Span { start: span.start - self.offset, end: span.end.saturating_sub(self.offset) }
+    }
+}
+
+impl Template {
+    /// The graft whose text `span` starts in, if any (the first, in grafting order).
+    pub fn graft_at(&self, span: Span) -> Option<&Graft> {
+        self.grafts.iter().find(|g| g.contains(span))
+    }
+
+    /// Is `span` in the text of a stack grafted into this template (not the template's own)?
+    pub fn is_grafted(&self, span: Span) -> bool {
+        self.graft_at(span).is_some()
+    }
+
+    /// The file `span` lies in and its span in that file's own text.
+    pub fn locate(&self, span: Span) -> (FileId, Span) {
+        match self.graft_at(span) {
+            Some(graft) => (graft.file, graft.local(span)),
+            None => (self.file, span),
+        }
+    }
 }
 
 /// Node id shift of a graft, for translating the other template's node ids.
@@ -74,7 +111,9 @@ impl Template {
             self.conditions.push(c);
         }
         self.build_indexes();
-        Some((Graft { offset, len }, NodeShift(node_base)))
+        let graft = Graft { offset, len, file: other.file };
+        self.grafts.push(graft);
+        Some((graft, NodeShift(node_base)))
     }
 }
 
@@ -92,15 +131,20 @@ mod tests {
     #[test]
     fn grafted_resources_evaluate_with_their_own_spans() {
         let mut app = template("Resources:\n  Fn: {Type: AWS::Lambda::Function}\n");
-        let net = template(
+        let mut net = template(
             "Parameters:\n  Cidr: {Type: String, Default: 10.0.1.0/24}\nResources:\n  SubnetA:\n    Type: AWS::EC2::Subnet\n    Properties: {CidrBlock: !Ref Cidr}\n",
         );
+        net.file = FileId(1);
         let (graft, _) = app.graft(&net).expect("no collision");
         let subnet = app.resource("SubnetA").expect("grafted");
         assert_eq!(app.tree.slice(subnet.key_span), "SubnetA");
         assert!(subnet.key_span.start >= graft.offset);
         let local = subnet.key_span.start - graft.offset;
         assert_eq!(&net.tree.source[local as usize..local as usize + 7], "SubnetA");
+        let local = local as usize;
+        assert_eq!(app.locate(subnet.key_span), (FileId(1), Span::new(local, local + 7)));
+        let own = app.resource("Fn").expect("own").key_span;
+        assert_eq!(app.locate(own), (FileId(0), own));
         let cidr = Evaluator::new(&app).property(subnet, "CidrBlock").map(|v| v.kind);
         assert_eq!(cidr, Some(ValueKind::Str("10.0.1.0/24".into())));
     }

@@ -112,6 +112,9 @@ pub struct Template {
     pub parameter_bindings: BTreeMap<String, NodeId>,
     /// `GetAtt <Stack>.Outputs.<Name>` of a grafted nested stack → the output's value node.
     pub nested_outputs: BTreeMap<(String, String), NodeId>,
+    /// Stacks grafted in (`Template::graft`), in grafting order: which ranges of `tree.source`
+    /// are other files' text. Empty for a template as its file holds it.
+    pub grafts: Vec<super::graft::Graft>,
     /// Rotation functions linked across templates of one run by a literal ARN
     /// (`arn:…:function:NAME` in one template, `FunctionName: NAME` in another); set by the engine.
     pub rotation_links: RotationLinks,
@@ -141,6 +144,7 @@ impl Template {
             parameter_bindings: BTreeMap::new(),
             nested_outputs: BTreeMap::new(),
             eval_budget_hit: std::sync::OnceLock::new(),
+            grafts: Vec::new(),
             rotation_links: RotationLinks::default(),
             resource_index: BTreeMap::new(),
             parameter_index: BTreeMap::new(),

@@ -257,7 +257,7 @@ pub fn build(outcome: &LintResult) -> Report {
         .iter()
         .filter_map(|p| {
             let file = outcome.file(p.file)?;
-            let grafted = p.grafts.iter().filter_map(|(g, id)| Some((*g, outcome.file(*id)?))).collect();
+            let grafted = p.grafts.iter().filter_map(|g| Some((*g, outcome.file(g.file)?))).collect();
             Some(Resolver { file, types: &p.resource_types, grafted }.function(p))
         })
         .collect();
@@ -449,8 +449,8 @@ impl Resolver<'_> {
     /// File, line and column of a hop.
     fn locate(&self, span: Span) -> (String, u32, u32) {
         for (graft, file) in &self.grafted {
-            if crate::lint::in_graft(graft, span) {
-                let (line, column) = file.line_col(span.start - graft.offset);
+            if graft.contains(span) {
+                let (line, column) = file.line_col(graft.local(span).start);
                 return (file.display_path(), line, column);
             }
         }
