@@ -41,6 +41,8 @@ pub enum Category {
     Database,
     /// RL3xx: the rotation's configuration (schedule, function, permissions).
     Configuration,
+    /// RL4xx: the AWS APIs a workload calls.
+    Services,
     /// RL5xx: what a Fargate task needs before its containers start.
     Tasks,
     /// RL9xx: what the analysis could not decide.
@@ -57,6 +59,7 @@ impl Category {
             Category::SecretsManager => "RL1",
             Category::Database => "RL2",
             Category::Configuration => "RL3",
+            Category::Services => "RL4",
             Category::Tasks => "RL5",
             Category::Notes | Category::Suppressions => "RL9",
         }
@@ -214,6 +217,18 @@ catalog! {
         DUPLICATE_ROTATION_SCHEDULE = RL308 "duplicate-rotation-schedule" Error High:
             "Two RotationSchedules for one secret";
     }
+    Services {
+        SERVICE_UNREACHABLE = RL401 "service-unreachable" Error High:
+            "Strong evidence a function in a VPC calls an AWS service, and no subnet of it reaches the service";
+        SERVICE_MAYBE_UNREACHABLE = RL402 "service-maybe-unreachable" Warning High:
+            "Weak evidence a function in a VPC calls an AWS service, and no subnet of it reaches the service";
+        GATEWAY_ENDPOINT_NOT_ROUTED = RL403 "gateway-endpoint-not-routed" Error High:
+            "An S3 or DynamoDB gateway endpoint is not on the route table of the function's subnets, and nothing else reaches the service";
+        SERVICE_PARTIAL_SUBNET_PATH = RL404 "service-partial-subnet-path" Warning High:
+            "Only some of the function's subnets reach an AWS service it calls";
+        SERVICE_NAT_EXPOSURE = RL405 "service-nat-exposure" Note High:
+            "The function reaches an AWS service with VPC endpoints only through NAT";
+    }
     Tasks {
         TASK_CANNOT_PULL_IMAGE = RL501 "task-cannot-pull-image" Error High:
             "A Fargate task cannot pull its container image (ECR endpoints and S3, or an internet path)";
@@ -233,6 +248,11 @@ catalog! {
     Suppressions {
         UNUSED_SUPPRESSION = RL904 "unused-suppression" Warning VeryHigh:
             "A suppression matches no finding";
+    }
+    // Ids are in order across the catalog: RL905 follows the suppression rule RL904.
+    Notes {
+        UNVERIFIABLE_SERVICE_NEEDS = RL905 "unverifiable-service-needs" Note Medium:
+            "Which AWS APIs a function calls cannot all be told: role outside the template, NotAction, `*` or an unknown managed policy";
     }
 }
 

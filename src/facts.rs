@@ -39,6 +39,8 @@ pub struct Facts<'t> {
     pub functions: Vec<FunctionFacts>,
     /// Fargate tasks with the answers to what they need before their containers start.
     pub tasks: Vec<workload::ecs::TaskFacts>,
+    /// Functions in a VPC with the AWS APIs they call and whether they reach them.
+    pub calls: Vec<workload::lambda::FunctionCalls>,
 }
 
 impl<'t> Facts<'t> {
@@ -54,7 +56,8 @@ impl<'t> Facts<'t> {
         // settings; a template with neither (most templates) needs no graph.
         let has_endpoints = template.resources.iter().any(|r| r.type_name == "AWS::EC2::VPCEndpoint");
         let may_have_tasks = workload::ecs::may_have_tasks(&evaluator);
-        let network = if rotations.functions.is_empty() && !has_endpoints && !may_have_tasks {
+        let vpc_functions = workload::lambda::may_have_vpc_functions(&evaluator);
+        let network = if rotations.functions.is_empty() && !has_endpoints && !may_have_tasks && !vpc_functions {
             Network::default()
         } else {
             Network::build(&evaluator)
@@ -77,7 +80,9 @@ impl<'t> Facts<'t> {
             workloads.push(rw.workload);
         }
         let tasks = if may_have_tasks { workload::ecs::tasks(&evaluator, &network) } else { Vec::new() };
-        Facts { template, evaluator, rotations, network, workloads, functions, tasks }
+        let calls =
+            if vpc_functions { workload::lambda::functions(&evaluator, &network, &rotations) } else { Vec::new() };
+        Facts { template, evaluator, rotations, network, workloads, functions, tasks, calls }
     }
 
     /// Each rotation function with its facts.

@@ -160,6 +160,7 @@ fn tags(category: Category) -> &'static [&'static str] {
         Category::SecretsManager => &["security", "rotation", "network", "secrets-manager"],
         Category::Database => &["security", "rotation", "network", "database"],
         Category::Configuration => &["security", "rotation", "configuration"],
+        Category::Services => &["reliability", "network", "aws-api"],
         Category::Tasks => &["reliability", "network", "ecs"],
         Category::Notes => &["rotation", "analysis"],
         Category::Suppressions => &["maintainability", "suppression"],

@@ -351,7 +351,7 @@ fn names_rotation_template(text: &str) -> bool {
 }
 
 /// `VpcConfig` → attachment. Empty subnet lists mean "not in a VPC" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-fn attachment_from_config(config: &Value) -> VpcAttachment {
+pub fn attachment_from_config(config: &Value) -> VpcAttachment {
     match &config.kind {
         ValueKind::NoValue | ValueKind::Null => return VpcAttachment::NotInVpc,
         ValueKind::Map(_) => {}

@@ -14,8 +14,8 @@ mod values;
 pub use extra_api::{Master, master_secret};
 pub use functions::{
     ExternalFunction, FunctionKind, Host, LAMBDA, ROTATION_SCHEDULE, RotationFunction, Rotations, SAM_APPLICATION,
-    SAM_FUNCTION, Schedule, VPC_ENDPOINT, VpcAttachment, discover, function_named, literal_external_names,
-    permitted_functions,
+    SAM_FUNCTION, Schedule, VPC_ENDPOINT, VpcAttachment, attachment_from_config, discover, function_named,
+    literal_external_names, permitted_functions,
 };
 pub use targets::{Link, SecretLinks, Target, TargetFamily, read_types as target_read_types, target_of, unseen_target};
 pub use values::{references_of_type, split_comma_list};

@@ -25,6 +25,7 @@ mod function_egress_blocks_target;
 mod function_in_public_subnet;
 mod function_outside_template;
 mod function_target_vpc_mismatch;
+mod gateway_endpoint_not_routed;
 mod hosted_rotation_missing_transform;
 mod hosted_vpc_ids_not_string;
 mod input_limit;
@@ -43,6 +44,11 @@ mod public_target_allowlist;
 mod public_target_not_reachable;
 mod rotation_function_conflict;
 mod rotation_timeout_too_short;
+mod service_maybe_unreachable;
+mod service_nat_exposure;
+mod service_partial_subnet_path;
+mod service_reach;
+mod service_unreachable;
 mod shared_sg_without_self_rule;
 mod target_sg_blocks_function;
 mod task_cannot_fetch_secrets;
@@ -52,6 +58,7 @@ mod task_needs;
 mod unresolved_reference;
 mod unused_suppression;
 mod unverifiable;
+mod unverifiable_service_needs;
 mod value_fix;
 mod vpc_dns_disabled;
 pub mod wording;
@@ -134,6 +141,11 @@ pub static ALL: &[&Rule] = &[
     &missing_vpc_execution_permissions::RULE,
     &missing_endpoint_variable::RULE,
     &duplicate_rotation_schedule::RULE,
+    &service_unreachable::RULE,
+    &service_maybe_unreachable::RULE,
+    &gateway_endpoint_not_routed::RULE,
+    &service_partial_subnet_path::RULE,
+    &service_nat_exposure::RULE,
     &task_cannot_pull_image::RULE,
     &task_cannot_fetch_secrets::RULE,
     &task_cannot_ship_logs::RULE,
@@ -141,6 +153,7 @@ pub static ALL: &[&Rule] = &[
     &unverifiable::EGRESS,
     &function_outside_template::RULE,
     &unused_suppression::RULE,
+    &unverifiable_service_needs::RULE,
 ];
 
 /// Every rule's findings for one file, rule by rule in registry order. A template rule runs

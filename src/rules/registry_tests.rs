@@ -25,17 +25,17 @@ fn categories_match_the_ids_and_set_the_precision() {
         let expected = match m.category {
             Category::Loading | Category::Suppressions => Precision::VeryHigh,
             Category::Notes => Precision::Medium,
-            Category::SecretsManager | Category::Database | Category::Configuration | Category::Tasks => {
-                Precision::High
-            }
+            Category::SecretsManager
+            | Category::Database
+            | Category::Configuration
+            | Category::Services
+            | Category::Tasks => Precision::High,
         };
         assert_eq!(m.precision, expected, "{}: precision", m.id);
-        assert_eq!(
-            m.category == Category::Notes,
-            m.level == crate::diagnostic::Level::Note,
-            "{}: notes are notes",
-            m.id
-        );
+        // Notes say the analysis could not decide; a few verdicts are notes too (RL405: it works).
+        if m.category == Category::Notes {
+            assert_eq!(m.level, crate::diagnostic::Level::Note, "{}: notes are notes", m.id);
+        }
     }
 }
 

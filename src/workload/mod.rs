@@ -7,6 +7,7 @@
 //! order. Kinds never call the network's questions themselves.
 
 pub mod ecs;
+pub mod lambda;
 pub mod rotation;
 
 use crate::network::{self, ApiCall, ApiReport, Network, Placement, TargetPlacement, TargetReport};

@@ -1,0 +1,56 @@
+//! RL404 `service-partial-subnet-path`: only some of a function's subnets reach a service it
+//! calls; invocations placed in the others time out.
+
+use super::service_reach::{answers, endpoint_label, evidence_text, path};
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::SERVICE_PARTIAL_SUBNET_PATH as META;
+use crate::diagnostic::Diagnostic;
+use crate::network::Overall;
+
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in &cx.facts.calls {
+        for (need, answer) in answers(f) {
+            if answer.report.overall != Overall::Some {
+                continue;
+            }
+            let Some((blocker, hops)) = answer.report.first_blocker() else { continue };
+            // RL403 reports an unrouted gateway endpoint at the endpoint.
+            if need.evidence == crate::aws::calls::Evidence::Strong
+                && matches!(blocker, crate::network::Blocker::GatewayNotRouted { .. })
+            {
+                continue;
+            }
+            let blocked = super::wording::subnet_names(&answer.report, true);
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    cx.file,
+                    f.subnets_span,
+                    format!(
+                        "function `{}` calls {} ({}), but its subnets {blocked} do not reach it: {}",
+                        f.id,
+                        endpoint_label(need, answer),
+                        evidence_text(need),
+                        super::wording::blocker_text(blocker)
+                    ),
+                )
+                .resource(&f.id)
+                .label("some subnets here have no path")
+                .related_all(path(cx, f, need, hops))
+                .help("give every subnet of the function the same path (endpoint subnets, route table), or remove the subnets that lack it"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        super::super::harness::run_fixtures(&super::RULE);
+    }
+}

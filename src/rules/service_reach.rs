@@ -1,0 +1,153 @@
+//! Shared by RL401–RL405 and RL905: how a function's calls to AWS APIs are worded, with the
+//! evidence that it makes them and the path that explains the verdict.
+
+use super::TemplateContext;
+use super::wording::locations;
+use crate::aws::calls::{Basis, Evidence, Need, Reason, UnknownReason};
+use crate::diagnostic::Location;
+use crate::network::Hop;
+use crate::workload::lambda::{EndpointAnswer, FunctionCalls};
+
+/// Every answered endpoint of `f` with the need it serves.
+pub fn answers(f: &FunctionCalls) -> impl Iterator<Item = (&Need, &EndpointAnswer)> {
+    f.answers.iter().filter_map(|a| Some((f.needs.services.get(a.need)?, a)))
+}
+
+/// "S3 (strong evidence: the role's policy allows `s3:GetObject` on `Bucket`)".
+pub fn evidence_text(need: &Need) -> String {
+    let strength = match need.evidence {
+        Evidence::Strong => "",
+        Evidence::Weak => "weak evidence: ",
+    };
+    match need.reasons.first() {
+        Some(reason) => format!("{strength}{}", reason_text(reason)),
+        None => strength.trim_end_matches(": ").to_owned(),
+    }
+}
+
+fn reason_text(r: &Reason) -> String {
+    let actions = if r.actions.is_empty() {
+        String::new()
+    } else {
+        let shown: Vec<String> = r.actions.iter().take(3).map(|a| format!("`{a}`")).collect();
+        let more = if r.actions.len() > 3 { format!(" and {} more", r.actions.len() - 3) } else { String::new() };
+        format!(" {}{more}", shown.join(", "))
+    };
+    let on = r.resource.as_ref().map(|res| format!(" on `{res}`")).unwrap_or_default();
+    match &r.basis {
+        Basis::Statement => format!("a policy statement allows{actions}{on}"),
+        Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
+        Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
+        Basis::Environment(name) => format!("environment variable `{name}` carries{on}"),
+        Basis::Connector => format!("a SAM connector{on}"),
+        Basis::KafkaEventSource => "a Kafka event source".to_owned(),
+    }
+}
+
+/// The function, the evidence, then the hops of `hops`.
+pub fn path(cx: &TemplateContext<'_>, f: &FunctionCalls, need: &Need, hops: &[Hop]) -> Vec<Location> {
+    let mut out = vec![Location {
+        file: cx.file,
+        span: f.key_span,
+        resource: Some(f.id.clone()),
+        message: format!("function `{}` in a VPC", f.id),
+    }];
+    if let Some(reason) = need.reasons.first() {
+        out.push(Location {
+            file: cx.file,
+            span: reason.span,
+            resource: Some(f.id.clone()),
+            message: format!("it calls {}: {}", need.service.label, reason_text(reason)),
+        });
+    }
+    out.extend(locations(cx.file, hops));
+    out
+}
+
+/// The endpoint as findings name it when a service has several ("DynamoDB Streams").
+pub fn endpoint_label(need: &Need, answer: &EndpointAnswer) -> String {
+    if answer.endpoint.label == need.service.label {
+        need.service.label.to_owned()
+    } else {
+        format!("{} ({})", need.service.label, answer.endpoint.label)
+    }
+}
+
+pub fn unknown_text(reason: &UnknownReason) -> String {
+    match reason {
+        UnknownReason::RoleOutside => {
+            "its execution role is not defined in the linted templates (lint the stack that defines it in the same run)"
+                .to_owned()
+        }
+        UnknownReason::NotAction => "a policy statement allows actions with `NotAction`".to_owned(),
+        UnknownReason::AnyAction => "a policy statement allows `*` or every action of a service".to_owned(),
+        UnknownReason::SymbolicPolicy => {
+            "a policy document or its actions come from a parameter or another intrinsic".to_owned()
+        }
+        UnknownReason::UnknownManagedPolicy(name) => format!("AWS managed policy `{name}` is not in rotlint's table"),
+        UnknownReason::PolicyOutside => "a managed policy is not defined in the linted templates".to_owned(),
+        UnknownReason::UnknownSamTemplate(name) => format!("SAM policy `{name}` is no policy template rotlint knows"),
+        UnknownReason::EveryService(name) => format!("managed policy `{name}` allows every service"),
+    }
+}
+
+/// RL401 (strong evidence) and RL402 (weak): a service no subnet of the function reaches. A
+/// strong-evidence service blocked only by a gateway endpoint missing from the route table is
+/// RL403's finding instead.
+pub fn unreachable(
+    cx: &TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
+    evidence: Evidence,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    use crate::network::{Blocker, Overall};
+    let mut out = Vec::new();
+    for f in &cx.facts.calls {
+        for (need, answer) in answers(f) {
+            if need.evidence != evidence || answer.report.overall != Overall::None {
+                continue;
+            }
+            let Some((blocker, hops)) = answer.report.first_blocker() else { continue };
+            if evidence == Evidence::Strong && matches!(blocker, Blocker::GatewayNotRouted { .. }) {
+                continue;
+            }
+            let subnets = super::wording::subnet_names(&answer.report, false);
+            out.push(
+                Diagnostic::new(
+                    meta,
+                    cx.file,
+                    f.subnets_span,
+                    format!(
+                        "function `{}` calls {} ({}), but none of its subnets ({subnets}) reaches it: {}",
+                        f.id,
+                        endpoint_label(need, answer),
+                        evidence_text(need),
+                        super::wording::blocker_text(blocker)
+                    ),
+                )
+                .resource(&f.id)
+                .label(format!("no subnet here reaches {}", answer.endpoint.label))
+                .related_all(path(cx, f, need, hops))
+                .help(help(answer.endpoint)),
+            );
+        }
+    }
+    out
+}
+
+/// How to give a function a path to `endpoint`.
+pub fn help(endpoint: &crate::network::Service) -> String {
+    let name = endpoint.endpoint;
+    match (endpoint.interface, endpoint.gateway) {
+        (_, true) => format!(
+            "add a gateway endpoint for com.amazonaws.<region>.{name} whose RouteTableIds lists the subnets' route table, or an interface endpoint with private DNS, or a NAT route"
+        ),
+        (true, false) => format!(
+            "add an interface endpoint for com.amazonaws.<region>.{name} (PrivateDnsEnabled: true, security groups admitting tcp/{} from the function) in this VPC, or route 0.0.0.0/0 through a NAT gateway",
+            endpoint.port
+        ),
+        (false, false) => {
+            format!("{} has no VPC endpoint: route the function's subnets through a NAT gateway", endpoint.label)
+        }
+    }
+}

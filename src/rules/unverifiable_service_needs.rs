@@ -1,0 +1,45 @@
+//! RL905 `unverifiable-service-needs`: which AWS APIs a function in a VPC calls cannot all be
+//! told, so RL401–RL405 may miss a service; the note names the input.
+
+use super::service_reach::unknown_text;
+use super::{Check, Rule, TemplateContext};
+use crate::catalog::UNVERIFIABLE_SERVICE_NEEDS as META;
+use crate::diagnostic::Diagnostic;
+
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+
+fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in &cx.facts.calls {
+        let mut seen = Vec::new();
+        for unknown in &f.needs.unknown {
+            if seen.contains(&(&unknown.reason, unknown.span)) {
+                continue;
+            }
+            seen.push((&unknown.reason, unknown.span));
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    cx.file,
+                    unknown.span,
+                    format!(
+                        "cannot tell every AWS API function `{}` calls: {}; rotlint checks its paths only to the services it can see",
+                        f.id,
+                        unknown_text(&unknown.reason)
+                    ),
+                )
+                .resource(&f.id)
+                .label("what this allows cannot be read"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        super::super::harness::run_fixtures(&super::RULE);
+    }
+}
