@@ -236,6 +236,8 @@ catalog! {
             "A Fargate task cannot reach Secrets Manager or SSM for the secrets its containers reference";
         TASK_CANNOT_SHIP_LOGS = RL503 "task-cannot-ship-logs" Error High:
             "A Fargate task using the awslogs driver cannot reach CloudWatch Logs";
+        TASK_EXECUTION_ROLE_MISSING_PERMISSIONS = RL504 "task-execution-role-missing-permissions" Error High:
+            "A Fargate task's execution role lacks the ECR pull, secret read, kms:Decrypt or awslogs permissions";
     }
     Notes {
         UNVERIFIABLE_NETWORK = RL901 "unverifiable-network" Note Medium:

@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Number, Value, json};
 
 use crate::facts::{Facts, FunctionFacts};
-use crate::network::{ApiReport, Outcome, Overall, Via};
+use crate::network::{ApiReport, Outcome, Overall, Runner, Via};
 use crate::rotation::{RotationFunction, VpcAttachment};
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span, Tree};
+use crate::template::ValueKind;
+use crate::workload::ecs::{Purpose, TaskFacts};
 
 /// Top-level key of the computed section.
 pub const SECTION: &str = "Rotlint";
@@ -73,9 +75,16 @@ pub fn build(tree: &Tree, facts: &Facts<'_>, budget: &Budget) -> Result<Document
         functions.entry(f.id.clone()).or_insert(f.key_span);
         entries.entry(f.id.clone()).or_insert_with(|| function_entry(f, ff));
     }
+    let mut tasks = Map::new();
+    for tf in &facts.tasks {
+        if tf.task.key_span.start < own.start || tf.task.key_span.end > own.end {
+            continue;
+        }
+        tasks.entry(tf.task.id.clone()).or_insert_with(|| task_entry(tf));
+    }
     let mut out = writer.out;
     if let Some(at) = writer.section_at {
-        let section = json!({ "RotationFunctions": entries }).to_string();
+        let section = json!({ "RotationFunctions": entries, "Tasks": tasks }).to_string();
         out.splice(at..at, section.into_bytes());
     }
     // Every piece written is valid UTF-8: `{`, `[`, `,`, `:` and serde_json's own output.
@@ -278,6 +287,103 @@ fn function_entry(f: &RotationFunction, ff: &FunctionFacts) -> Value {
     })
 }
 
+/// A Fargate task: where it runs, what it needs before its containers start, and how each
+/// service it needs is reached.
+fn task_entry(tf: &TaskFacts) -> Value {
+    let names = |values: &[crate::template::Value]| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| match &v.kind {
+                ValueKind::Ref(id) | ValueKind::GetAtt { resource: id, .. } => id.clone(),
+                _ => v.display(),
+            })
+            .collect()
+    };
+    let placement = tf.workload.placement.as_ref();
+    let mut needs: Vec<&str> = Vec::new();
+    let services: Vec<Value> = tf
+        .answers
+        .iter()
+        .map(|(purpose, service, report)| {
+            let purpose = purpose_word(*purpose);
+            if !needs.contains(&purpose) {
+                needs.push(purpose);
+            }
+            let path = task_path(report);
+            json!({
+                "Service": if service.endpoint.is_empty() { "registry" } else { service.endpoint },
+                "Purpose": purpose,
+                "Path": path.name,
+                "Endpoint": path.endpoint,
+                "Nat": path.nat,
+                "InternetGateway": path.internet_gateway,
+            })
+        })
+        .collect();
+    json!({
+        "Type": tf.task.type_name,
+        "TaskDefinition": tf.task.task_definition,
+        "Subnets": placement.map(|p| names(&p.subnets)).unwrap_or_default(),
+        "SecurityGroups": placement.map(|p| names(&p.security_groups)).unwrap_or_default(),
+        "AssignPublicIp": placement.is_some_and(|p| p.runner == Runner::Task { public_ip: true }),
+        "Needs": needs,
+        "Services": services,
+    })
+}
+
+fn purpose_word(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Image => "image",
+        Purpose::Secrets => "secrets",
+        Purpose::Logs => "logs",
+    }
+}
+
+struct TaskPath {
+    name: &'static str,
+    endpoint: Option<String>,
+    nat: Option<String>,
+    internet_gateway: Option<String>,
+}
+
+/// One word for how a task reaches a service, across its subnets: a way out to the internet
+/// (NAT, then an internet gateway) wins over an endpoint, a known path over an unverifiable
+/// subnet, and `none` means every subnet is blocked.
+fn task_path(report: &ApiReport) -> TaskPath {
+    let mut path = TaskPath { name: "unknown", endpoint: None, nat: None, internet_gateway: None };
+    let (mut other, mut unknown) = (false, false);
+    for (_, outcome) in &report.per_subnet {
+        match outcome {
+            Outcome::Reachable { via: Via::Endpoint(id), .. } => {
+                path.endpoint.get_or_insert_with(|| id.clone());
+            }
+            Outcome::Reachable { via: Via::Nat(id), .. } => {
+                path.nat.get_or_insert_with(|| id.clone());
+            }
+            Outcome::Reachable { via: Via::InternetGateway(id), .. } => {
+                path.internet_gateway.get_or_insert_with(|| id.clone());
+            }
+            Outcome::Reachable { .. } => other = true,
+            Outcome::Unverifiable { .. } => unknown = true,
+            Outcome::Blocked { .. } => {}
+        }
+    }
+    path.name = if path.nat.is_some() {
+        "nat"
+    } else if path.internet_gateway.is_some() {
+        "internet-gateway"
+    } else if path.endpoint.is_some() {
+        "endpoint"
+    } else if other {
+        "internet"
+    } else if unknown {
+        "unknown"
+    } else {
+        "none"
+    };
+    path
+}
+
 struct SmPath {
     name: &'static str,
     endpoint: Option<String>,
@@ -372,8 +478,12 @@ mod tests {
         for (f, ff) in facts.functions() {
             entries.entry(f.id.clone()).or_insert_with(|| function_entry(f, ff));
         }
+        let mut tasks = Map::new();
+        for tf in &facts.tasks {
+            tasks.entry(tf.task.id.clone()).or_insert_with(|| task_entry(tf));
+        }
         if let Value::Object(map) = &mut json {
-            map.insert(SECTION.to_owned(), json!({ "RotationFunctions": entries }));
+            map.insert(SECTION.to_owned(), json!({ "RotationFunctions": entries, "Tasks": tasks }));
         }
         json.to_string()
     }
@@ -395,7 +505,32 @@ mod tests {
         assert_eq!(doc["I"], json!("12"));
         assert_eq!(doc["J"], json!({ "Ref": "X" }));
         assert_eq!(doc["K"], json!([1, "two"]));
-        assert_eq!(doc[SECTION], json!({ "RotationFunctions": {} }));
+        assert_eq!(doc[SECTION], json!({ "RotationFunctions": {}, "Tasks": {} }));
+    }
+
+    #[test]
+    fn fargate_tasks_get_placement_needs_and_paths() {
+        let source =
+            std::fs::read_to_string("testdata/RL502/pass/private-fargate-all-endpoints.yaml").unwrap_or_default();
+        let doc = document(&source, "t.yaml");
+        let task = &doc[SECTION]["Tasks"]["Service"];
+        assert_eq!(task["Type"], json!("AWS::ECS::Service"));
+        assert_eq!(task["TaskDefinition"], json!("TaskDef"));
+        assert_eq!(task["Subnets"], json!(["PrivateA", "PrivateB"]));
+        assert_eq!(task["SecurityGroups"], json!(["TaskSg"]));
+        assert_eq!(task["AssignPublicIp"], json!(false));
+        assert_eq!(task["Needs"], json!(["image", "secrets", "logs"]));
+        let services = task["Services"].as_array().cloned().unwrap_or_default();
+        let path = |name: &str| services.iter().find(|s| s["Service"] == json!(name)).map(|s| s["Path"].clone());
+        assert_eq!(path("ecr.api"), Some(json!("endpoint")));
+        assert_eq!(path("s3"), Some(json!("endpoint")));
+        assert_eq!(path("secretsmanager"), Some(json!("endpoint")));
+        assert_eq!(path("logs"), Some(json!("endpoint")));
+        let blocked = std::fs::read_to_string("testdata/RL503/fail/no-logs-endpoint.yaml").unwrap_or_default();
+        let doc = document(&blocked, "t.yaml");
+        let services = doc[SECTION]["Tasks"]["Service"]["Services"].as_array().cloned().unwrap_or_default();
+        let logs = services.iter().find(|s| s["Service"] == json!("logs")).map(|s| s["Path"].clone());
+        assert_eq!(logs, Some(json!("none")));
     }
 
     #[test]

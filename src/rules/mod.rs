@@ -54,6 +54,7 @@ mod target_sg_blocks_function;
 mod task_cannot_fetch_secrets;
 mod task_cannot_pull_image;
 mod task_cannot_ship_logs;
+mod task_execution_role_missing_permissions;
 mod task_needs;
 mod unresolved_reference;
 mod unused_suppression;
@@ -149,6 +150,7 @@ pub static ALL: &[&Rule] = &[
     &task_cannot_pull_image::RULE,
     &task_cannot_fetch_secrets::RULE,
     &task_cannot_ship_logs::RULE,
+    &task_execution_role_missing_permissions::RULE,
     &unverifiable::NETWORK,
     &unverifiable::EGRESS,
     &function_outside_template::RULE,

@@ -5,8 +5,9 @@ use super::wording::{function_span, how_to_supply, locations, unverifiable_text}
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::{RuleMeta, UNVERIFIABLE_EGRESS, UNVERIFIABLE_NETWORK};
 use crate::diagnostic::Diagnostic;
-use crate::network::{Outcome, Unverifiable};
+use crate::network::{Hop, Outcome, Unverifiable};
 use crate::rotation::{Master, VpcAttachment};
+use crate::source::tree::Span;
 
 pub static NETWORK: Rule = Rule { meta: &UNVERIFIABLE_NETWORK, check: Check::Template(network) };
 pub static EGRESS: Rule = Rule { meta: &UNVERIFIABLE_EGRESS, check: Check::Template(egress) };
@@ -114,6 +115,51 @@ fn notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifi
                     ),
                 )
                 .resource(&f.id)
+                .label("not visible in the linted templates")
+                .related_all(locations(cx.file, hops)),
+            );
+        }
+    }
+    out.extend(task_notes(cx, meta, wanted));
+    out
+}
+
+/// The same notes for Fargate tasks: one per task and unseen input, naming every service the
+/// task needs that the input leaves undecided, so an unknown subnet or security group never
+/// passes a task silently.
+fn task_notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for tf in &cx.facts.tasks {
+        // (span, reason, hops, services) in the order first met.
+        let mut seen: Vec<(Span, &Unverifiable, &[Hop], Vec<&str>)> = Vec::new();
+        for (_, service, report) in &tf.answers {
+            for (_, outcome) in &report.per_subnet {
+                let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
+                if !wanted(reason) {
+                    continue;
+                }
+                let span = if span.is_empty() { tf.task.subnets_span } else { *span };
+                match seen.iter_mut().find(|(s, ..)| *s == span) {
+                    Some((_, _, _, services)) if !services.contains(&service.label) => services.push(service.label),
+                    Some(_) => {}
+                    None => seen.push((span, reason, hops, vec![service.label])),
+                }
+            }
+        }
+        for (span, reason, hops, services) in seen {
+            out.push(
+                Diagnostic::new(
+                    meta,
+                    cx.file,
+                    span,
+                    format!(
+                        "cannot verify that {} reaches {} before its containers start: {}",
+                        super::task_needs::task_name(tf),
+                        services.join(", "),
+                        unverifiable_text(reason)
+                    ),
+                )
+                .resource(&tf.task.id)
                 .label("not visible in the linted templates")
                 .related_all(locations(cx.file, hops)),
             );
