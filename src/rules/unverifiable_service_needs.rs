@@ -33,6 +33,28 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
             );
         }
     }
+    // A Fargate task whose image URI or secret reference cannot be classified (a parameter, an
+    // import), or whose task definition is not in the template: RL501-RL504 cannot tell which
+    // service it needs.
+    for tf in &cx.facts.tasks {
+        for (value, what) in &tf.task.unknown {
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    cx.file,
+                    value.span,
+                    format!(
+                        "cannot tell which AWS APIs the Fargate task of `{}` needs before it starts: its {what} `{}` cannot be read; {}",
+                        tf.task.id,
+                        value.display(),
+                        super::wording::how_to_supply(value)
+                    ),
+                )
+                .resource(&tf.task.id)
+                .label(format!("this {what} cannot be read")),
+            );
+        }
+    }
     out
 }
 
