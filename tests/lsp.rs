@@ -2,6 +2,7 @@
 //! a parity check holds the published diagnostics against the engine's findings for every
 //! template of `testdata/`; one test runs the built binary over standard input and output.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -382,4 +383,35 @@ fn the_binary_speaks_lsp_over_stdio() {
     input.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "exit"}))).expect("write");
     drop(input);
     assert_eq!(child.wait().expect("exits").code(), Some(0));
+}
+
+/// Open stacks form one world: the importer's finding explains itself with hops in the exporter,
+/// and an edit to the exporter re-publishes the importer in the same cycle.
+#[test]
+fn an_edit_to_an_exporting_stack_republishes_its_importer() {
+    let mut client = Client::start(&["utf-32"]);
+    let app = testdata("cross-stack/broken/app.yaml");
+    let network = testdata("cross-stack/broken/network.yaml");
+    let (app_uri, network_uri) = (uri(&app), uri(&network));
+    client.open(&app_uri, &std::fs::read_to_string(&app).expect("fixture"));
+    client.open(&network_uri, &std::fs::read_to_string(&network).expect("fixture"));
+    let mut first = BTreeMap::new();
+    for _ in 0..2 {
+        let p = client.publish();
+        first.insert(p["uri"].as_str().expect("uri").to_owned(), p);
+    }
+    let app_first = &first[&app_uri];
+    assert_eq!(codes(app_first), ["RL101"]);
+    let related = app_first["diagnostics"][0]["relatedInformation"].as_array().expect("a path");
+    assert!(related.iter().any(|r| r["location"]["uri"] == network_uri.as_str()), "{related:?}");
+    assert_eq!(first[&network_uri]["diagnostics"], json!([]));
+
+    // The network stack gets its endpoint (unsaved): the importer's RL101 goes away.
+    let good = std::fs::read_to_string(testdata("cross-stack/good/network.yaml")).expect("fixture");
+    let change = json!({"textDocument": {"uri": network_uri, "version": 2}, "contentChanges": [{"text": good}]});
+    client.notify("textDocument/didChange", change);
+    let republished = client.publish();
+    assert_eq!(republished["uri"], app_uri.as_str());
+    assert_eq!(republished["diagnostics"], json!([]));
+    assert!(client.finish());
 }
