@@ -110,7 +110,7 @@ fn open_change_code_action_close_and_shutdown() {
     let caps = &client.init["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-32");
     assert_eq!(caps["textDocumentSync"], 1);
-    assert_eq!(caps["codeActionProvider"], true);
+    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix", "source.fixAll.rotlint"]));
 
     let path = testdata("fix/block-set.yaml");
     let text = std::fs::read_to_string(&path).expect("fixture");
@@ -140,6 +140,12 @@ fn open_change_code_action_close_and_shutdown() {
     assert_eq!(edits[0]["range"], rl104["range"]);
     let suppress = &actions[1]["edit"]["changes"][u.as_str()][0];
     assert_eq!(suppress["newText"], "      # rotlint-ignore RL104: \n");
+    // Fix all: the safe fixes of the document, asked for by kind, whatever the range.
+    let params = json!({"textDocument": {"uri": u}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}});
+    let all = client.request("textDocument/codeAction", params).response_result.expect("actions");
+    assert_eq!(all.as_array().expect("list").len(), 1, "{all}");
+    assert_eq!(all[0]["kind"], "source.fixAll.rotlint");
+    assert_eq!(all[0]["edit"]["changes"][u.as_str()], actions[0]["edit"]["changes"][u.as_str()]);
     // `only` filters by kind.
     let params = json!({"textDocument": {"uri": u}, "range": rl104["range"], "context": {"diagnostics": [], "only": ["refactor"]}});
     assert_eq!(client.request("textDocument/codeAction", params).response_result.ok(), Some(json!([])));

@@ -10,9 +10,9 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{CodeActionRequest, Request as _, Shutdown};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, InitializeParams,
-    InitializeResult, LogMessageParams, MessageType, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
+    InitializeParams, InitializeResult, LogMessageParams, MessageType, PublishDiagnosticsParams, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, WorkspaceEdit,
 };
 
 use super::convert::{self, Shown};
@@ -51,7 +51,10 @@ impl Server {
         let capabilities = ServerCapabilities {
             position_encoding: Some(encoding.kind()),
             text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
-            code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, fix_all_kind()]),
+                ..CodeActionOptions::default()
+            })),
             ..ServerCapabilities::default()
         };
         let result = InitializeResult {
@@ -235,6 +238,13 @@ impl Server {
                 }));
             }
         }
+        // Asked for by kind only (editors run it on save when configured), never offered unasked.
+        let asked = params.context.only.as_ref().is_some_and(|only| {
+            only.iter().any(|o| fix_all_kind().as_str().starts_with(o.as_str()) && o.as_str().starts_with("source"))
+        });
+        if asked && let Some(action) = fix_all(uri, shown) {
+            actions.push(action);
+        }
         actions
     }
 
@@ -242,6 +252,46 @@ impl Server {
     pub fn path_of(uri: &lsp_types::Uri) -> std::path::PathBuf {
         documents::path_of(uri)
     }
+}
+
+fn fix_all_kind() -> CodeActionKind {
+    CodeActionKind::new("source.fixAll.rotlint")
+}
+
+/// Every safe fix of the document, in finding order, leaving out any that touches a range an
+/// earlier one changes (the next lint offers it again); `None` when there is nothing to fix.
+// lsp-types' `Uri` hashes and compares by its text; clippy sees a cache cell inside it.
+#[allow(clippy::mutable_key_type)]
+fn fix_all(uri: &lsp_types::Uri, shown: &[Shown]) -> Option<CodeActionOrCommand> {
+    let mut kept: Vec<lsp_types::TextEdit> = Vec::new();
+    let mut fixed = Vec::new();
+    for s in shown {
+        let Some((_, Applicability::Safe, edit)) = &s.fix else { continue };
+        let Some(changes) = &edit.changes else { continue };
+        // Only fixes that stay inside this document: the action edits what is on screen.
+        if changes.keys().any(|u| u != uri) {
+            continue;
+        }
+        let edits = changes.get(uri).map(Vec::as_slice).unwrap_or_default();
+        let clash =
+            |a: &lsp_types::Range, b: &lsp_types::Range| a.start < b.end && b.start < a.end || a.start == b.start;
+        if edits.iter().any(|e| kept.iter().any(|k| clash(&e.range, &k.range))) {
+            continue;
+        }
+        kept.extend(edits.iter().cloned());
+        fixed.push(s.diagnostic.clone());
+    }
+    if fixed.is_empty() {
+        return None;
+    }
+    let changes = std::collections::HashMap::from([(uri.clone(), kept)]);
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("Apply {} safe rotlint fix{}", fixed.len(), if fixed.len() == 1 { "" } else { "es" }),
+        kind: Some(fix_all_kind()),
+        diagnostics: Some(fixed),
+        edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
+        ..CodeAction::default()
+    }))
 }
 
 fn publish(uri: lsp_types::Uri, shown: &[Shown], version: Option<i32>) -> Message {
@@ -350,5 +400,37 @@ mod tests {
         assert_eq!(out.len(), 2);
         let exit = Notification::new("exit".into(), Value::Null).into();
         assert_eq!(server.handle(exit, &mut out), Flow::Exit { clean: true });
+    }
+
+    /// Fix all keeps the safe fixes that do not touch what an earlier one changes.
+    #[test]
+    #[allow(clippy::mutable_key_type)]
+    fn fix_all_skips_unsafe_fixes_and_clashing_ones() {
+        use lsp_types::{Position, Range, TextEdit, Uri};
+        let uri: Uri = "file:///t.yaml".parse().expect("uri");
+        let at = |line: u32, a: u32, b: u32| Range {
+            start: Position { line, character: a },
+            end: Position { line, character: b },
+        };
+        let shown = |range: Range, applicability: Applicability| {
+            let edit = TextEdit { range, new_text: "x".into() };
+            let changes = std::collections::HashMap::from([(uri.clone(), vec![edit])]);
+            let diagnostic = lsp_types::Diagnostic { range, ..lsp_types::Diagnostic::default() };
+            let fix =
+                ("t".to_owned(), applicability, WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() });
+            Shown { diagnostic, fix: Some(fix), suppress: None }
+        };
+        let list = [
+            shown(at(1, 0, 5), Applicability::Safe),
+            shown(at(1, 3, 8), Applicability::Safe),
+            shown(at(2, 0, 1), Applicability::Unsafe),
+            shown(at(1, 5, 6), Applicability::Safe),
+        ];
+        let Some(CodeActionOrCommand::CodeAction(action)) = fix_all(&uri, &list) else { panic!("an action") };
+        let edits = &action.edit.and_then(|e| e.changes).expect("changes")[&uri];
+        let ranges: Vec<Range> = edits.iter().map(|e| e.range).collect();
+        assert_eq!(ranges, [at(1, 0, 5), at(1, 5, 6)]);
+        assert_eq!(action.title, "Apply 2 safe rotlint fixes");
+        assert!(fix_all(&uri, &list[2..3]).is_none());
     }
 }
