@@ -38,6 +38,15 @@ pub enum Command {
     Man,
     /// Show how every rotation function reaches (or fails to reach) Secrets Manager and its database.
     Paths(PathsArgs),
+    /// Run as a language server (LSP over standard input and output) for editors.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Configuration file (default: the nearest .rotlint.toml from the working directory up).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

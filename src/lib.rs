@@ -18,6 +18,7 @@ pub mod fix;
 pub mod guard;
 pub mod iam;
 pub mod lint;
+pub mod lsp;
 pub mod network;
 pub mod parameters;
 pub mod report;

@@ -38,7 +38,42 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => man(),
         Some(Command::Paths(args)) => run_paths(&args),
+        Some(Command::Lsp(args)) => run_lsp(&args),
         None => run_lint(&cli.lint),
+    }
+}
+
+/// `rotlint lsp`: exit 0 after `shutdown` then `exit`, 1 on an `exit` without `shutdown` (as the
+/// protocol asks), 2 when the configuration or the connection fails.
+fn run_lsp(args: &cli::LspArgs) -> ExitCode {
+    let config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    // Any YAML or JSON file an editor opens reaches the server: only templates are linted.
+    #[cfg(feature = "guard")]
+    let guard = match load_guard(&[], &config) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    #[cfg(not(feature = "guard"))]
+    if let Err(code) = refuse_guard(&[], &config) {
+        return code;
+    }
+    let options = lint::Options {
+        config,
+        only_templates: true,
+        #[cfg(feature = "guard")]
+        guard,
+        ..lint::Options::default()
+    };
+    match rotlint::lsp::run_stdio(options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(2)
+        }
     }
 }
 
