@@ -272,8 +272,11 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 fn print_diffs(changed: &[rotlint::fix::session::Changed]) -> ExitCode {
     let mut out = String::new();
     for file in changed {
-        let diff =
-            rotlint::fix::diff::unified(&escape::human(&file.path.display().to_string()), &file.original, &file.fixed);
+        let diff = rotlint::fix::diff::unified(
+            escape::human(&file.path.display().to_string()).trim_start_matches('/'),
+            &file.original,
+            &file.fixed,
+        );
         // The path is escaped already: every line break left is one the diff wrote.
         for line in diff.split_inclusive('\n') {
             out.push_str(&escape::human(line.strip_suffix('\n').unwrap_or(line)));

@@ -184,3 +184,26 @@ fn fix_keeps_permissions_crlf_and_the_byte_order_mark() {
     assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o640);
     assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1, "no temporary file left");
 }
+
+#[test]
+fn unsafe_fixes_are_applied_only_with_unsafe_fixes() {
+    let dir = temp_dir("unsafe");
+    let file = dir.join("t.yaml");
+    let original = fixture("testdata/RL303/fail/no-permission.yaml");
+    std::fs::write(&file, &original).expect("write");
+    let (_, text, _) = rotlint(&["--color", "never", s(&file)]);
+    assert!(text.contains("fix available (unsafe): add `RotationFunctionSecretsManagerPermission`"), "{text}");
+    let (_, stdout, stderr) = rotlint(&["--fix", "--format", "json", s(&file)]);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original, "safe fixes only");
+    assert!(rules(&stdout).contains(&"RL303".to_owned()), "{stderr}");
+    let (_, diff, _) = rotlint(&["--diff", "--unsafe-fixes", s(&file)]);
+    assert!(
+        diff.contains("+  RotationFunctionSecretsManagerPermission:\n+    Type: AWS::Lambda::Permission\n"),
+        "{diff}"
+    );
+    let (_, stdout, _) = rotlint(&["--fix", "--unsafe-fixes", "--format", "json", s(&file)]);
+    assert!(!rules(&stdout).contains(&"RL303".to_owned()), "{stdout}");
+    let fixed = std::fs::read_to_string(&file).expect("read");
+    assert!(fixed.starts_with(&original), "the resource is added at the end");
+    assert!(fixed.contains("Principal: secretsmanager.amazonaws.com"), "{fixed}");
+}
