@@ -160,7 +160,7 @@ catalog! {
             "A secretsmanager VPC endpoint omits VpcEndpointType (default Gateway) or sets Gateway";
         ENDPOINT_PRIVATE_DNS_OFF = RL105 "endpoint-private-dns-off" Error High fix:
             "The function relies on a Secrets Manager endpoint whose private DNS is off";
-        VPC_DNS_DISABLED = RL106 "vpc-dns-disabled" Error High:
+        VPC_DNS_DISABLED = RL106 "vpc-dns-disabled" Error High fix:
             "An endpoint has private DNS on while its VPC lacks EnableDnsHostnames or EnableDnsSupport";
         ENDPOINT_SG_BLOCKS_HTTPS = RL107 "endpoint-sg-blocks-https" Error High:
             "The endpoint's security groups admit no tcp/443 from the function";
@@ -204,13 +204,13 @@ catalog! {
             "HostedRotationLambda without the literal AWS::SecretsManager transform";
         ROTATION_FUNCTION_CONFLICT = RL302 "rotation-function-conflict" Error High:
             "A RotationSchedule sets both HostedRotationLambda and RotationLambdaARN";
-        MISSING_INVOKE_PERMISSION = RL303 "missing-invoke-permission" Error High:
+        MISSING_INVOKE_PERMISSION = RL303 "missing-invoke-permission" Error High fix:
             "An in-template rotation function has no Lambda permission for secretsmanager.amazonaws.com";
-        ROTATION_TIMEOUT_TOO_SHORT = RL304 "rotation-timeout-too-short" Warning High:
+        ROTATION_TIMEOUT_TOO_SHORT = RL304 "rotation-timeout-too-short" Warning High fix:
             "Rotation function Timeout omitted (3 s) or under 30 s";
         HOSTED_VPC_IDS_NOT_STRING = RL305 "hosted-vpc-ids-not-string" Error High:
             "HostedRotationLambda VpcSubnetIds or VpcSecurityGroupIds is a list, not a comma-joined string";
-        MISSING_VPC_EXECUTION_PERMISSIONS = RL306 "missing-vpc-execution-permissions" Error High:
+        MISSING_VPC_EXECUTION_PERMISSIONS = RL306 "missing-vpc-execution-permissions" Error High fix:
             "A function in a VPC whose role lacks the ENI permissions";
         MISSING_ENDPOINT_VARIABLE = RL307 "missing-endpoint-variable" Warning High:
             "A custom rotation function lacks SECRETS_MANAGER_ENDPOINT";

@@ -186,6 +186,20 @@ pub struct LintArgs {
     /// benchmarks compare against.
     #[arg(long)]
     pub parse_only: bool,
+
+    /// Apply the safe fixes findings offer to the linted files, lint again (up to 10 passes), and
+    /// report what remains. A file that stops parsing or gains a finding is put back as it was.
+    #[arg(long, conflicts_with_all = ["write_baseline", "parse_only"])]
+    pub fix: bool,
+
+    /// With --fix or --diff, apply the unsafe fixes too (they change behaviour: review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change on standard output and write nothing;
+    /// exit 1 when there is something to change.
+    #[arg(long, conflicts_with_all = ["fix", "write_baseline", "parse_only", "format", "output"])]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -199,21 +199,58 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         guard,
         ..lint::Options::default()
     };
-    let outcome = match lint::lint_paths(&paths, &options) {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            print_error(&e);
-            return ExitCode::from(2);
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("rotlint: --unsafe-fixes applies with --fix or --diff; add one of them");
+        return ExitCode::from(2);
+    }
+    let stdin_name = options.stdin.as_ref().map(|s| s.name.clone());
+    let (outcome, fixed) = if args.fix || args.diff {
+        match rotlint::fix::session::run(&paths, &options, args.unsafe_fixes, stdin_name.as_deref()) {
+            Ok(fixed) => (None, Some(fixed)),
+            Err(e) => {
+                print_error(&e);
+                return ExitCode::from(2);
+            }
         }
+    } else {
+        match lint::lint_paths(&paths, &options) {
+            Ok(outcome) => (Some(outcome), None),
+            Err(e) => {
+                print_error(&e);
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let (mut outcome, fixed) = match (outcome, fixed) {
+        (Some(outcome), _) => (outcome, None),
+        (None, Some(fixed)) => {
+            let rotlint::fix::session::Outcome { result, changed, restored, applied, passes } = fixed;
+            (result, Some((changed, restored, applied, passes)))
+        }
+        (None, None) => return ExitCode::from(2),
     };
     if let Some(warning) = lint::empty_run_warning(&paths, &outcome) {
         eprintln!("rotlint: {warning}");
     }
-    let mut outcome = outcome;
     let inputs = Inputs { outcome: &outcome, paths: &paths, side: side_files(args, &options.config) };
     let files = targets.iter().filter_map(|t| t.path.as_ref());
     for output in files.chain(&args.write_baseline) {
         if let Err(code) = inputs.refuse(output) {
+            return code;
+        }
+    }
+    if let Some((changed, restored, applied, passes)) = fixed {
+        for (path, why) in &restored {
+            eprintln!(
+                "rotlint: left `{}` as it was: the fixed text had {}",
+                escape::human(&path.display().to_string()),
+                escape::human(why)
+            );
+        }
+        if args.diff {
+            return print_diffs(&changed);
+        }
+        if let Err(code) = write_fixed(&changed, applied, passes, args.quiet) {
             return code;
         }
     }
@@ -262,6 +299,66 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Some(level) if level >= threshold => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// `--diff`: the unified diff of every file `--fix` would change, escaped line by line (a
+/// template's control characters, a CRLF file's carriage returns included, show as `\u{..}`).
+/// Exit 1 when there is a change, 0 when there is none.
+fn print_diffs(changed: &[rotlint::fix::session::Changed]) -> ExitCode {
+    let mut out = String::new();
+    for file in changed {
+        let diff = rotlint::fix::diff::unified(
+            escape::human(&file.path.display().to_string()).trim_start_matches('/'),
+            &file.original,
+            &file.fixed,
+        );
+        // The path is escaped already: every line break left is one the diff wrote.
+        for line in diff.split_inclusive('\n') {
+            out.push_str(&escape::human(line.strip_suffix('\n').unwrap_or(line)));
+            out.push('\n');
+        }
+    }
+    if let Err(e) = write_output(None, &out) {
+        print_write_error(None, &e);
+        return ExitCode::from(2);
+    }
+    if changed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `--fix`: write every changed file atomically, keeping its permissions and its byte-order mark,
+/// only when the file still holds what was linted. Exit 2 when one cannot be written.
+fn write_fixed(
+    changed: &[rotlint::fix::session::Changed],
+    applied: usize,
+    passes: usize,
+    quiet: bool,
+) -> Result<(), ExitCode> {
+    const BOM: &str = "\u{FEFF}";
+    let mut failed = false;
+    for file in changed {
+        let shown = escape::human(&file.path.display().to_string()).into_owned();
+        let written = std::fs::read(&file.path).and_then(|bytes| {
+            let text = std::str::from_utf8(&bytes).map_err(std::io::Error::other)?;
+            let (bom, text) = text.strip_prefix(BOM).map_or(("", text), |rest| (BOM, rest));
+            if text != &*file.original {
+                return Err(std::io::Error::other("changed since it was read; not written"));
+            }
+            let fixed = [bom.as_bytes(), file.fixed.as_bytes()].concat();
+            rotlint::fix::write::write_if_unchanged(&file.path, &bytes, &fixed)
+        });
+        if let Err(e) = written {
+            eprintln!("rotlint: cannot write the fixes to `{shown}`: {e}");
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(ExitCode::from(2));
+    }
+    if !quiet && applied > 0 {
+        let files = changed.len();
+        eprintln!("rotlint: applied {applied} fix(es) to {files} file(s) in {passes} pass(es)");
+    }
+    Ok(())
 }
 
 /// `.rotlint.toml` from `--config` or found upwards from the working directory; exit 2 on error.

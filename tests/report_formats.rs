@@ -301,10 +301,9 @@ fn apply_fix(text: &str, replacement: &Value) -> String {
 
 #[test]
 fn exact_fixes_for_written_values_only() {
-    for (file, rule, fixed_line) in [
-        ("testdata/RL104/fail/endpoint-type-gateway.yaml", "RL104", "      VpcEndpointType: Interface"),
-        ("testdata/RL105/fail/private-dns-false-hosted.yaml", "RL105", "      PrivateDnsEnabled: true"),
-    ] {
+    for (file, rule, fixed_line) in
+        [("testdata/RL105/fail/private-dns-false-hosted.yaml", "RL105", "      PrivateDnsEnabled: true")]
+    {
         let log = sarif(&[file]);
         let r = results(&log).iter().find(|r| r["ruleId"] == rule).unwrap();
         let change = &r["fixes"][0]["artifactChanges"][0];
@@ -320,14 +319,23 @@ fn exact_fixes_for_written_values_only() {
         let line = deleted["startLine"].as_u64().unwrap() as usize;
         assert_eq!(fixed.lines().nth(line - 1), Some(fixed_line));
     }
-    // Absent properties and values inside Fn::If get no fix.
-    for file in [
-        "testdata/RL104/fail/endpoint-type-omitted.yaml",
-        "testdata/RL105/fail/private-dns-omitted.yaml",
-        "testdata/RL105/fail/conditional-private-dns.yaml",
-    ] {
+    // Values inside Fn::If get no fix, nor a gateway endpoint without subnets (the type alone
+    // would not make it work).
+    for file in ["testdata/RL105/fail/conditional-private-dns.yaml", "testdata/RL104/fail/endpoint-type-gateway.yaml"] {
         let log = sarif(&[file]);
         assert!(results(&log).iter().all(|r| r.get("fixes").is_none()), "{file}");
+    }
+    // An absent property is added: an insertion (an empty deleted region) after the last property.
+    for (file, rule, added) in [
+        ("testdata/RL104/fail/endpoint-type-omitted.yaml", "RL104", "VpcEndpointType: Interface"),
+        ("testdata/RL105/fail/private-dns-omitted.yaml", "RL105", "PrivateDnsEnabled: true"),
+    ] {
+        let log = sarif(&[file]);
+        let r = results(&log).iter().find(|r| r["ruleId"] == rule).unwrap();
+        let replacement = &r["fixes"][0]["artifactChanges"][0]["replacements"][0];
+        let deleted = &replacement["deletedRegion"];
+        assert_eq!((&deleted["startLine"], &deleted["startColumn"]), (&deleted["endLine"], &deleted["endColumn"]));
+        assert!(replacement["insertedContent"]["text"].as_str().unwrap().contains(added), "{file}");
     }
 }
 

@@ -71,6 +71,9 @@ pub struct Doc<'t> {
     json: bool,
     nl: &'static str,
     unit: String,
+    /// [`Doc::check_map`] results: a rule derives one fix per finding, each through `Resources`,
+    /// whose whole text the check scans.
+    maps_checked: std::cell::RefCell<std::collections::HashMap<NodeId, bool>>,
 }
 
 impl<'t> Doc<'t> {
@@ -81,7 +84,7 @@ impl<'t> Doc<'t> {
             Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         };
-        Doc { tree, json, nl, unit: indent_unit(src, json) }
+        Doc { tree, json, nl, unit: indent_unit(src, json), maps_checked: Default::default() }
     }
 
     fn src(&self) -> &'t str {
@@ -306,6 +309,15 @@ impl<'t> Doc<'t> {
 
     /// A mapping whose entries are its own, in source order, without a merge key.
     fn check_map(&self, id: NodeId) -> Option<()> {
+        if let Some(&ok) = self.maps_checked.borrow().get(&id) {
+            return ok.then_some(());
+        }
+        let ok = self.check_map_uncached(id).is_some();
+        self.maps_checked.borrow_mut().insert(id, ok);
+        ok.then_some(())
+    }
+
+    fn check_map_uncached(&self, id: NodeId) -> Option<()> {
         let tree = self.tree;
         if !tree.is_map(id) {
             return None;

@@ -4,11 +4,12 @@
 //! takes its place. Nothing outside those spans changes, so comments, quoting and layout elsewhere
 //! survive. [`edit`] derives replacements from the tree (or refuses when an edit would not be
 //! safe), [`apply`] applies sets of them, [`diff`] shows what changes, and [`write`] puts the new
-//! text in place atomically.
+//! text in place atomically, and [`session`] runs the fix-and-lint loop of `--fix`.
 
 pub mod apply;
 pub mod diff;
 pub mod edit;
+pub mod session;
 pub mod write;
 
 pub use apply::{Applied, Replacement, apply, apply_fixes, apply_to_file, unchanged_outside};

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{resolve, rule_name};
-use crate::diagnostic::{Diagnostic, SuppressionKind};
+use crate::diagnostic::{Applicability, Diagnostic, Location, SuppressionKind};
 use crate::lint::LintResult;
 
 #[derive(Serialize)]
@@ -37,6 +37,28 @@ struct Finding<'a> {
     docs: Option<String>,
     related: Vec<Related<'a>>,
     suppressed: Option<Suppressed<'a>>,
+    /// The change that resolves the finding; absent when the rule offers none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    /// `safe`, `unsafe` (applied only with `--unsafe-fixes`) or `display-only`.
+    applicability: &'static str,
+    edits: Vec<EditOut<'a>>,
+}
+
+/// Replace `line:column` to `end_line:end_column` (an empty range inserts) with `text`.
+#[derive(Serialize)]
+struct EditOut<'a> {
+    file: String,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -102,6 +124,30 @@ fn finding<'a>(outcome: &LintResult, d: &'a Diagnostic) -> Finding<'a> {
                 SuppressionKind::Config => "config",
             },
             reason: &s.reason,
+        }),
+        fix: d.fix.as_ref().map(|f| FixOut {
+            title: &f.title,
+            applicability: match f.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+                Applicability::DisplayOnly => "display-only",
+            },
+            edits: f
+                .edits
+                .iter()
+                .map(|e| {
+                    let location = Location { file: e.file, span: e.span, resource: None, message: String::new() };
+                    let at = resolve(outcome, &location);
+                    EditOut {
+                        file: at.file,
+                        line: at.line,
+                        column: at.column,
+                        end_line: at.end_line,
+                        end_column: at.end_column,
+                        text: &e.text,
+                    }
+                })
+                .collect(),
         }),
     }
 }

@@ -558,7 +558,7 @@ mod tests {
     #[test]
     fn a_fix_is_rendered_file_by_file() {
         use crate::diagnostic::{Applicability, Edit, Fix};
-        let paths = ["testdata/RL105/fail/private-dns-omitted.yaml", "testdata/RL104/fail/endpoint-type-gateway.yaml"]
+        let paths = ["testdata/RL105/fail/private-dns-omitted.yaml", "testdata/RL104/fail/endpoint-type-omitted.yaml"]
             .map(std::path::PathBuf::from);
         let options = crate::lint::Options { threads: Some(1), ..Default::default() };
         let Ok(mut outcome) = crate::lint::lint_paths(&paths, &options) else { panic!("lint") };

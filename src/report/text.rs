@@ -152,6 +152,14 @@ fn render_one(
             let _ = writeln!(out, "  {}", human(&d.message));
         }
     }
+    if let Some(fix) = &d.fix {
+        let kind = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "fix available (safe)",
+            crate::diagnostic::Applicability::Unsafe => "fix available (unsafe)",
+            crate::diagnostic::Applicability::DisplayOnly => "suggested change",
+        };
+        let _ = writeln!(out, "  {kind}: {}", human(&fix.title));
+    }
     if let Some(url) = super::docs_url(d) {
         let _ = writeln!(out, "  docs: {url}");
     }

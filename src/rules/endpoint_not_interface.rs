@@ -1,10 +1,11 @@
 //! RL104 `endpoint-not-interface`: a secretsmanager endpoint is (by default) a Gateway endpoint.
 
 use super::endpoint_config::secrets_manager_endpoints;
-use super::value_fix::ValueFix;
+use super::value_fix::{self, ValueFix};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_NOT_INTERFACE as META;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::fix::Value;
 use crate::network::{Blocker, EndpointKind};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
@@ -15,11 +16,12 @@ pub(super) static FIX: ValueFix = ValueFix {
     from: &["Gateway"],
     to: "Interface",
     keep_quotes: true,
-    title: "set `VpcEndpointType: Interface` (an interface endpoint also needs `SubnetIds`)",
+    title: "set `VpcEndpointType: Interface`",
 };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
+    let fixer = value_fix::Fixer::new(cx.template, cx.file);
     secrets_manager_endpoints(net)
         .filter(|(_, e)| e.kind == EndpointKind::Gateway)
         .filter_map(|(id, e)| {
@@ -32,13 +34,33 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     span,
                     format!("Secrets Manager endpoint `{id}` {how}; Secrets Manager supports only interface endpoints, so the stack fails"),
                 )
-                .fix(FIX.at(cx.template, cx.file, &resource, span))
+                .fix(fix(cx, &fixer, &resource, span))
                 .resource(resource)
                 .label("must be `Interface`")
                 .help("set `VpcEndpointType: Interface` and give `SubnetIds`"),
             )
         })
         .collect()
+}
+
+/// With `SubnetIds` written, the endpoint is an interface endpoint but for its type: a written
+/// `Gateway` becomes `Interface`, and an omitted type is added. Without subnets the change alone
+/// would not make a working endpoint, so there is no fix.
+fn fix(
+    cx: &TemplateContext<'_>,
+    fixer: &value_fix::Fixer<'_>,
+    endpoint: &str,
+    span: crate::source::tree::Span,
+) -> Option<Fix> {
+    let properties = cx.template.resource(endpoint)?.properties?;
+    let tree = &cx.template.tree;
+    tree.get_pair(properties, "SubnetIds")?;
+    if tree.get_pair(properties, "VpcEndpointType").is_some() {
+        return FIX.at(cx.template, cx.file, endpoint, span);
+    }
+    fixer.fix("add `VpcEndpointType: Interface`", Applicability::Safe, |doc| {
+        value_fix::set_property(cx.template, doc, endpoint, "VpcEndpointType", &Value::str("Interface"))
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! RL105 `endpoint-private-dns-off`: The function relies on a Secrets Manager endpoint whose private DNS is off.
 
-use super::value_fix::ValueFix;
+use super::value_fix::{self, ValueFix};
 use super::wording::secrets_manager_blockers;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_PRIVATE_DNS_OFF as META;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::fix::Value;
 use crate::network::Blocker;
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
@@ -26,13 +27,29 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
         "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name",
     );
     // Each finding sits on the endpoint's `PrivateDnsEnabled` value, or on its key when omitted.
+    let fixer = value_fix::Fixer::new(cx.template, cx.file);
     found
         .into_iter()
         .map(|d| {
-            let fix = d.primary.resource.as_deref().and_then(|e| FIX.at(cx.template, cx.file, e, d.primary.span));
+            let fix = d
+                .primary
+                .resource
+                .as_deref()
+                .and_then(|e| FIX.at(cx.template, cx.file, e, d.primary.span).or_else(|| absent(cx, &fixer, e)));
             d.fix(fix)
         })
         .collect()
+}
+
+/// `PrivateDnsEnabled` not written (it defaults to false): add `PrivateDnsEnabled: true`.
+fn absent(cx: &TemplateContext<'_>, fixer: &value_fix::Fixer<'_>, endpoint: &str) -> Option<Fix> {
+    let properties = cx.template.resource(endpoint)?.properties;
+    if properties.is_some_and(|p| cx.template.tree.get_pair(p, "PrivateDnsEnabled").is_some()) {
+        return None;
+    }
+    fixer.fix(FIX.title, Applicability::Safe, |doc| {
+        value_fix::set_property(cx.template, doc, endpoint, "PrivateDnsEnabled", &Value::Bool(true))
+    })
 }
 
 #[cfg(test)]

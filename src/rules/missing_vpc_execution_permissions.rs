@@ -1,9 +1,11 @@
 //! RL306 `missing-vpc-execution-permissions`: a VPC function whose role cannot create its ENIs.
 
+use super::value_fix;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::MISSING_VPC_EXECUTION_PERMISSIONS as META;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Location};
 use crate::facts::Facts;
+use crate::fix::{Step, Value as FixValue};
 use crate::iam;
 use crate::rotation::{FunctionKind, RotationFunction};
 use crate::template::{Value, ValueKind};
@@ -15,10 +17,17 @@ const VPC_POLICIES: &[&str] = &["AWSLambdaVPCAccessExecutionRole", "AWSLambdaENI
 const ENI_ACTION: &str = "ec2:CreateNetworkInterface";
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    cx.facts.rotations.functions.iter().filter(|f| f.in_vpc() && f.is_custom()).filter_map(|f| finding(cx, f)).collect()
+    let fixer = value_fix::Fixer::new(cx.template, cx.file);
+    cx.facts
+        .rotations
+        .functions
+        .iter()
+        .filter(|f| f.in_vpc() && f.is_custom())
+        .filter_map(|f| finding(cx, &fixer, f))
+        .collect()
 }
 
-fn finding(cx: &TemplateContext<'_>, f: &RotationFunction) -> Option<Diagnostic> {
+fn finding(cx: &TemplateContext<'_>, fixer: &value_fix::Fixer<'_>, f: &RotationFunction) -> Option<Diagnostic> {
     let facts = cx.facts;
     let res = facts.template.resource(&f.id)?;
     // SAM generates a role with the VPC policy when none is given (`VpcConfig` of https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html).
@@ -60,13 +69,37 @@ fn finding(cx: &TemplateContext<'_>, f: &RotationFunction) -> Option<Diagnostic>
             resource: Some(role_id.clone()),
             message: "role without ENI permissions".to_owned(),
         })
-        .help("add `arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` to the role's ManagedPolicyArns"),
+        .help("add `arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` to the role's ManagedPolicyArns")
+        .fix(if explicit { None } else { fix(cx, fixer, &role_id) }),
     )
 }
 
 /// What the role's policies in this template (managed, inline, attached) decide for the ENI action:
 /// an explicit `Deny` wins, an `Allow` is needed, a policy that cannot be read or a condition
 /// leaves it unknown. `None` when the role is not in the template.
+/// The managed policy that grants the ENI actions, as the role's `ManagedPolicyArns` item.
+const VPC_POLICY_ARN: &str = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+
+/// Unsafe (it grants the role more): add the VPC execution policy to the role's
+/// `ManagedPolicyArns`, creating the list when there is none. A role that denies the action
+/// explicitly gets no fix: an Allow would not override the Deny.
+fn fix(cx: &TemplateContext<'_>, fixer: &value_fix::Fixer<'_>, role: &str) -> Option<Fix> {
+    let arn = FixValue::map([("Fn::Sub", FixValue::str(VPC_POLICY_ARN))]);
+    let title = format!("add the AWSLambdaVPCAccessExecutionRole managed policy to role `{role}`");
+    let properties = cx.template.resource(role)?.properties;
+    let listed = properties.is_some_and(|p| cx.template.tree.get_pair(p, "ManagedPolicyArns").is_some());
+    fixer.fix(title, Applicability::Unsafe, |doc| {
+        if listed {
+            doc.add_item(
+                &[Step::Key("Resources"), Step::Key(role), Step::Key("Properties"), Step::Key("ManagedPolicyArns")],
+                &arn,
+            )
+        } else {
+            value_fix::set_property(cx.template, doc, role, "ManagedPolicyArns", &FixValue::Seq(vec![arn.clone()]))
+        }
+    })
+}
+
 fn role_eni_decision(facts: &Facts<'_>, role_id: &str) -> Option<iam::Decision> {
     let template = facts.template;
     let ev = &facts.evaluator;

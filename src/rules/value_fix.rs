@@ -3,6 +3,8 @@
 //! a value spelled some other way) gets no fix.
 
 use crate::diagnostic::{Applicability, Edit, FileId, Fix};
+use crate::fix::{Doc, Step, Value};
+use crate::source::load::Format;
 use crate::source::tree::{NodeKind, Span};
 use crate::template::Template;
 
@@ -45,6 +47,67 @@ impl ValueFix {
             applicability: Applicability::Safe,
             edits: vec![Edit { file, span: at, text }],
         })
+    }
+}
+
+/// The file's format as the loader guesses it: JSON when the text starts with `{`.
+fn format_of(template: &Template) -> Format {
+    match template.tree.source.trim_start().starts_with('{') {
+        true => Format::Json,
+        false => Format::Yaml,
+    }
+}
+
+/// Fixes derived on one template's own text, sharing one [`Doc`] (built on the first fix: it
+/// scans the whole text for its conventions, once per rule run rather than once per finding).
+pub(crate) struct Fixer<'t> {
+    template: &'t Template,
+    file: FileId,
+    doc: std::cell::OnceCell<Option<Doc<'t>>>,
+}
+
+impl<'t> Fixer<'t> {
+    pub(crate) fn new(template: &'t Template, file: FileId) -> Self {
+        Fixer { template, file, doc: std::cell::OnceCell::new() }
+    }
+
+    /// A fix made of the replacements `edit` derives; `None` when the template has other stacks
+    /// grafted in (their text is not this file's), when `edit` refuses, or when there is nothing
+    /// to change.
+    pub(crate) fn fix(
+        &self,
+        title: impl Into<String>,
+        applicability: Applicability,
+        edit: impl FnOnce(&Doc<'t>) -> Option<Vec<crate::fix::Replacement>>,
+    ) -> Option<Fix> {
+        let doc = self.doc.get_or_init(|| {
+            let template = self.template;
+            template.grafts.is_empty().then(|| Doc::new(&template.tree, format_of(template)))
+        });
+        let replacements = edit(doc.as_ref()?)?;
+        if replacements.is_empty() {
+            return None;
+        }
+        let edits = replacements.into_iter().map(|r| Edit { file: self.file, span: r.span, text: r.text }).collect();
+        Some(Fix { title: title.into(), applicability, edits })
+    }
+}
+
+/// Set (or add) `key` under the resource's `Properties`, adding `Properties` when the resource
+/// has none.
+pub(crate) fn set_property(
+    template: &Template,
+    doc: &Doc<'_>,
+    resource: &str,
+    key: &str,
+    value: &Value,
+) -> Option<Vec<crate::fix::Replacement>> {
+    if template.resource(resource)?.properties.is_some() {
+        let properties = [Step::Key("Resources"), Step::Key(resource), Step::Key("Properties")];
+        doc.set_or_add(&properties, key, value)
+    } else {
+        let at = [Step::Key("Resources"), Step::Key(resource)];
+        doc.add_entry(&at, "Properties", &Value::map([(key, value.clone())]))
     }
 }
 

@@ -1,9 +1,11 @@
 //! RL106 `vpc-dns-disabled`: an endpoint with private DNS in a VPC without DNS hostnames/support.
 
 use super::endpoint_config::secrets_manager_endpoints;
+use super::value_fix;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::VPC_DNS_DISABLED as META;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Location};
+use crate::fix::Value;
 use crate::network::{Blocker, Link};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
@@ -11,6 +13,7 @@ pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
     let mut out = Vec::new();
+    let fixer = value_fix::Fixer::new(cx.template, cx.file);
     for (id, e) in secrets_manager_endpoints(net).filter(|(_, e)| e.private_dns.value == Some(true)) {
         let Link::Known(vpc_id) = &e.vpc else { continue };
         let Some(vpc) = net.vpcs.get(vpc_id) else { continue };
@@ -36,10 +39,20 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 resource: Some(id.clone()),
                 message: "private DNS enabled here".to_owned(),
             })
-            .help("set both `EnableDnsSupport: true` and `EnableDnsHostnames: true` on the VPC"),
+            .help("set both `EnableDnsSupport: true` and `EnableDnsHostnames: true` on the VPC")
+            .fix(fix(cx, &fixer, vpc_id, attribute)),
         );
     }
     out
+}
+
+/// The attribute this finding names, set to true on the VPC (the other one, when also off, is
+/// the next finding's fix). None when the VPC is not written in this template as a plain value.
+fn fix(cx: &TemplateContext<'_>, fixer: &value_fix::Fixer<'_>, vpc: &str, attribute: &str) -> Option<Fix> {
+    let title = format!("set `{attribute}: true` on VPC `{vpc}`");
+    fixer.fix(title, Applicability::Safe, |doc| {
+        value_fix::set_property(cx.template, doc, vpc, attribute, &Value::Bool(true))
+    })
 }
 
 #[cfg(test)]
