@@ -1,14 +1,14 @@
 //! The facts rules read about one template under one condition scenario: the evaluator, the
-//! rotation functions, the network graph, the workloads with the answers to what they need, and
-//! for each rotation function its Secrets Manager verdict and its database with the verdict of
-//! the path to it.
+//! rotation functions, the network graph, the workloads (rotation functions, VPC functions,
+//! Fargate tasks) with the answers to what they need, and for each rotation function its Secrets
+//! Manager verdict and its database with the verdict of the path to it.
 
 use std::collections::BTreeMap;
 
 use crate::network::{ApiReport, Network, TargetReport};
 use crate::rotation::{self, RotationFunction, Rotations, SecretLinks, Target};
 use crate::template::{Evaluator, Template, Value};
-use crate::workload::{self, Workload};
+use crate::workload;
 
 /// What is known about one rotation function beyond its declaration.
 pub struct FunctionFacts {
@@ -33,8 +33,6 @@ pub struct Facts<'t> {
     pub evaluator: Evaluator<'t>,
     pub rotations: Rotations,
     pub network: Network,
-    /// Every workload of the template (one per rotation function, in the same order).
-    pub workloads: Vec<Workload>,
     /// Aligned with `rotations.functions`.
     pub functions: Vec<FunctionFacts>,
     /// Fargate tasks with the answers to what they need before their containers start.
@@ -65,7 +63,6 @@ impl<'t> Facts<'t> {
         let links =
             if rotations.functions.is_empty() { SecretLinks::default() } else { SecretLinks::build(&evaluator) };
         let rotation_workloads = workload::rotation::workloads(&evaluator, &rotations, &links, &network);
-        let mut workloads = Vec::with_capacity(rotation_workloads.len());
         let mut functions = Vec::with_capacity(rotation_workloads.len());
         for rw in rotation_workloads {
             let answers = rw.sort(workload::answer(&network, &rw.workload));
@@ -77,12 +74,11 @@ impl<'t> Facts<'t> {
                 master: rw.master,
                 extra_api: answers.extra_api,
             });
-            workloads.push(rw.workload);
         }
         let tasks = if may_have_tasks { workload::ecs::tasks(&evaluator, &network) } else { Vec::new() };
         let calls =
             if vpc_functions { workload::lambda::functions(&evaluator, &network, &rotations) } else { Vec::new() };
-        Facts { template, evaluator, rotations, network, workloads, functions, tasks, calls }
+        Facts { template, evaluator, rotations, network, functions, tasks, calls }
     }
 
     /// Each rotation function with its facts.

@@ -314,13 +314,8 @@ fn containers(ev: &Evaluator<'_>, def: &Resource) -> (Vec<Container>, Vec<(Value
             }
         });
         let mut secrets = Vec::new();
-        let values = item
-            .get("Secrets")
-            .and_then(Value::as_list)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|s| s.get("ValueFrom"))
-            .chain(item.get("RepositoryCredentials").and_then(|r| r.get("CredentialsParameter")));
+        let values =
+            item.get("Secrets").and_then(Value::as_list).unwrap_or_default().iter().filter_map(|s| s.get("ValueFrom"));
         for value in values {
             match store_of(ev, value) {
                 Some(store) => secrets.push((store, value.clone())),
@@ -329,9 +324,7 @@ fn containers(ev: &Evaluator<'_>, def: &Resource) -> (Vec<Container>, Vec<(Value
         }
         // Private registry credentials are always a Secrets Manager secret.
         if let Some(credentials) = item.get("RepositoryCredentials").and_then(|r| r.get("CredentialsParameter")) {
-            secrets.retain(|(_, v)| v != credentials);
             secrets.push((Store::SecretsManager, credentials.clone()));
-            unknown.retain(|(v, _)| v != credentials);
         }
         let awslogs = item
             .get("LogConfiguration")

@@ -1,17 +1,18 @@
 //! Can a workload call an AWS API? Through an interface endpoint whose private DNS answers the
 //! host its SDK calls (or the endpoint it names), else along its subnet's default route.
 
+use std::ops::ControlFlow;
+
 use crate::network::Network;
 use crate::network::endpoints::{PolicyVerdict, policy_allows};
 use crate::network::model::{Endpoint, EndpointKind, Items, Link, SgKey, TableChoice, Unseen};
-use crate::network::nacl::EPHEMERAL;
 use crate::network::outcome::{ApiReport, Blocker, EndpointIssue, Hop, Outcome, Overall, SubnetRef, Unverifiable, Via};
 use crate::network::ranges::Range;
 use crate::network::security_groups::{Side, Verdict, admits, describe_rule};
 use crate::network::service::Service;
 use crate::template::Value;
 
-use super::egress::route_path;
+use super::egress::{out_to_public_addresses, route_path};
 use super::start::{FnSide, Placement, Runner, start};
 use super::{Fail, acl, egress_hops, finish, flatten, group_hops};
 
@@ -156,11 +157,9 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
     if !call.service.interface {
         // No PrivateLink endpoint exists for the service: a gateway endpoint on the subnet's
         // route table, or the route out.
-        return match gateway(side, call, &in_vpc) {
-            Gateway::Answer(outcome) => outcome,
-            Gateway::None => route_path(side, call.service.port),
-            Gateway::NotRouted(fail) => unrouted(fail, route_path(side, call.service.port), side),
-        };
+        let (ControlFlow::Break(outcome) | ControlFlow::Continue(outcome)) =
+            gateway(side, call, &in_vpc).or_route(side, call.service.port);
+        return outcome;
     }
     // An interface endpoint with private DNS answers the regional name; otherwise a gateway
     // endpoint's prefix-list route is more specific than the default route and wins
@@ -177,10 +176,9 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
     if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
         return endpoint_path(side, call, endpoint, false);
     }
-    let route = match gateway {
-        Gateway::Answer(outcome) => return outcome,
-        Gateway::None => route_path(side, call.service.port),
-        Gateway::NotRouted(fail) => unrouted(fail, route_path(side, call.service.port), side),
+    let route = match gateway.or_route(side, call.service.port) {
+        ControlFlow::Break(answer) => return answer,
+        ControlFlow::Continue(route) => route,
     };
     if let Some(endpoint) = sure.iter().find(|e| captures(e).is_none()) {
         let via_endpoint = endpoint_path(side, call, endpoint, false);
@@ -294,12 +292,19 @@ fn gateway(side: &FnSide, call: &ApiCall, in_vpc: &[&Endpoint]) -> Gateway {
     Gateway::NotRouted(Fail::blocked(blocker, Hop::at(&ep.meta, span, note)))
 }
 
-/// The route out when it works; when it does not, the unrouted gateway endpoint is the better
-/// explanation (the fix is one table id), unless the route out is merely undecided.
-fn unrouted(fail: Fail, route: Outcome, side: &FnSide) -> Outcome {
-    match route {
-        Outcome::Blocked { .. } => fail.finish(side.hops()),
-        other => other,
+impl Gateway {
+    /// `Break` with the gateway endpoint's answer, else `Continue` with the route out. When the
+    /// route out is blocked and a gateway endpoint misses the subnet's table, that endpoint is the
+    /// better explanation (the fix is one table id); an undecided route stays undecided.
+    fn or_route(self, side: &FnSide, port: u16) -> ControlFlow<Outcome, Outcome> {
+        match self {
+            Gateway::Answer(outcome) => ControlFlow::Break(outcome),
+            Gateway::None => ControlFlow::Continue(route_path(side, port)),
+            Gateway::NotRouted(fail) => ControlFlow::Continue(match route_path(side, port) {
+                Outcome::Blocked { .. } => fail.finish(side.hops()),
+                other => other,
+            }),
+        }
     }
 }
 
@@ -316,29 +321,9 @@ fn gateway_path(side: &FnSide, call: &ApiCall, ep: &Endpoint, table: &str) -> Ou
     let label = call.service.label;
     hops.push(Hop::key(&ep.meta, format!("{label} gateway endpoint `{}` routes table `{table}`", ep.meta.id)));
     let port = call.service.port;
-    let result = (|| {
-        let internet = Range::internet();
-        let other = Side { groups: &[], range: internet.clone() };
-        match admits(side.net, side.groups, true, port, &other) {
-            Verdict::Allowed(..) => {}
-            Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-            Verdict::Denied => {
-                let keys = side.known_groups();
-                let to = format!("the {label} prefix list");
-                let hops = egress_hops(side, &keys, &format!("tcp/{port} to {to}"));
-                return Err(Fail::block(Blocker::FunctionEgressBlocks { groups: keys, to, port }, hops));
-            }
-        }
-        acl::check_legs(
-            side.net,
-            &[
-                acl::Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
-                acl::Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
-            ],
-        )?;
-        endpoint_policy(ep, call)?;
-        Ok(Via::Endpoint(ep.meta.id.clone()))
-    })();
+    let result = out_to_public_addresses(side, port, &format!("the {label} prefix list"))
+        .and_then(|()| endpoint_policy(ep, call))
+        .map(|()| Via::Endpoint(ep.meta.id.clone()));
     finish(result, hops)
 }
 

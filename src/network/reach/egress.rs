@@ -194,25 +194,7 @@ fn public_ip_checks(
             return Err(Fail::blocked(blocker, hop));
         }
     }
-    let internet = Range::internet();
-    let other = Side { groups: &[], range: internet.clone() };
-    match admits(net, side.groups, true, port, &other) {
-        Verdict::Allowed(..) => {}
-        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-        Verdict::Denied => {
-            let keys = side.known_groups();
-            let hops = egress_hops(side, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
-            let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned(), port };
-            return Err(Fail::block(blocker, hops));
-        }
-    }
-    check_legs(
-        net,
-        &[
-            Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
-            Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
-        ],
-    )
+    out_to_public_addresses(side, port, "0.0.0.0/0")
 }
 
 /// The internet gateway's own key (the attachment's when the gateway is not modelled).
@@ -257,31 +239,44 @@ fn nat_checks(side: &FnSide, nat_id: &str, port: u16, hops: &mut Vec<Hop>) -> Re
         }
         Some(false) => Some(zonal_nat(net, nat, hops)?),
     };
+    out_to_public_addresses(side, port, "0.0.0.0/0")?;
+    let Some(ns) = nat_subnet.filter(|ns| ns.meta.id != side.subnet.meta.id) else { return Ok(()) };
     let internet = Range::internet();
-    let other = Side { groups: &[], range: internet.clone() };
-    match admits(net, side.groups, true, port, &other) {
-        Verdict::Allowed(..) => {}
-        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
-        Verdict::Denied => {
-            let keys = side.known_groups();
-            let hops = egress_hops(side, &keys, &format!("tcp/{port} to 0.0.0.0/0"));
-            let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: "0.0.0.0/0".to_owned(), port };
-            return Err(Fail::block(blocker, hops));
-        }
-    }
-    let mut legs = vec![
-        Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
-        Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
-    ];
-    if let Some(ns) = nat_subnet.filter(|ns| ns.meta.id != side.subnet.meta.id) {
-        legs.extend([
+    check_legs(
+        net,
+        &[
             Leg { subnet: ns, egress: false, ports: (port, port), peer: &side.range },
             Leg { subnet: ns, egress: true, ports: (port, port), peer: &internet },
             Leg { subnet: ns, egress: false, ports: EPHEMERAL, peer: &internet },
             Leg { subnet: ns, egress: true, ports: EPHEMERAL, peer: &side.range },
-        ]);
+        ],
+    )
+}
+
+/// The first leg of every path to public addresses (the internet through NAT or an internet
+/// gateway, a gateway endpoint's prefix list): the workload's groups must let `port` out (`to`
+/// names the destination in the blocker), and its subnet's ACL must pass the request out and the
+/// reply back in.
+pub(super) fn out_to_public_addresses(side: &FnSide, port: u16, to: &str) -> Result<(), Fail> {
+    let internet = Range::internet();
+    let other = Side { groups: &[], range: internet.clone() };
+    match admits(side.net, side.groups, true, port, &other) {
+        Verdict::Allowed(..) => {}
+        Verdict::Maybe(reason, span) => return Err(Fail::unknown(reason, span, Vec::new())),
+        Verdict::Denied => {
+            let keys = side.known_groups();
+            let hops = egress_hops(side, &keys, &format!("tcp/{port} to {to}"));
+            let blocker = Blocker::FunctionEgressBlocks { groups: keys, to: to.to_owned(), port };
+            return Err(Fail::block(blocker, hops));
+        }
     }
-    check_legs(net, &legs)
+    check_legs(
+        side.net,
+        &[
+            Leg { subnet: side.subnet, egress: true, ports: (port, port), peer: &internet },
+            Leg { subnet: side.subnet, egress: false, ports: EPHEMERAL, peer: &internet },
+        ],
+    )
 }
 
 fn regional_nat(net: &Network, nat: &crate::network::model::NatGateway, hops: &mut Vec<Hop>) -> Result<(), Fail> {
