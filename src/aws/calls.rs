@@ -360,6 +360,24 @@ impl EventSources {
     }
 }
 
+/// The DynamoDB Streams interface endpoint, whose actions act only on stream ARNs.
+const STREAMS_ENDPOINT: &str = "dynamodb-streams";
+
+/// Can this `Resource` value match a DynamoDB stream ARN? A table's `Arn` attribute, its `Ref`
+/// (a name) or a literal table ARN cannot; `*`, a trailing wildcard, `/stream/` text, a
+/// `StreamArn` attribute or an unknown value can.
+fn may_name_stream(resource: &Value) -> bool {
+    let stream_text = |s: &str| s.ends_with('*') || s.to_ascii_lowercase().contains("/stream");
+    match &resource.kind {
+        ValueKind::Str(s) => stream_text(s),
+        ValueKind::Ref(_) => false,
+        ValueKind::GetAtt { attribute, .. } => attribute.to_ascii_lowercase().contains("stream"),
+        // `!Sub ${Table.Arn}` ends in the attribute; `!Sub ${Table.Arn}/stream/*` in text.
+        ValueKind::Concat(parts) => parts.last().is_none_or(may_name_stream),
+        _ => true,
+    }
+}
+
 /// Does a Kafka event source's `SourceAccessConfigurations` name a secret?
 fn reads_secret(configs: Option<&Value>) -> bool {
     let Some(configs) = configs else { return false };
@@ -625,7 +643,14 @@ impl Collector<'_, '_> {
             Evidence::Strong
         };
         let reason = Reason { evidence, basis: basis(&prefix), actions: vec![action.to_owned()], resource, span };
-        self.add(service, service.endpoints_for_pattern(name), reason);
+        let mut endpoints = service.endpoints_for_pattern(name);
+        if wildcard {
+            // `dynamodb:*` on a table's ARN grants no DynamoDB Streams call: the Streams actions act
+            // on a stream ARN (`table/<name>/stream/<label>`), which a table ARN does not match
+            // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
+            endpoints.retain(|e| e.endpoint != STREAMS_ENDPOINT || resources.iter().any(|r| may_name_stream(r)));
+        }
+        self.add(service, endpoints, reason);
     }
 
     /// The template resource of the service whose literal name (`BucketName: my-bucket`) a

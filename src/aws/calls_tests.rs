@@ -517,3 +517,37 @@ fn corpus_survey() {
     eprintln!("  unlisted prefixes: {unlisted:?}");
     assert!(functions > 0, "the corpus has VPC Lambda functions");
 }
+
+#[test]
+fn a_table_arn_grants_no_streams_call_but_a_stream_arn_does() {
+    let endpoints = |resource: &str| {
+        let t = parse(&format!(
+            r#"
+Resources:
+  Table: {{Type: AWS::DynamoDB::Table}}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Role.Arn
+      VpcConfig: {{SubnetIds: [subnet-1]}}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: app
+          PolicyDocument:
+            Statement:
+              - {{Effect: Allow, Action: 'dynamodb:*', Resource: {resource}}}
+"#
+        ));
+        let needs = needs_of(&t, "Fn");
+        let dynamodb = needs.service("dynamodb").expect("dynamodb");
+        dynamodb.endpoints.iter().map(|e| e.endpoint).collect::<Vec<_>>()
+    };
+    assert_eq!(endpoints("!GetAtt Table.Arn"), ["dynamodb"]);
+    assert_eq!(endpoints("!Sub '${Table.Arn}'"), ["dynamodb"]);
+    assert_eq!(endpoints("arn:aws:dynamodb:us-east-1:111122223333:table/Books"), ["dynamodb"]);
+    assert_eq!(endpoints("!GetAtt Table.StreamArn"), ["dynamodb", "dynamodb-streams"]);
+    assert_eq!(endpoints("!Sub '${Table.Arn}/stream/*'"), ["dynamodb", "dynamodb-streams"]);
+    assert_eq!(endpoints("'*'"), ["dynamodb", "dynamodb-streams"]);
+}

@@ -1,12 +1,16 @@
 //! RL403 `gateway-endpoint-not-routed`: an S3 or DynamoDB gateway endpoint is in the function's
 //! VPC, but not on its subnets' route table, and nothing else reaches the service.
+//!
+//! An error only when no subnet of the function reaches the service: when some do, invocations
+//! placed in the others time out, which is the partial-path warning RL404 (as RL109 for rotation
+//! functions), and RL404 names the missing route table.
 
 use super::service_reach::{answers, endpoint_label, evidence_text, path};
 use super::{Check, Rule, TemplateContext};
 use crate::aws::calls::Evidence;
 use crate::catalog::GATEWAY_ENDPOINT_NOT_ROUTED as META;
 use crate::diagnostic::Diagnostic;
-use crate::network::{Blocker, Outcome};
+use crate::network::{Blocker, Outcome, Overall};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
@@ -14,7 +18,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for f in &cx.facts.calls {
         for (need, answer) in answers(f) {
-            if need.evidence != Evidence::Strong {
+            if need.evidence != Evidence::Strong || answer.report.overall != Overall::None {
                 continue;
             }
             // Per subnet: the blocker arises only where nothing else reaches the service.

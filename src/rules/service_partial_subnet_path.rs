@@ -5,7 +5,7 @@ use super::service_reach::{answers, endpoint_label, evidence_text, path};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::SERVICE_PARTIAL_SUBNET_PATH as META;
 use crate::diagnostic::Diagnostic;
-use crate::network::Overall;
+use crate::network::{Blocker, Overall};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
@@ -17,12 +17,6 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 continue;
             }
             let Some((blocker, hops)) = answer.report.first_blocker() else { continue };
-            // RL403 reports an unrouted gateway endpoint at the endpoint.
-            if need.evidence == crate::aws::calls::Evidence::Strong
-                && matches!(blocker, crate::network::Blocker::GatewayNotRouted { .. })
-            {
-                continue;
-            }
             let blocked = super::wording::subnet_names(&answer.report, true);
             out.push(
                 Diagnostic::new(
@@ -40,7 +34,12 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .resource(&f.id)
                 .label("some subnets here have no path")
                 .related_all(path(cx, f, need, hops))
-                .help("give every subnet of the function the same path (endpoint subnets, route table), or remove the subnets that lack it"),
+                .help(match blocker {
+                    Blocker::GatewayNotRouted { endpoint, route_table: Some(t), .. } => {
+                        format!("add `!Ref {t}` to the RouteTableIds of gateway endpoint `{endpoint}`")
+                    }
+                    _ => "give every subnet of the function the same path (endpoint subnets, route table), or remove the subnets that lack it".to_owned(),
+                }),
             );
         }
     }

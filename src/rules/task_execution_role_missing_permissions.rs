@@ -19,13 +19,11 @@ use crate::workload::ecs::{Image, Store, TaskFacts};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
-/// The pull actions for a private ECR image.
-const ECR_ACTIONS: &[&str] = &[
-    "ecr:GetAuthorizationToken",
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
-];
+/// The pull actions for a private ECR image: "the Amazon ECS, or Fargate, container agent must have
+/// permissions to make the ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, and
+/// ecr:GetAuthorizationToken APIs" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_ECS.html).
+/// `ecr:BatchCheckLayerAvailability`, also in the managed execution role policy, is a push action.
+const ECR_ACTIONS: &[&str] = &["ecr:GetAuthorizationToken", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"];
 /// The `awslogs` driver's calls (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html).
 const LOG_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 /// Secrets (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html,
@@ -49,6 +47,10 @@ const MANAGED: &[(&str, &[&str])] = &[
             "ecr:GetDownloadUrlForLayer",
             "ecr:BatchGetImage",
         ],
+    ),
+    (
+        "AmazonEC2ContainerRegistryPullOnly",
+        &["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
     ),
     (
         "AmazonEC2ContainerRegistryReadOnly",

@@ -120,7 +120,57 @@ fn notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifi
             );
         }
     }
+    out.extend(function_notes(cx, meta, wanted));
     out.extend(task_notes(cx, meta, wanted));
+    out
+}
+
+/// The notes for Lambda functions in a VPC: one per function and unseen input (a subnet or
+/// security group from a parameter or an import), naming every service it calls that the input
+/// leaves undecided, so RL401–RL404 never pass such a function silently.
+fn function_notes(
+    cx: &TemplateContext<'_>,
+    meta: &'static RuleMeta,
+    wanted: fn(&Unverifiable) -> bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in &cx.facts.calls {
+        // (span, reason, hops, services) in the order first met.
+        let mut seen: Vec<(Span, &Unverifiable, &[Hop], Vec<&str>)> = Vec::new();
+        for answer in &f.answers {
+            let label = f.needs.services[answer.need].service.label;
+            for (_, outcome) in &answer.report.per_subnet {
+                let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
+                if !wanted(reason) {
+                    continue;
+                }
+                let span = if span.is_empty() { f.subnets_span } else { *span };
+                match seen.iter_mut().find(|(s, ..)| *s == span) {
+                    Some((_, _, _, services)) if !services.contains(&label) => services.push(label),
+                    Some(_) => {}
+                    None => seen.push((span, reason, hops, vec![label])),
+                }
+            }
+        }
+        for (span, reason, hops, services) in seen {
+            out.push(
+                Diagnostic::new(
+                    meta,
+                    cx.file,
+                    span,
+                    format!(
+                        "cannot verify that function `{}` reaches {}, which it calls: {}",
+                        f.id,
+                        services.join(", "),
+                        unverifiable_text(reason)
+                    ),
+                )
+                .resource(&f.id)
+                .label("not visible in the linted templates")
+                .related_all(locations(cx.file, hops)),
+            );
+        }
+    }
     out
 }
 
