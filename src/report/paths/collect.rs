@@ -148,11 +148,16 @@ fn task_services(facts: &Facts<'_>, tf: &TaskFacts) -> Vec<ServicePaths> {
     tf.answers
         .iter()
         .map(|(purpose, service, report)| {
-            let name = if service.endpoint.is_empty() { "registry" } else { service.endpoint };
+            // A registry outside ECR has no endpoint name; its label is worded for sentences.
+            let (name, label) = if service.endpoint.is_empty() {
+                ("registry", "Image registry outside ECR")
+            } else {
+                (service.endpoint, service.label)
+            };
             ServicePaths {
                 service: name.to_owned(),
                 endpoint: service,
-                label: service.label.to_owned(),
+                label: label.to_owned(),
                 purpose: Some(purpose_word(*purpose)),
                 evidence: None,
                 reasons: task_reasons(tf, *purpose, service),
