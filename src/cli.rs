@@ -36,7 +36,8 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `rotlint man > /usr/local/share/man/man1/rotlint.1`.
     Man,
-    /// Show how every rotation function reaches (or fails to reach) Secrets Manager and its database.
+    /// Show how every rotation function reaches (or fails to reach) Secrets Manager and its database,
+    /// and every VPC Lambda function and Fargate task the AWS services it needs.
     Paths(PathsArgs),
     /// Run as a language server (LSP over standard input and output) for editors.
     Lsp(LspArgs),

@@ -401,3 +401,31 @@ fn sarif_with_guard_findings_validates_against_the_2_1_0_schema() {
     let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// `Rotlint.Functions.<LogicalId>.Services.<iam-prefix>`: a policy that every service a VPC
+/// function calls with strong evidence is reachable passes on a function that reaches S3 and
+/// SQS through endpoints and fails, at the function, on one whose DynamoDB has no path.
+#[test]
+fn vpc_function_services_are_facts_a_policy_can_require() {
+    let dir = scratch("functions");
+    let rule = dir.join("functions.guard");
+    std::fs::write(
+        &rule,
+        "rule vpc_services_reachable when Rotlint.Functions.* !empty {\n    Rotlint.Functions.*.Services.*[ Evidence == \"strong\" ].Status == \"reachable\"\n}\n\nrule dynamodb_not_through_nat when Rotlint.Functions.*.Services.dynamodb exists {\n    Rotlint.Functions.*.Services.dynamodb.Path != \"nat\"\n}\n",
+    )
+    .unwrap();
+    let rule = rule.to_str().unwrap();
+    assert!(guard_findings(&["--guard-rules", rule, "testdata/paths/lambda-endpoints.yaml"]).is_empty());
+    let found = guard_findings(&["--guard-rules", rule, "testdata/paths/lambda-unreachable.yaml"]);
+    assert_located(
+        &found,
+        &[("GUARD:vpc_services_reachable", "testdata/paths/lambda-unreachable.yaml:49:3", "Worker:")],
+    );
+    assert!(found[0].3.contains("blocked"), "{}", found[0].3);
+    // The DynamoDB fixture that only reaches DynamoDB through NAT fails the second rule.
+    let nat = "testdata/RL405/fail/service-dynamodb-only-nat.yaml";
+    let found = guard_findings(&["--guard-rules", rule, nat]);
+    let rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(rules, ["GUARD:dynamodb_not_through_nat"], "{found:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

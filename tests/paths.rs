@@ -84,6 +84,21 @@ fn escaping_stack_snapshots() {
 }
 
 #[test]
+fn lambda_endpoints_stack_snapshots() {
+    check_snapshots("lambda-endpoints");
+}
+
+#[test]
+fn lambda_unreachable_stack_snapshots() {
+    check_snapshots("lambda-unreachable");
+}
+
+#[test]
+fn fargate_stack_snapshots() {
+    check_snapshots("fargate");
+}
+
+#[test]
 fn every_stack_has_all_snapshots_and_no_orphans() {
     let dir = root().join("testdata/paths");
     let mut stacks = Vec::new();
@@ -98,7 +113,11 @@ fn every_stack_has_all_snapshots_and_no_orphans() {
         }
     }
     stacks.sort();
-    assert_eq!(stacks, ["broken", "endpoint", "escaping", "nat", "unverifiable"], "add a test for a new stack");
+    assert_eq!(
+        stacks,
+        ["broken", "endpoint", "escaping", "fargate", "lambda-endpoints", "lambda-unreachable", "nat", "unverifiable"],
+        "add a test for a new stack"
+    );
     for stack in &stacks {
         for format in FORMATS {
             assert!(dir.join(format!("{stack}.{format}.snap")).exists(), "missing {stack}.{format}.snap");
@@ -129,6 +148,64 @@ fn json_follows_the_documented_schema() {
     }
     let verdicts: Vec<&str> = functions.iter().filter_map(|f| f["secrets_manager"]["verdict"].as_str()).collect();
     assert_eq!(verdicts, ["blocked", "endpoint", "unknown", "nat", "unknown", "public-endpoint"]);
+    let workloads = doc["workloads"].as_array().expect("workloads");
+    let service_verdicts = ["endpoint", "gateway-endpoint", "nat", "internet", "blocked", "unknown"];
+    let mut seen = Vec::new();
+    for w in workloads {
+        for key in
+            ["file", "line", "column", "workload", "kind", "type", "rotation", "task_definition", "unknown_needs"]
+        {
+            assert!(w.get(key).is_some(), "missing {key} in {w}");
+        }
+        for s in w["services"].as_array().expect("services") {
+            for key in ["service", "endpoint", "label", "purpose", "evidence", "reasons"] {
+                assert!(s.get(key).is_some(), "missing service.{key} in {s}");
+            }
+            assert_eq!(s["evidence"].is_null(), w["kind"] == "task", "{s}");
+            assert_eq!(s["purpose"].is_null(), w["kind"] == "function", "{s}");
+            assert!(!s["reasons"].as_array().expect("reasons").is_empty(), "every need says why: {s}");
+            check_verdict(s, &service_verdicts);
+            seen.push(format!(
+                "{}/{}:{}",
+                w["workload"].as_str().unwrap_or(""),
+                s["service"].as_str().unwrap_or(""),
+                s["verdict"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Service/ecr.api:endpoint",
+            "Service/ecr.dkr:endpoint",
+            "Service/s3:gateway-endpoint",
+            "Service/secretsmanager:endpoint",
+            "Service/logs:blocked",
+            "Worker/s3:gateway-endpoint",
+            "Worker/sqs:endpoint",
+            "Worker/dynamodb:blocked",
+        ]
+    );
+}
+
+/// Templates without VPC functions or Fargate tasks keep the JSON they had: no `workloads` key.
+#[test]
+fn json_has_no_workloads_key_without_workloads() {
+    let (_, stdout, _) = paths(&["--format", "json", "testdata/paths/nat.yaml"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert!(doc.get("workloads").is_none(), "{stdout}");
+}
+
+/// A rotation function's other calls are listed with it as a VPC function; its Secrets Manager
+/// path stays with the rotation functions.
+#[test]
+fn functions_and_tasks_are_drawn_with_a_node_per_service() {
+    let (_, mermaid, _) = paths(&["--format", "mermaid", "testdata/paths/lambda-unreachable.yaml"]);
+    assert!(mermaid.contains("w0_Routes -.->|\"blocked: "), "{mermaid}");
+    assert!(mermaid.contains("w0_svc_dynamodb([\"DynamoDB\"])"), "{mermaid}");
+    let (_, dot, _) = paths(&["--format", "dot", "testdata/paths/fargate.yaml"]);
+    assert!(dot.contains("w0_S3Gateway -> w0_svc_s3 [color=\"#1a7f37\""), "{dot}");
+    assert!(dot.contains("w0_PrivateRoutes -> w0_svc_logs [color=red"), "{dot}");
 }
 
 fn check_verdict(v: &serde_json::Value, allowed: &[&str]) {
@@ -232,4 +309,33 @@ fn conditional_placement_from_sam_globals_names_the_condition() {
     let fixture = "testdata/RL101/fail/conditional-globals-vpc-config.yaml";
     let (_, text, _) = paths(&[fixture]);
     assert!(text.contains("in a VPC only when `InVpc` is true)"), "{text}");
+}
+
+/// A rotation function that calls more than Secrets Manager is listed again as a VPC function,
+/// with only its other services: its Secrets Manager path stays with the rotation functions.
+#[test]
+fn a_rotation_function_lists_its_other_calls_as_a_vpc_function() {
+    let dir = std::env::temp_dir().join(format!("rotlint-paths-rotation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let source = std::fs::read_to_string(root().join("testdata/paths/nat.yaml")).expect("nat.yaml");
+    let source = source
+        .replace("  RotationFunctionRole:\n", "  Queue:\n    Type: AWS::SQS::Queue\n  RotationFunctionRole:\n")
+        .replace(
+            "                Action: secretsmanager:GetRandomPassword\n                Resource: \"*\"\n",
+            "                Action: secretsmanager:GetRandomPassword\n                Resource: \"*\"\n              - Effect: Allow\n                Action: sqs:SendMessage\n                Resource: !GetAtt Queue.Arn\n",
+        );
+    let file = dir.join("rotation.yaml");
+    std::fs::write(&file, source).expect("write");
+    let (_, json, _) = paths(&["--format", "json", file.to_str().expect("utf8")]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(doc["functions"][0]["secrets_manager"]["verdict"], "nat", "{json}");
+    let workloads = doc["workloads"].as_array().expect("workloads");
+    assert_eq!(workloads.len(), 1, "{json}");
+    assert_eq!(workloads[0]["workload"], "RotationFunction");
+    assert_eq!(workloads[0]["rotation"], true);
+    let services: Vec<&str> =
+        workloads[0]["services"].as_array().expect("services").iter().filter_map(|s| s["service"].as_str()).collect();
+    assert_eq!(services, ["sqs"]);
+    assert_eq!(workloads[0]["services"][0]["verdict"], "nat");
+    let _ = std::fs::remove_dir_all(&dir);
 }

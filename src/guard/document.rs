@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Number, Value, json};
 
+use crate::aws::calls::Evidence;
 use crate::facts::{Facts, FunctionFacts};
-use crate::network::{ApiReport, Outcome, Overall, Runner, Via};
+use crate::network::{ApiReport, EndpointKind, Network, Outcome, Overall, Runner, Via};
 use crate::rotation::{RotationFunction, VpcAttachment};
 use crate::source::tree::{NodeId, NodeKind, ScalarStyle, Span, Tree};
 use crate::template::ValueKind;
 use crate::workload::ecs::{Purpose, TaskFacts};
+use crate::workload::lambda::FunctionCalls;
 
 /// Top-level key of the computed section.
 pub const SECTION: &str = "Rotlint";
@@ -82,9 +84,17 @@ pub fn build(tree: &Tree, facts: &Facts<'_>, budget: &Budget) -> Result<Document
         }
         tasks.entry(tf.task.id.clone()).or_insert_with(|| task_entry(tf));
     }
+    let mut calls = Map::new();
+    for fc in &facts.calls {
+        if fc.key_span.start < own.start || fc.key_span.end > own.end {
+            continue;
+        }
+        let rotation = facts.rotations.function(&fc.id).is_some();
+        calls.entry(fc.id.clone()).or_insert_with(|| calls_entry(fc, rotation, &facts.network));
+    }
     let mut out = writer.out;
     if let Some(at) = writer.section_at {
-        let section = json!({ "RotationFunctions": entries, "Tasks": tasks }).to_string();
+        let section = json!({ "RotationFunctions": entries, "Tasks": tasks, "Functions": calls }).to_string();
         out.splice(at..at, section.into_bytes());
     }
     // Every piece written is valid UTF-8: `{`, `[`, `,`, `:` and serde_json's own output.
@@ -309,7 +319,7 @@ fn task_entry(tf: &TaskFacts) -> Value {
             if !needs.contains(&purpose) {
                 needs.push(purpose);
             }
-            let path = task_path(report);
+            let path = task_path(report.per_subnet.iter().map(|(_, o)| o));
             json!({
                 "Service": if service.endpoint.is_empty() { "registry" } else { service.endpoint },
                 "Purpose": purpose,
@@ -346,13 +356,60 @@ struct TaskPath {
     internet_gateway: Option<String>,
 }
 
-/// One word for how a task reaches a service, across its subnets: a way out to the internet
+/// A Lambda function in a VPC: the AWS services it calls, by IAM prefix, with the evidence and
+/// how each is reached.
+fn calls_entry(fc: &FunctionCalls, rotation: bool, network: &Network) -> Value {
+    let mut services = Map::new();
+    for (index, need) in fc.needs.services.iter().enumerate() {
+        let reports: Vec<&ApiReport> = fc.answers.iter().filter(|a| a.need == index).map(|a| &a.report).collect();
+        if reports.is_empty() {
+            // Answered elsewhere (a rotation function's Secrets Manager) or not from the
+            // function's network (a Kafka event source).
+            continue;
+        }
+        let outcomes = || reports.iter().flat_map(|r| r.per_subnet.iter().map(|(_, o)| o));
+        let path = task_path(outcomes());
+        let status = if outcomes().all(Outcome::is_reachable) {
+            "reachable"
+        } else if outcomes().any(|o| matches!(o, Outcome::Blocked { .. })) {
+            "blocked"
+        } else {
+            "undecided"
+        };
+        let endpoint_type = path.endpoint.as_ref().and_then(|id| network.endpoints.get(id)).map(|e| match e.kind {
+            EndpointKind::Gateway => "gateway",
+            _ => "interface",
+        });
+        let entry = json!({
+            "Service": need.service.prefix,
+            "Evidence": match need.evidence {
+                Evidence::Strong => "strong",
+                Evidence::Weak => "weak",
+            },
+            "Status": status,
+            "Path": path.name,
+            "Endpoint": path.endpoint,
+            "EndpointType": endpoint_type,
+            "Nat": path.nat,
+            "InternetGateway": path.internet_gateway,
+        });
+        services.entry(need.service.prefix.to_owned()).or_insert(entry);
+    }
+    json!({
+        "Type": fc.type_name,
+        "Rotation": rotation,
+        "CallsKnown": fc.needs.unknown.is_empty() && fc.needs.unlisted.is_empty(),
+        "Services": services,
+    })
+}
+
+/// One word for how a workload reaches a service, across its subnets: a way out to the internet
 /// (NAT, then an internet gateway) wins over an endpoint, a known path over an unverifiable
 /// subnet, and `none` means every subnet is blocked.
-fn task_path(report: &ApiReport) -> TaskPath {
+fn task_path<'r>(outcomes: impl Iterator<Item = &'r Outcome>) -> TaskPath {
     let mut path = TaskPath { name: "unknown", endpoint: None, nat: None, internet_gateway: None };
     let (mut other, mut unknown) = (false, false);
-    for (_, outcome) in &report.per_subnet {
+    for outcome in outcomes {
         match outcome {
             Outcome::Reachable { via: Via::Endpoint(id), .. } => {
                 path.endpoint.get_or_insert_with(|| id.clone());
@@ -482,8 +539,13 @@ mod tests {
         for tf in &facts.tasks {
             tasks.entry(tf.task.id.clone()).or_insert_with(|| task_entry(tf));
         }
+        let mut calls = Map::new();
+        for fc in &facts.calls {
+            let rotation = facts.rotations.function(&fc.id).is_some();
+            calls.entry(fc.id.clone()).or_insert_with(|| calls_entry(fc, rotation, &facts.network));
+        }
         if let Value::Object(map) = &mut json {
-            map.insert(SECTION.to_owned(), json!({ "RotationFunctions": entries, "Tasks": tasks }));
+            map.insert(SECTION.to_owned(), json!({ "RotationFunctions": entries, "Tasks": tasks, "Functions": calls }));
         }
         json.to_string()
     }
@@ -505,7 +567,7 @@ mod tests {
         assert_eq!(doc["I"], json!("12"));
         assert_eq!(doc["J"], json!({ "Ref": "X" }));
         assert_eq!(doc["K"], json!([1, "two"]));
-        assert_eq!(doc[SECTION], json!({ "RotationFunctions": {}, "Tasks": {} }));
+        assert_eq!(doc[SECTION], json!({ "RotationFunctions": {}, "Tasks": {}, "Functions": {} }));
     }
 
     #[test]
@@ -531,6 +593,35 @@ mod tests {
         let services = doc[SECTION]["Tasks"]["Service"]["Services"].as_array().cloned().unwrap_or_default();
         let logs = services.iter().find(|s| s["Service"] == json!("logs")).map(|s| s["Path"].clone());
         assert_eq!(logs, Some(json!("none")));
+    }
+
+    #[test]
+    fn vpc_functions_get_their_services_by_iam_prefix() {
+        let source = std::fs::read_to_string("testdata/paths/lambda-endpoints.yaml").unwrap_or_default();
+        let doc = document(&source, "t.yaml");
+        let worker = &doc[SECTION]["Functions"]["Worker"];
+        assert_eq!(worker["Type"], json!("AWS::Lambda::Function"));
+        assert_eq!(worker["Rotation"], json!(false));
+        assert_eq!(worker["CallsKnown"], json!(true));
+        assert_eq!(
+            worker["Services"]["s3"],
+            json!({
+                "Service": "s3", "Evidence": "strong", "Status": "reachable", "Path": "endpoint",
+                "Endpoint": "S3Gateway", "EndpointType": "gateway", "Nat": null, "InternetGateway": null,
+            })
+        );
+        assert_eq!(worker["Services"]["sqs"]["EndpointType"], json!("interface"));
+        assert_eq!(worker["Services"]["sqs"]["Endpoint"], json!("SqsEndpoint"));
+        let blocked = std::fs::read_to_string("testdata/paths/lambda-unreachable.yaml").unwrap_or_default();
+        let doc = document(&blocked, "t.yaml");
+        let dynamodb = &doc[SECTION]["Functions"]["Worker"]["Services"]["dynamodb"];
+        assert_eq!(dynamodb["Status"], json!("blocked"));
+        assert_eq!(dynamodb["Path"], json!("none"));
+        // A function whose role is a parameter: what it calls cannot all be told.
+        let outside = "Parameters:\n  RoleArn: {Type: String}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !Ref RoleArn\n      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}\n";
+        let doc = document(outside, "t.yaml");
+        assert_eq!(doc[SECTION]["Functions"]["Fn"]["CallsKnown"], json!(false));
+        assert_eq!(doc[SECTION]["Functions"]["Fn"]["Services"], json!({}));
     }
 
     #[test]

@@ -15,7 +15,8 @@ pub struct Located {
 
 /// The deepest node of `path` that exists: a scalar (or short-form function) value itself,
 /// otherwise the key that leads to the node. Paths into the `Rotlint` section go to the rotation
-/// function's resource key; a failure without a path goes to the `Resources` key.
+/// function's (or VPC function's) resource key; a failure without a path goes to the `Resources`
+/// key.
 pub fn locate(tree: &Tree, functions: &BTreeMap<String, Span>, path: Option<&str>) -> Located {
     let segments: Vec<&str> = path.unwrap_or_default().split('/').filter(|s| !s.is_empty()).collect();
     if let [SECTION, "RotationFunctions", id, ..] = segments.as_slice()
@@ -26,6 +27,12 @@ pub fn locate(tree: &Tree, functions: &BTreeMap<String, Span>, path: Option<&str
     let Some(root) = tree.root else {
         return Located { span: Span::default(), resource: None };
     };
+    // A VPC function's facts are about the function resource itself.
+    if let [SECTION, "Functions", id, ..] = segments.as_slice()
+        && let Some(pair) = tree.get(root, "Resources").and_then(|r| tree.get_pair(r, id))
+    {
+        return Located { span: pair.key_span, resource: Some((*id).to_owned()) };
+    }
     if segments.is_empty() || segments[0] == SECTION {
         let span =
             tree.get_pair(root, "Resources").map_or(Span::empty_at(tree.span(root).start as usize), |p| p.key_span);
@@ -97,6 +104,8 @@ mod tests {
     fn rotlint_paths_go_to_the_function_and_no_path_to_resources() {
         assert_eq!(at("/Rotlint/RotationFunctions/Fn/SecretsManagerPath"), ("so".to_owned(), Some("Fn".to_owned())));
         assert_eq!(at("/Rotlint/RotationFunctions").0, "Resources");
+        assert_eq!(at("/Rotlint/Functions/Ep/Services/s3/Status"), ("Ep".to_owned(), Some("Ep".to_owned())));
+        assert_eq!(at("/Rotlint/Functions/Nope/Services").0, "Resources");
         assert_eq!(at("").0, "Resources");
     }
 }

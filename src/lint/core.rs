@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{FileResult, FunctionPaths, Options, SourceFile};
+use super::{FileResult, FunctionPaths, Options, SourceFile, WorkloadPaths};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::facts::Facts;
 use crate::rules::{self, Context};
@@ -52,7 +52,7 @@ pub(super) fn lint_unmodelled(
         options.rule_filter.apply(&mut found);
         found
     };
-    FileResult { file: source_file, diagnostics, paths: Vec::new(), declared: None }
+    FileResult { file: source_file, diagnostics, paths: Vec::new(), workloads: Vec::new(), declared: None }
 }
 
 /// Lint one template (its file's own, or with other stacks grafted in: `template.grafts`).
@@ -64,13 +64,15 @@ pub(super) fn lint(
     template: &Template,
     load: &[Diagnostic],
     options: &Options,
-) -> (Vec<Diagnostic>, Vec<FunctionPaths>) {
+) -> (Vec<Diagnostic>, Vec<FunctionPaths>, Vec<WorkloadPaths>) {
     let file = template.file;
     let parameters = parameters_for(&source_file.path, options);
     // The facts of the default scenario, built once and read by `paths`, the rules and Guard.
     let base = build_facts(template, &parameters, &BTreeMap::new());
-    let mut paths = if options.collect_paths { collect_paths(file, &base) } else { Vec::new() };
+    let (mut paths, mut workloads) =
+        if options.collect_paths { collect_paths(file, &base) } else { (Vec::new(), Vec::new()) };
     paths.retain(|p| !template.is_grafted(p.function.key_span));
+    workloads.retain(|w| !template.is_grafted(w.key_span));
     let mut found = lint_template(file, &base, load, &parameters, options);
     options.config.apply_levels(&mut found);
     // Before suppressions, so `rotlint-ignore GUARD:<rule>` works like any other rule id.
@@ -84,7 +86,7 @@ pub(super) fn lint(
     suppress::apply(file, template, &mut found);
     options.rule_filter.apply(&mut found);
     locate_grafted(template, &mut found);
-    (found, paths)
+    (found, paths, workloads)
 }
 
 /// See [`lint`]: findings inside grafted stacks go; related locations and fix edits there take
@@ -105,7 +107,8 @@ fn locate_grafted(template: &Template, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn collect_paths(file: FileId, facts: &Facts<'_>) -> Vec<FunctionPaths> {
+/// Every rotation function's paths, and every VPC function's and Fargate task's.
+fn collect_paths(file: FileId, facts: &Facts<'_>) -> (Vec<FunctionPaths>, Vec<WorkloadPaths>) {
     let template = facts.template;
     let resource_types: Arc<BTreeMap<String, String>> = Arc::new(
         template
@@ -115,7 +118,8 @@ fn collect_paths(file: FileId, facts: &Facts<'_>) -> Vec<FunctionPaths> {
             .map(|r| (r.logical_id.clone(), r.type_name.clone()))
             .collect(),
     );
-    facts
+    let workloads = crate::report::paths::collect::workloads(file, facts, &template.grafts, &resource_types);
+    let functions = facts
         .functions()
         .map(|(f, ff)| FunctionPaths {
             file,
@@ -126,7 +130,8 @@ fn collect_paths(file: FileId, facts: &Facts<'_>) -> Vec<FunctionPaths> {
             grafts: template.grafts.clone(),
             resource_types: Arc::clone(&resource_types),
         })
-        .collect()
+        .collect();
+    (functions, workloads)
 }
 
 /// Every fact building of the engine goes through here (counted in tests).
@@ -205,7 +210,7 @@ mod tests {
         let prepared = prepare(FileId(0), &path, &bytes, options);
         let template = prepared.template.expect("a template");
         let before = FACTS_BUILT.with(std::cell::Cell::get);
-        let (found, paths) = lint(&prepared.file, &template, &prepared.load, options);
+        let (found, paths, _) = lint(&prepared.file, &template, &prepared.load, options);
         (found, paths, FACTS_BUILT.with(std::cell::Cell::get) - before)
     }
 

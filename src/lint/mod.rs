@@ -123,6 +123,9 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     /// With [`Options::collect_paths`]: every rotation function's verdicts, in file order.
     pub paths: Vec<FunctionPaths>,
+    /// With [`Options::collect_paths`]: every VPC function and Fargate task with the services it
+    /// needs and their verdicts, in file order.
+    pub workloads: Vec<WorkloadPaths>,
     /// Walked files left out, for the warning of a run that finds no template.
     pub skipped: Skipped,
     /// The directory fingerprints and baselines name files from (absolute): the git work
@@ -139,6 +142,8 @@ pub struct Skipped {
     /// No top-level `Resources` or `AWSTemplateFormatVersion` key.
     pub not_templates: usize,
 }
+
+pub use crate::report::paths::collect::{ServicePaths, WorkloadKind, WorkloadPaths};
 
 /// One rotation function's verdicts with their explaining paths, as plain owned data (the
 /// scenario where conditions take the values the template's defaults give them).
@@ -247,14 +252,16 @@ fn lint_inputs(
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let mut paths = Vec::new();
+    let mut workloads = Vec::new();
     for result in results {
         paths.extend(result.paths);
+        workloads.extend(result.workloads);
         diagnostics.extend(result.diagnostics);
         files.push(result.file);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let diagnostics = crate::diagnostic::bounds::apply(diagnostics);
-    Ok(LintResult { files, diagnostics, paths, skipped: Skipped { excluded, not_templates }, root })
+    Ok(LintResult { files, diagnostics, paths, workloads, skipped: Skipped { excluded, not_templates }, root })
 }
 
 /// When a run lints no file although it walked a directory: a warning saying why (everything
@@ -315,6 +322,7 @@ struct FileResult {
     file: SourceFile,
     diagnostics: Vec<Diagnostic>,
     paths: Vec<FunctionPaths>,
+    workloads: Vec<WorkloadPaths>,
     /// The template's parameters, when values were given on the command line (`None`: the file
     /// is not a template rotlint could read).
     declared: Option<Vec<crate::parameters::Declared>>,

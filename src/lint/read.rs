@@ -179,6 +179,7 @@ fn file_error(input: &Input, diagnostic: Diagnostic) -> FileResult {
         file: SourceFile::new(input.path.clone(), text, true),
         diagnostics: vec![diagnostic],
         paths: Vec::new(),
+        workloads: Vec::new(),
         declared: None,
     }
 }

@@ -243,9 +243,9 @@ impl Run<'_> {
         // Before grafting: the parameters this file declares, not those of stacks grafted in.
         let declared = (!options.parameters.is_empty()).then(|| crate::parameters::declared(&template));
         self.graft_exporters(index, &mut template, world);
-        let (diagnostics, paths) = core::lint(&source_file, &template, &load, options);
+        let (diagnostics, paths, workloads) = core::lint(&source_file, &template, &load, options);
         let own = template.grafts.is_empty().then_some(template);
-        (FileResult { file: source_file, diagnostics, paths, declared }, own)
+        (FileResult { file: source_file, diagnostics, paths, workloads, declared }, own)
     }
 
     /// Graft nested stacks and every stack whose exports this template imports (each import

@@ -2,7 +2,7 @@
 //! the hops as edges, with the break of a blocked path and the gap of an unverifiable one marked.
 //! Labels here are plain text; each renderer escapes them for its own syntax.
 
-use super::model::{Function, Hop, Kind, Report, Verdict};
+use super::model::{Function, Hop, Kind, Report, Verdict, Workload};
 
 /// Wrap long labels so a diagram stays readable in a pull request.
 const WRAP: usize = 28;
@@ -53,7 +53,23 @@ pub struct Cluster {
 }
 
 pub fn build(report: &Report) -> Vec<Cluster> {
-    report.functions.iter().enumerate().map(|(i, f)| cluster(i, f)).collect()
+    let functions = report.functions.iter().enumerate().map(|(i, f)| cluster(i, f));
+    functions.chain(report.workloads.iter().enumerate().map(|(i, w)| workload_cluster(i, w))).collect()
+}
+
+/// A VPC function or Fargate task: one node per service it needs, each with its paths.
+fn workload_cluster(index: usize, w: &Workload) -> Cluster {
+    let what = if w.kind == "task" { "Fargate task of" } else { "function" };
+    let title = format!("{what} {} in {}:{}:{}", w.workload, w.file, w.line, w.column);
+    let mut c = Cluster { id: format!("w{index}"), title, nodes: Vec::new(), edges: Vec::new() };
+    let start = c.node(&w.workload, vec![w.workload.clone(), type_word(&w.type_name).to_owned()], Shape::Function);
+    for s in &w.services {
+        let name = s.endpoint.as_deref().unwrap_or(&s.service);
+        let service =
+            c.node_with_id(&format!("service\0{name}"), &format!("svc_{name}"), vec![s.label.clone()], Shape::Service);
+        c.verdict(start, service, &s.verdict);
+    }
+    c
 }
 
 fn cluster(index: usize, f: &Function) -> Cluster {
@@ -246,6 +262,10 @@ pub fn type_word(type_name: &str) -> &str {
         "AWS::DocDB::DBCluster" => "DocumentDB cluster",
         "AWS::DocDB::DBInstance" => "DocumentDB instance",
         "AWS::Redshift::Cluster" => "Redshift cluster",
+        "AWS::ECS::Service" => "ECS service",
+        "AWS::ECS::TaskSet" => "ECS task set",
+        "AWS::Events::Rule" => "EventBridge rule",
+        "AWS::Scheduler::Schedule" => "EventBridge schedule",
         other => other.rsplit("::").next().unwrap_or(other),
     }
 }

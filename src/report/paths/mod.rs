@@ -1,6 +1,7 @@
 //! `rotlint paths`: every rotation function's verdicts for Secrets Manager and its database, with
 //! the hops that explain them, as text, JSON (schema in [`model`]) or a diagram (Mermaid, DOT).
 
+pub mod collect;
 mod dot;
 mod graph;
 mod json;

@@ -1,5 +1,6 @@
 //! The `paths` report as plain data: every rotation function with its Secrets Manager and
-//! database verdicts, hops resolved to lines and columns. Serialised as-is for `--format json`,
+//! database verdicts, and every VPC Lambda function and Fargate task with the AWS services it
+//! needs and their verdicts, hops resolved to lines and columns. Serialised as-is for `--format json`,
 //! and read by the text and diagram renderers, so all formats say the same thing.
 //!
 //! # JSON schema (stable; additions only)
@@ -27,8 +28,28 @@
 //!       "line": 60, "column": 3, "engine": "postgres" or null, "port": 5432 or null,
 //!       ...Verdict
 //!     }
+//!   }],
+//!   "workloads": [{                                            // only when there are any
+//!     "file", "line", "column",                                // the workload's logical id
+//!     "workload": "Worker",                                    // function, or task launcher
+//!     "kind": "function" | "task",
+//!     "type": "AWS::Lambda::Function",
+//!     "rotation": false,                                       // also a rotation function
+//!     "task_definition": "TaskDef" or null,
+//!     "unknown_needs": [Cited],                                // inputs that hide a need
+//!     "services": [{
+//!       "service": "s3",                   // IAM prefix; for a task the endpoint or "registry"
+//!       "endpoint": "s3" or null,          // com.amazonaws.<region>.<endpoint>
+//!       "label": "S3",
+//!       "purpose": "image" | "secrets" | "logs" or null,      // tasks only
+//!       "evidence": "strong" | "weak" or null,                 // functions only
+//!       "reasons": [Cited],                                    // why it is needed
+//!       ...Verdict   // verdict: "endpoint" | "gateway-endpoint" | "nat" | "internet" |
+//!                    //          "blocked" | "unknown"
+//!     }]
 //!   }]
 //! }
+//! Cited = {"text", "file", "line", "column"}
 //! Verdict = {
 //!   "verdict":  Secrets Manager: "endpoint" | "nat" | "public-endpoint" | "blocked" | "unknown"
 //!               database:        "local" | "internet" | "nat" | "blocked" | "unknown",
@@ -61,7 +82,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::PARSE_ERROR;
-use crate::lint::{FunctionPaths, LintResult, SourceFile};
+use crate::lint::{FunctionPaths, LintResult, ServicePaths, SourceFile, WorkloadKind, WorkloadPaths};
 use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
 use crate::rotation::{FunctionKind, VpcAttachment};
 use crate::rules::wording::{blocker_text, unverifiable_text};
@@ -71,6 +92,10 @@ use crate::source::tree::Span;
 pub struct Report {
     pub tool: Tool,
     pub functions: Vec<Function>,
+    /// VPC Lambda functions and Fargate tasks with the services they need; left out of the JSON
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
     /// Files that did not parse (RL001): their rotation functions, if any, are not listed.
     pub errors: Vec<FileError>,
 }
@@ -106,6 +131,52 @@ pub struct Function {
     pub in_vpc_when: Option<InVpcWhen>,
     pub secrets_manager: Verdict,
     pub target: Option<Target>,
+}
+
+/// A VPC Lambda function or a Fargate task and every AWS service it needs.
+#[derive(Serialize, Debug)]
+pub struct Workload {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub workload: String,
+    /// "function" | "task".
+    pub kind: &'static str,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// A rotation function too (its Secrets Manager path is under `functions`).
+    pub rotation: bool,
+    pub task_definition: Option<String>,
+    /// Inputs that decide what it needs but cannot be read.
+    pub unknown_needs: Vec<Cited>,
+    pub services: Vec<ServiceVerdict>,
+}
+
+/// One sentence about the template, with where it is written.
+#[derive(Serialize, Debug)]
+pub struct Cited {
+    pub text: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One endpoint a workload needs: why, and whether and how it is reached.
+#[derive(Serialize, Debug)]
+pub struct ServiceVerdict {
+    /// Functions: the IAM prefix; tasks: the endpoint name, or "registry".
+    pub service: String,
+    /// The endpoint service name's last label (`com.amazonaws.<region>.<endpoint>`), or null for
+    /// an image registry outside AWS.
+    pub endpoint: Option<String>,
+    pub label: String,
+    /// Tasks: "image" | "secrets" | "logs"; functions: null.
+    pub purpose: Option<&'static str>,
+    /// Functions: "strong" | "weak"; tasks: null.
+    pub evidence: Option<&'static str>,
+    pub reasons: Vec<Cited>,
+    #[serde(flatten)]
+    pub verdict: Verdict,
 }
 
 #[derive(Serialize, Debug)]
@@ -176,7 +247,10 @@ pub struct Hop {
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// An interface endpoint.
     Endpoint,
+    /// A gateway endpoint on the subnet's route table (workloads' S3 and DynamoDB only).
+    GatewayEndpoint,
     Nat,
     PublicEndpoint,
     Local,
@@ -231,6 +305,24 @@ impl Report {
             fix(&mut e.file);
             fix(&mut e.message);
         }
+        let fix_cited = |c: &mut Vec<Cited>| {
+            for c in c {
+                fix(&mut c.text);
+                fix(&mut c.file);
+            }
+        };
+        for w in &mut self.workloads {
+            fix(&mut w.file);
+            fix(&mut w.workload);
+            fix(&mut w.type_name);
+            fix_opt(&mut w.task_definition);
+            fix_cited(&mut w.unknown_needs);
+            for s in &mut w.services {
+                fix(&mut s.label);
+                fix_cited(&mut s.reasons);
+                fix_verdict(&mut s.verdict);
+            }
+        }
         for f in &mut self.functions {
             fix(&mut f.file);
             fix(&mut f.function);
@@ -258,7 +350,16 @@ pub fn build(outcome: &LintResult) -> Report {
         .filter_map(|p| {
             let file = outcome.file(p.file)?;
             let grafted = p.grafts.iter().filter_map(|g| Some((*g, outcome.file(g.file)?))).collect();
-            Some(Resolver { file, types: &p.resource_types, grafted }.function(p))
+            Some(Resolver { file, types: &p.resource_types, grafted, start: Start::function(p) }.function(p))
+        })
+        .collect();
+    let workloads = outcome
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            let file = outcome.file(w.file)?;
+            let grafted = w.grafts.iter().filter_map(|g| Some((*g, outcome.file(g.file)?))).collect();
+            Some(Resolver { file, types: &w.resource_types, grafted, start: Start::workload(w) }.workload(w))
         })
         .collect();
     let errors = unparsable(outcome)
@@ -273,7 +374,7 @@ pub fn build(outcome: &LintResult) -> Report {
             }
         })
         .collect();
-    Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions, errors }
+    Report { tool: Tool { name: "rotlint", version: env!("CARGO_PKG_VERSION") }, functions, workloads, errors }
 }
 
 /// The RL001 findings of a run: files whose functions `paths` cannot show.
@@ -287,6 +388,36 @@ struct Resolver<'a> {
     types: &'a BTreeMap<String, String>,
     /// Stacks grafted into this template, with their files.
     grafted: Vec<(crate::template::Graft, &'a SourceFile)>,
+    /// The first hop of every path.
+    start: Start,
+}
+
+/// The workload every path starts at.
+struct Start {
+    id: String,
+    type_name: String,
+    span: Span,
+    note: String,
+}
+
+impl Start {
+    fn function(p: &FunctionPaths) -> Start {
+        let f = &p.function;
+        Start {
+            id: f.id.clone(),
+            type_name: f.type_name.clone(),
+            span: f.key_span,
+            note: format!("rotation function `{}`", f.id),
+        }
+    }
+
+    fn workload(w: &WorkloadPaths) -> Start {
+        let note = match w.kind {
+            WorkloadKind::Function => format!("function `{}` in a VPC", w.id),
+            WorkloadKind::Task => format!("`{}` runs a Fargate task", w.id),
+        };
+        Start { id: w.id.clone(), type_name: w.type_name.clone(), span: w.key_span, note }
+    }
 }
 
 impl Resolver<'_> {
@@ -320,14 +451,14 @@ impl Resolver<'_> {
         let f = &p.function;
         let Some(report) = &p.secrets_manager else {
             return match &f.vpc {
-                VpcAttachment::NotInVpc => self.public_endpoint(p),
+                VpcAttachment::NotInVpc => self.public_endpoint(),
                 VpcAttachment::Undecided(value) => undecided_vpc(&f.id, &value.display()),
                 VpcAttachment::InVpc { .. } => {
                     unknown_without_subnets("the Secrets Manager path was not computed".to_owned())
                 }
             };
         };
-        let subnets: Vec<Subnet> = report.per_subnet.iter().map(|(s, o)| self.subnet(p, s, o)).collect();
+        let subnets: Vec<Subnet> = report.per_subnet.iter().map(|(s, o)| self.subnet(s, o)).collect();
         let endpoint_issues = report
             .endpoint_issues
             .iter()
@@ -335,7 +466,7 @@ impl Resolver<'_> {
                 subnet: i.subnet.clone(),
                 endpoint: i.endpoint.clone(),
                 blocker: blocker_text(&i.blocker),
-                hops: self.hops(p, &i.hops),
+                hops: self.hops(&i.hops),
             })
             .collect();
         let mut verdict = summarise(subnets, report.overall);
@@ -344,7 +475,7 @@ impl Resolver<'_> {
     }
 
     /// Outside a VPC Lambda has internet access, so the public regional endpoint is used.
-    fn public_endpoint(&self, p: &FunctionPaths) -> Verdict {
+    fn public_endpoint(&self) -> Verdict {
         let subnet = Subnet {
             subnet: None,
             verdict: Kind::PublicEndpoint,
@@ -353,7 +484,7 @@ impl Resolver<'_> {
             reason: None,
             reason_line: None,
             reason_column: None,
-            hops: self.hops(p, &[]),
+            hops: self.hops(&[]),
         };
         summarise(vec![subnet], Overall::All)
     }
@@ -363,7 +494,7 @@ impl Resolver<'_> {
         let (line, column) = self.file.line_col(t.key_span.start);
         let verdict = match (&p.target_path, &p.function.vpc) {
             (Some(report), _) => {
-                summarise(report.per_subnet.iter().map(|(s, o)| self.subnet(p, s, o)).collect(), report.overall)
+                summarise(report.per_subnet.iter().map(|(s, o)| self.subnet(s, o)).collect(), report.overall)
             }
             (None, VpcAttachment::Undecided(value)) => undecided_vpc(&p.function.id, &value.display()),
             (None, _) if t.port.is_none() => unknown_without_subnets(format!(
@@ -383,7 +514,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn subnet(&self, p: &FunctionPaths, subnet: &SubnetRef, outcome: &Outcome) -> Subnet {
+    fn subnet(&self, subnet: &SubnetRef, outcome: &Outcome) -> Subnet {
         let name = match subnet {
             SubnetRef::Subnet(s) => Some(s.clone()),
             SubnetRef::Unseen(u) => Some(u.value.display()),
@@ -397,7 +528,7 @@ impl Resolver<'_> {
             reason: None,
             reason_line: None,
             reason_column: None,
-            hops: self.hops(p, outcome.hops()),
+            hops: self.hops(outcome.hops()),
         };
         match outcome {
             Outcome::Reachable { via, .. } => (out.verdict, out.via) = via_kind(via),
@@ -414,17 +545,17 @@ impl Resolver<'_> {
         out
     }
 
-    /// The path as the rules show it: the function first, then the network's hops.
-    fn hops(&self, p: &FunctionPaths, hops: &[NetHop]) -> Vec<Hop> {
-        let f = &p.function;
-        let (line, column) = self.line_col(f.key_span);
+    /// The path as the rules show it: the function (or task) first, then the network's hops.
+    fn hops(&self, hops: &[NetHop]) -> Vec<Hop> {
+        let start = &self.start;
+        let (line, column) = self.line_col(start.span);
         let first = Hop {
             file: self.file.display_path(),
-            resource: f.id.clone(),
-            type_name: Some(f.type_name.clone()),
+            resource: start.id.clone(),
+            type_name: Some(start.type_name.clone()),
             line,
             column,
-            note: format!("rotation function `{}`", f.id),
+            note: start.note.clone(),
             condition: None,
         };
         let rest = hops.iter().map(|h| {
@@ -440,6 +571,63 @@ impl Resolver<'_> {
             }
         });
         std::iter::once(first).chain(rest).collect()
+    }
+
+    fn workload(&self, w: &WorkloadPaths) -> Workload {
+        let (line, column) = self.line_col(w.key_span);
+        Workload {
+            file: self.file.display_path(),
+            line,
+            column,
+            workload: w.id.clone(),
+            kind: match w.kind {
+                WorkloadKind::Function => "function",
+                WorkloadKind::Task => "task",
+            },
+            type_name: w.type_name.clone(),
+            rotation: w.rotation,
+            task_definition: w.task_definition.clone(),
+            unknown_needs: w.unknown.iter().map(|(text, span)| self.cited(text, *span)).collect(),
+            services: w.services.iter().map(|s| self.service(s)).collect(),
+        }
+    }
+
+    fn service(&self, s: &ServicePaths) -> ServiceVerdict {
+        let mut subnets: Vec<Subnet> = s.report.per_subnet.iter().map(|(n, o)| self.subnet(n, o)).collect();
+        for subnet in &mut subnets {
+            if subnet.verdict == Kind::Endpoint && subnet.via.as_ref().is_some_and(|v| s.gateways.contains(v)) {
+                subnet.verdict = Kind::GatewayEndpoint;
+            }
+        }
+        let mut verdict = summarise(subnets, s.report.overall);
+        verdict.endpoint_issues = s
+            .report
+            .endpoint_issues
+            .iter()
+            .map(|i| EndpointIssue {
+                subnet: i.subnet.clone(),
+                endpoint: i.endpoint.clone(),
+                blocker: blocker_text(&i.blocker),
+                hops: self.hops(&i.hops),
+            })
+            .collect();
+        ServiceVerdict {
+            service: s.service.clone(),
+            endpoint: (!s.endpoint.endpoint.is_empty()).then(|| s.endpoint.endpoint.to_owned()),
+            label: s.label.clone(),
+            purpose: s.purpose,
+            evidence: s.evidence.map(|e| match e {
+                crate::aws::calls::Evidence::Strong => "strong",
+                crate::aws::calls::Evidence::Weak => "weak",
+            }),
+            reasons: s.reasons.iter().map(|(text, span)| self.cited(text, *span)).collect(),
+            verdict,
+        }
+    }
+
+    fn cited(&self, text: &str, span: Span) -> Cited {
+        let (file, line, column) = self.locate(span);
+        Cited { text: text.to_owned(), file, line, column }
     }
 
     fn line_col(&self, span: Span) -> (u32, u32) {
@@ -481,7 +669,8 @@ fn coverage(overall: Overall) -> &'static str {
 
 /// The function-level verdict: a working path wins, then a definite block (see the module doc).
 fn summarise(subnets: Vec<Subnet>, overall: Overall) -> Verdict {
-    const PREFERENCE: [Kind; 5] = [Kind::Endpoint, Kind::Nat, Kind::PublicEndpoint, Kind::Local, Kind::Internet];
+    const PREFERENCE: [Kind; 6] =
+        [Kind::Endpoint, Kind::GatewayEndpoint, Kind::Nat, Kind::PublicEndpoint, Kind::Local, Kind::Internet];
     let reachable = PREFERENCE.iter().find_map(|k| subnets.iter().find(|s| s.verdict == *k));
     let (verdict, via) = match reachable {
         Some(s) => (s.verdict, s.via.clone()),

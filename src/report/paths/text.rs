@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 
-use super::model::{EndpointIssue, Function, Hop, Kind, Report, Subnet, Target, Verdict};
+use super::model::{Cited, EndpointIssue, Function, Hop, Kind, Report, Subnet, Target, Verdict, Workload};
 
 pub fn render(report: &Report) -> String {
     let mut out = errors(report);
-    if report.functions.is_empty() {
+    if report.functions.is_empty() && report.workloads.is_empty() {
         let scope = if report.errors.is_empty() { "" } else { " in the files that parse" };
         let _ = writeln!(out, "no rotation functions found{scope}");
         return out;
@@ -21,7 +21,66 @@ pub fn render(report: &Report) -> String {
         }
         function(&mut out, f);
     }
+    for (i, w) in report.workloads.iter().enumerate() {
+        if i > 0 || !report.functions.is_empty() {
+            out.push('\n');
+        }
+        workload(&mut out, w);
+    }
     out
+}
+
+/// A VPC function or Fargate task: each service it needs, why, the verdict and its paths.
+fn workload(out: &mut String, w: &Workload) {
+    let what = match (w.kind, &w.task_definition) {
+        ("task", Some(def)) => format!("Fargate task of `{}` ({}, task definition `{def}`)", w.workload, w.type_name),
+        ("task", None) => {
+            format!("Fargate task of `{}` ({}, task definition not in this template)", w.workload, w.type_name)
+        }
+        _ if w.rotation => format!(
+            "function `{}` ({}, in a VPC; a rotation function, its Secrets Manager path is shown with the rotation functions)",
+            w.workload, w.type_name
+        ),
+        _ => format!("function `{}` ({}, in a VPC)", w.workload, w.type_name),
+    };
+    let _ = writeln!(out, "{}:{}:{}: {what}", w.file, w.line, w.column);
+    for u in &w.unknown_needs {
+        let _ = writeln!(out, "  cannot tell every service it needs: {} ({})", u.text, cited_at(u, &w.file));
+    }
+    if w.services.is_empty() {
+        let none = if w.kind == "task" {
+            "  needs no AWS service before its containers start that the template shows"
+        } else {
+            "  calls no AWS service through its network interface that the template shows"
+        };
+        let _ = writeln!(out, "{none}");
+    }
+    for s in &w.services {
+        let why = match (s.evidence, s.purpose) {
+            (Some(evidence), _) => format!("{evidence} evidence"),
+            (None, Some(purpose)) => format!("for the {}", purpose_phrase(purpose)),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "  {} (`{}`, {why}): {}", s.label, s.service, headline(&s.verdict));
+        for r in &s.reasons {
+            let _ = writeln!(out, "    because {} ({})", r.text, cited_at(r, &w.file));
+        }
+        verdict_body(out, &s.verdict);
+    }
+}
+
+fn purpose_phrase(purpose: &str) -> &str {
+    match purpose {
+        "image" => "image pull",
+        "secrets" => "secrets",
+        "logs" => "log stream",
+        other => other,
+    }
+}
+
+/// `line:col`, with the file when it is not the workload's own.
+fn cited_at(c: &Cited, home: &str) -> String {
+    if c.file == home { format!("{}:{}", c.line, c.column) } else { format!("{}:{}:{}", c.file, c.line, c.column) }
 }
 
 /// One `file:line:col: error[RL001] parse-error: message` line per file that did not parse.
@@ -113,12 +172,15 @@ fn reachable_phrase(kind: Kind, via: Option<&str>) -> String {
     let via = via.unwrap_or_default();
     match kind {
         Kind::Endpoint => format!("reachable via interface endpoint `{via}`"),
+        Kind::GatewayEndpoint => format!("reachable via gateway endpoint `{via}`"),
         Kind::Nat => format!("reachable via NAT gateway `{via}` and the internet"),
         Kind::PublicEndpoint => {
             "reachable via the public regional endpoint (outside a VPC, Lambda gives functions internet access)"
                 .to_owned()
         }
         Kind::Local => "reachable inside the shared VPC (local route)".to_owned(),
+        // A task's public IP address, through the VPC's internet gateway.
+        Kind::Internet if !via.is_empty() => format!("reachable over the internet through internet gateway `{via}`"),
         Kind::Internet => "reachable over the internet (the database is public)".to_owned(),
         Kind::Blocked => "not reachable".to_owned(),
         Kind::Unknown => "cannot verify".to_owned(),
