@@ -1,4 +1,4 @@
-//! RL105 `endpoint-private-dns-off`: The function relies on a Secrets Manager endpoint whose private DNS is off.
+//! RL105 `endpoint-private-dns-off`: A workload relies on an interface endpoint whose private DNS is off.
 
 use super::value_fix::{self, ValueFix};
 use super::wording::{EndpointHelp, endpoint_blockers};
