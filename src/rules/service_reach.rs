@@ -38,7 +38,10 @@ fn reason_text(r: &Reason) -> String {
         Basis::Statement => format!("a policy statement allows{actions}{on}"),
         Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
         Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
-        Basis::Environment(name) => format!("environment variable `{name}` carries{on}"),
+        Basis::Environment(name) => {
+            let what = r.resource.as_ref().map(|res| format!(" a reference to `{res}`")).unwrap_or_default();
+            format!("environment variable `{name}` carries{what}")
+        }
         Basis::Connector => format!("a SAM connector{on}"),
         Basis::KafkaEventSource => "a Kafka event source".to_owned(),
     }
