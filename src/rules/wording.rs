@@ -426,7 +426,7 @@ struct WorkloadPath<'a> {
 
 /// Every answered service need of every workload except the rotation functions' Secrets Manager
 /// calls (see [`sm_blockers`]), in order: rotation functions' database-service calls, VPC
-/// functions, Fargate tasks.
+/// functions, the pollers of MSK event sources, Fargate tasks.
 fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> {
     let facts = cx.facts;
     let mut out = Vec::new();
@@ -464,6 +464,22 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
                 report: &answer.report,
                 first,
                 evidence: path.next(),
+            });
+        }
+    }
+    for p in &facts.pollers {
+        for (service, report) in &p.answers {
+            out.push(WorkloadPath {
+                who: format!("the MSK event source of function `{}`", p.function),
+                service,
+                report,
+                first: Location {
+                    file: cx.file,
+                    span: p.event_span,
+                    resource: Some(p.function.clone()),
+                    message: format!("Lambda polls `{}` from the cluster's subnets", p.cluster),
+                },
+                evidence: None,
             });
         }
     }
