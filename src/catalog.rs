@@ -157,9 +157,9 @@ catalog! {
         NAT_WITHOUT_INTERNET = RL103 "nat-without-internet" Error High:
             "The default route goes to a NAT gateway that cannot reach the internet";
         ENDPOINT_NOT_INTERFACE = RL104 "endpoint-not-interface" Error High fix:
-            "A secretsmanager VPC endpoint omits VpcEndpointType (default Gateway) or sets Gateway";
+            "A VPC endpoint of an interface-only service (not S3 or DynamoDB) omits VpcEndpointType (default Gateway) or sets Gateway";
         ENDPOINT_PRIVATE_DNS_OFF = RL105 "endpoint-private-dns-off" Error High fix:
-            "The function relies on a Secrets Manager endpoint whose private DNS is off";
+            "A workload relies on an interface endpoint whose private DNS is off";
         VPC_DNS_DISABLED = RL106 "vpc-dns-disabled" Error High fix:
             "An endpoint has private DNS on while its VPC lacks EnableDnsHostnames or EnableDnsSupport";
         ENDPOINT_SG_BLOCKS_HTTPS = RL107 "endpoint-sg-blocks-https" Error High:
@@ -173,9 +173,9 @@ catalog! {
         ENDPOINT_POLICY_DENIES_ROTATION = RL111 "endpoint-policy-denies-rotation" Error High:
             "The endpoint's policy does not allow the rotation actions";
         ENDPOINT_WITHOUT_SUBNETS = RL112 "endpoint-without-subnets" Error High:
-            "A secretsmanager interface endpoint has no SubnetIds";
+            "An interface endpoint of a known service has no SubnetIds";
         DUPLICATE_PRIVATE_DNS_ENDPOINT = RL113 "duplicate-private-dns-endpoint" Error High:
-            "Two secretsmanager endpoints with private DNS in one VPC";
+            "Two endpoints with private DNS for the same service in one VPC";
         EXTRA_API_UNREACHABLE = RL114 "extra-api-unreachable" Error High:
             "An alternating-users rotation with an RDS- or Redshift-managed master secret has no path to that API";
         NACL_BLOCKS_HTTPS = RL115 "nacl-blocks-https" Error High:

@@ -39,6 +39,8 @@ pub struct Facts<'t> {
     pub tasks: Vec<workload::ecs::TaskFacts>,
     /// Functions in a VPC with the AWS APIs they call and whether they reach them.
     pub calls: Vec<workload::lambda::FunctionCalls>,
+    /// The Lambda pollers of MSK event sources, in their clusters' subnets.
+    pub pollers: Vec<workload::lambda::Pollers>,
 }
 
 impl<'t> Facts<'t> {
@@ -76,9 +78,21 @@ impl<'t> Facts<'t> {
             });
         }
         let tasks = if may_have_tasks { workload::ecs::tasks(&evaluator, &network) } else { Vec::new() };
-        let calls =
-            if vpc_functions { workload::lambda::functions(&evaluator, &network, &rotations) } else { Vec::new() };
-        Facts { template, evaluator, rotations, network, functions, tasks, calls }
+        let lambda = if vpc_functions {
+            workload::lambda::functions(&evaluator, &network, &rotations)
+        } else {
+            workload::lambda::LambdaFacts::default()
+        };
+        Facts {
+            template,
+            evaluator,
+            rotations,
+            network,
+            functions,
+            tasks,
+            calls: lambda.functions,
+            pollers: lambda.pollers,
+        }
     }
 
     /// Each rotation function with its facts.

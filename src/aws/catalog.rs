@@ -9,7 +9,12 @@
 //! Gateway endpoints exist only for S3 and DynamoDB
 //! (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::network::service::{self, Service};
+use crate::network::{Endpoint, service_regex};
 use crate::template::glob::glob;
 
 /// One AWS service as IAM names it (`s3`, `cloudwatch`).
@@ -635,6 +640,25 @@ pub fn by_resource_type(type_name: &str) -> Option<&'static AwsService> {
 /// [`service::ALL`]).
 pub fn endpoint(name: &str) -> Option<&'static Service> {
     SERVICES.iter().flat_map(|s| s.endpoints).find(|e| e.endpoint == name)
+}
+
+/// Every endpoint a VPC endpoint can be created for (interface or gateway), with the pattern of
+/// its service name, compiled once.
+static ENDPOINT_PATTERNS: LazyLock<Vec<(&'static Service, Regex)>> = LazyLock::new(|| {
+    SERVICES
+        .iter()
+        .flat_map(|s| s.endpoints)
+        .filter(|e| e.interface || e.gateway)
+        .filter_map(|e| Some((e, service_regex(e.endpoint)?)))
+        .collect()
+});
+
+/// The catalog service a VPC endpoint is for, when its `ServiceName` certainly names one
+/// (`com.amazonaws.<region>.sqs`, its `-fips` or `cn.` form); `None` when absent, unknown, or
+/// spelled differently in different condition branches.
+pub fn endpoint_service(endpoint: &Endpoint) -> Option<&'static Service> {
+    let name = endpoint.service.as_ref()?;
+    ENDPOINT_PATTERNS.iter().find(|(_, re)| name.matches_pattern(re) == Some(true)).map(|(s, _)| *s)
 }
 
 /// The interface endpoint service names the AWS CDK knows (see `data/aws/regenerate.py`).

@@ -29,7 +29,8 @@ static KNOWN: LazyLock<Vec<(&'static str, Regex)>> =
 
 static FIPS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"-fips$").ok());
 
-fn service_regex(service: &str) -> Option<Regex> {
+/// The pattern of `com.amazonaws.<region>.<service>` (also `-fips` and the `cn.` form).
+pub fn service_regex(service: &str) -> Option<Regex> {
     Regex::new(&format!(r"^(cn\.)?com\.amazonaws\.[a-z0-9-]+\.{}(-fips)?$", regex::escape(service))).ok()
 }
 

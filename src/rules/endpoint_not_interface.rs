@@ -1,6 +1,8 @@
-//! RL104 `endpoint-not-interface`: a secretsmanager endpoint is (by default) a Gateway endpoint.
+//! RL104 `endpoint-not-interface`: an endpoint of a service that has only interface endpoints
+//! (Secrets Manager, SQS, ...) is (by default) a Gateway endpoint. S3 and DynamoDB have gateway
+//! endpoints, so theirs are never RL104 (RL403 judges their route tables).
 
-use super::endpoint_config::secrets_manager_endpoints;
+use super::endpoint_config::known_endpoints;
 use super::value_fix::{self, ValueFix};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_NOT_INTERFACE as META;
@@ -22,17 +24,24 @@ pub(super) static FIX: ValueFix = ValueFix {
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
     let fixer = value_fix::Fixer::new(cx.template, cx.file);
-    secrets_manager_endpoints(net)
-        .filter(|(_, e)| e.kind == EndpointKind::Gateway)
-        .filter_map(|(id, e)| {
+    known_endpoints(net)
+        .filter(|(_, e, service)| e.kind == EndpointKind::Gateway && service.interface && !service.gateway)
+        .filter_map(|(id, e, service)| {
             let (resource, span) = Blocker::EndpointNotInterface(id.clone()).primary(net)?;
-            let how = if e.kind_value.is_some() { "sets `VpcEndpointType: Gateway`" } else { "omits `VpcEndpointType`, which defaults to Gateway" };
+            let how = if e.kind_value.is_some() {
+                "sets `VpcEndpointType: Gateway`"
+            } else {
+                "omits `VpcEndpointType`, which defaults to Gateway"
+            };
             Some(
                 Diagnostic::new(
                     &META,
                     cx.file,
                     span,
-                    format!("Secrets Manager endpoint `{id}` {how}; Secrets Manager supports only interface endpoints, so the stack fails"),
+                    format!(
+                        "{label} endpoint `{id}` {how}; {label} supports only interface endpoints, so the stack fails",
+                        label = service.label
+                    ),
                 )
                 .fix(fix(cx, &fixer, &resource, span))
                 .resource(resource)

@@ -1,7 +1,7 @@
-//! RL105 `endpoint-private-dns-off`: The function relies on a Secrets Manager endpoint whose private DNS is off.
+//! RL105 `endpoint-private-dns-off`: A workload relies on an interface endpoint whose private DNS is off.
 
 use super::value_fix::{self, ValueFix};
-use super::wording::secrets_manager_blockers;
+use super::wording::{EndpointHelp, endpoint_blockers};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_PRIVATE_DNS_OFF as META;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
@@ -20,11 +20,14 @@ pub(super) static FIX: ValueFix = ValueFix {
 };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    let found = secrets_manager_blockers(
+    let found = endpoint_blockers(
         cx,
         &META,
         |b| matches!(b, Blocker::PrivateDnsOff(_)),
-        "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name",
+        &EndpointHelp {
+            rotation: "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name",
+            workload: "set `PrivateDnsEnabled: true` on the endpoint: the SDK calls the service's regional host name, which resolves to the endpoint only with private DNS",
+        },
     );
     // Each finding sits on the endpoint's `PrivateDnsEnabled` value, or on its key when omitted.
     let fixer = value_fix::Fixer::new(cx.template, cx.file);

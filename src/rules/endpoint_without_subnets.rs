@@ -1,6 +1,6 @@
-//! RL112 `endpoint-without-subnets`: a secretsmanager interface endpoint has no `SubnetIds`.
+//! RL112 `endpoint-without-subnets`: an interface endpoint of a known service has no `SubnetIds`.
 
-use super::endpoint_config::secrets_manager_endpoints;
+use super::endpoint_config::{is_secrets_manager, known_endpoints};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_WITHOUT_SUBNETS as META;
 use crate::diagnostic::Diagnostic;
@@ -10,20 +10,27 @@ pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
-    secrets_manager_endpoints(net)
-        .filter(|(_, e)| e.kind == EndpointKind::Interface && matches!(&e.subnets, Items::Known(s) if s.is_empty()))
-        .filter_map(|(id, _)| {
+    known_endpoints(net)
+        .filter(|(_, e, _)| e.kind == EndpointKind::Interface && matches!(&e.subnets, Items::Known(s) if s.is_empty()))
+        .filter_map(|(id, _, service)| {
             let (resource, span) = Blocker::EndpointNoSubnets(id.clone()).primary(net)?;
             Some(
                 Diagnostic::new(
                     &META,
                     cx.file,
                     span,
-                    format!("interface endpoint `{id}` for Secrets Manager has no `SubnetIds`, so it gets no network interface to connect to"),
+                    format!(
+                        "interface endpoint `{id}` for {} has no `SubnetIds`, so it gets no network interface to connect to",
+                        service.label
+                    ),
                 )
                 .resource(resource)
                 .label("no subnets")
-                .help("list the subnets (one per Availability Zone) the rotation function uses in `SubnetIds`"),
+                .help(if is_secrets_manager(service) {
+                    "list the subnets (one per Availability Zone) the rotation function uses in `SubnetIds`"
+                } else {
+                    "list the subnets (one per Availability Zone) its clients use in `SubnetIds`"
+                }),
             )
         })
         .collect()

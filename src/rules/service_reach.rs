@@ -38,7 +38,10 @@ fn reason_text(r: &Reason) -> String {
         Basis::Statement => format!("a policy statement allows{actions}{on}"),
         Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
         Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
-        Basis::Environment(name) => format!("environment variable `{name}` carries{on}"),
+        Basis::Environment(name) => {
+            let what = r.resource.as_ref().map(|res| format!(" a reference to `{res}`")).unwrap_or_default();
+            format!("environment variable `{name}` carries{what}")
+        }
         Basis::Connector => format!("a SAM connector{on}"),
         Basis::KafkaEventSource => "a Kafka event source".to_owned(),
     }
@@ -129,6 +132,58 @@ pub fn unreachable(
                 .label(format!("no subnet here reaches {}", answer.endpoint.label))
                 .related_all(path(cx, f, need, hops))
                 .help(help(answer.endpoint)),
+            );
+        }
+    }
+    if evidence == Evidence::Strong {
+        out.extend(pollers_unreachable(cx, meta));
+    }
+    out
+}
+
+/// RL401 for the Lambda pollers of an MSK event source: the cluster's subnets reach none of
+/// Lambda, STS or Secrets Manager that the pollers call. Placed on the cluster's subnet list.
+fn pollers_unreachable(
+    cx: &TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    use crate::network::Overall;
+    let mut out = Vec::new();
+    for p in &cx.facts.pollers {
+        for (service, report) in &p.answers {
+            if report.overall != Overall::None {
+                continue;
+            }
+            let Some((blocker, hops)) = report.first_blocker() else { continue };
+            let subnets = super::wording::subnet_names(report, false);
+            let mut related = vec![Location {
+                file: cx.file,
+                span: p.event_span,
+                resource: Some(p.function.clone()),
+                message: format!("function `{}` has a Kafka event source on `{}`", p.function, p.cluster),
+            }];
+            related.extend(locations(cx.file, hops));
+            out.push(
+                Diagnostic::new(
+                    meta,
+                    cx.file,
+                    p.subnets_span,
+                    format!(
+                        "the event source of function `{}` cannot poll MSK cluster `{}`: Lambda's pollers call {} from the cluster's subnets ({subnets}), and none reaches it: {}",
+                        p.function,
+                        p.cluster,
+                        service.label,
+                        super::wording::blocker_text(blocker)
+                    ),
+                )
+                .resource(&p.cluster)
+                .label(format!("no subnet here reaches {}", service.label))
+                .related_all(related)
+                .help(format!(
+                    "add an interface endpoint for com.amazonaws.<region>.{} (PrivateDnsEnabled: true, security groups admitting tcp/{} from the cluster's security groups) in the cluster's VPC, or route its subnets through a NAT gateway",
+                    service.endpoint, service.port
+                )),
             );
         }
     }

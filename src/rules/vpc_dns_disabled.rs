@@ -1,6 +1,6 @@
 //! RL106 `vpc-dns-disabled`: an endpoint with private DNS in a VPC without DNS hostnames/support.
 
-use super::endpoint_config::secrets_manager_endpoints;
+use super::endpoint_config::{is_gateway_of_gateway_service, is_secrets_manager, known_endpoints};
 use super::value_fix;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::VPC_DNS_DISABLED as META;
@@ -14,7 +14,9 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let net = &cx.facts.network;
     let mut out = Vec::new();
     let fixer = value_fix::Fixer::new(cx.template, cx.file);
-    for (id, e) in secrets_manager_endpoints(net).filter(|(_, e)| e.private_dns.value == Some(true)) {
+    let endpoints = known_endpoints(net)
+        .filter(|(_, e, service)| e.private_dns.value == Some(true) && !is_gateway_of_gateway_service(e, service));
+    for (id, e, service) in endpoints {
         let Link::Known(vpc_id) = &e.vpc else { continue };
         let Some(vpc) = net.vpcs.get(vpc_id) else { continue };
         let off = [("EnableDnsSupport", &vpc.dns_support), ("EnableDnsHostnames", &vpc.dns_hostnames)]
@@ -29,7 +31,12 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 &META,
                 cx.file,
                 span,
-                format!("endpoint `{id}` enables private DNS, which needs `{attribute}: true` on VPC `{vpc_id}`, but the VPC {how}; the stack fails"),
+                format!(
+                    "endpoint `{id}`{for_service} enables private DNS, which needs `{attribute}: true` on VPC `{vpc_id}`, but the VPC {how}; the stack fails",
+                    // Secrets Manager findings keep their original wording.
+                    for_service =
+                        if is_secrets_manager(service) { String::new() } else { format!(" for {}", service.label) },
+                ),
             )
             .resource(resource)
             .label(format!("needs `{attribute}: true`"))

@@ -321,3 +321,183 @@ pub fn target_blockers(
     }
     out
 }
+
+/// The help of an endpoint finding: one for rotation functions reaching Secrets Manager (their
+/// wording predates other services), one for every other workload and service.
+pub struct EndpointHelp {
+    pub rotation: &'static str,
+    pub workload: &'static str,
+}
+
+/// Findings for one kind of endpoint blocker (RL105, RL107, RL108): first the rotation functions'
+/// Secrets Manager paths as [`secrets_manager_blockers`] words them; then the paths of every
+/// other workload to every service it relies on (a VPC function's calls, a Fargate task's image,
+/// secrets and logs, a rotation's call to its database service's API). Each problem is reported
+/// once per place to change and service: the first workload it blocks is worded in full, the
+/// others are named after it.
+pub fn endpoint_blockers(
+    cx: &super::TemplateContext<'_>,
+    meta: &'static crate::catalog::RuleMeta,
+    matches: fn(&Blocker) -> bool,
+    help: &EndpointHelp,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let mut out = sm_blockers(cx, meta, matches, false, help.rotation);
+    let sm = crate::network::service::SECRETS_MANAGER.endpoint;
+    let mut seen: Vec<(Option<String>, Span, &str)> =
+        out.iter().map(|d| (d.primary.resource.clone(), d.primary.span, sm)).collect();
+    let mut found: Vec<Blocked<'_>> = Vec::new();
+    for path in workload_paths(cx) {
+        for (subnet, outcome) in &path.report.per_subnet {
+            let Some(blocker) = outcome.blocker().filter(|b| matches(b)) else { continue };
+            let Some((resource, span)) = blocker.primary(&cx.facts.network) else { continue };
+            let key = (Some(resource.clone()), span, path.service.endpoint);
+            if seen.contains(&key) {
+                // The same place already explains this service for another workload.
+                if let Some(first) =
+                    found.iter_mut().find(|b| (Some(b.resource.clone()), b.span, b.service.endpoint) == key)
+                    && !first.others.contains(&path.who)
+                    && first.who != path.who
+                {
+                    first.others.push(path.who.clone());
+                }
+                continue;
+            }
+            seen.push(key);
+            let mut related = vec![path.first.clone()];
+            related.extend(path.evidence.iter().cloned());
+            related.extend(locations(cx.file, outcome.hops()));
+            let from = match subnet {
+                crate::network::SubnetRef::Subnet(s) => format!(" from subnet `{s}`"),
+                _ => String::new(),
+            };
+            found.push(Blocked {
+                resource,
+                span,
+                service: path.service,
+                who: path.who.clone(),
+                others: Vec::new(),
+                text: format!("{from}: {}", blocker_text(blocker)),
+                related,
+            });
+        }
+    }
+    for b in found {
+        let others =
+            if b.others.is_empty() { String::new() } else { format!("; the same blocks {}", b.others.join(", ")) };
+        let label = b.service.label;
+        out.push(
+            crate::diagnostic::Diagnostic::new(
+                meta,
+                cx.file,
+                b.span,
+                format!("{} cannot reach {label}{}{others}", b.who, b.text),
+            )
+            .resource(b.resource)
+            .label(format!("this blocks the path to {label}"))
+            .related_all(b.related)
+            .help(help.workload),
+        );
+    }
+    out
+}
+
+/// One blocked path, reported once for every workload it blocks.
+struct Blocked<'a> {
+    resource: String,
+    span: Span,
+    service: &'a crate::network::Service,
+    who: String,
+    others: Vec<String>,
+    text: String,
+    related: Vec<Location>,
+}
+
+/// One workload's answer for one service it relies on.
+struct WorkloadPath<'a> {
+    /// "function `Worker`".
+    who: String,
+    service: &'a crate::network::Service,
+    report: &'a crate::network::ApiReport,
+    /// The workload itself, the first hop of every path.
+    first: Location,
+    /// Why it needs the service, when known (a function's evidence).
+    evidence: Option<Location>,
+}
+
+/// Every answered service need of every workload except the rotation functions' Secrets Manager
+/// calls (see [`sm_blockers`]), in order: rotation functions' database-service calls, VPC
+/// functions, the pollers of MSK event sources, Fargate tasks.
+fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> {
+    let facts = cx.facts;
+    let mut out = Vec::new();
+    for (f, ff) in facts.functions() {
+        let (Some(report), Some(crate::rotation::Master::Managed { service, span })) = (&ff.extra_api, &ff.master)
+        else {
+            continue;
+        };
+        out.push(WorkloadPath {
+            who: format!("rotation function `{}`", f.id),
+            service,
+            report,
+            first: Location {
+                file: cx.file,
+                span: f.key_span,
+                resource: Some(f.id.clone()),
+                message: format!("rotation function `{}`", f.id),
+            },
+            evidence: Some(Location {
+                file: cx.file,
+                span: *span,
+                resource: Some(f.id.clone()),
+                message: format!("the master secret is managed by {}, so the rotation calls its API", service.label),
+            }),
+        });
+    }
+    for f in &facts.calls {
+        for (need, answer) in super::service_reach::answers(f) {
+            let path = super::service_reach::path(cx, f, need, &[]);
+            let mut path = path.into_iter();
+            let Some(first) = path.next() else { continue };
+            out.push(WorkloadPath {
+                who: format!("function `{}`", f.id),
+                service: answer.endpoint,
+                report: &answer.report,
+                first,
+                evidence: path.next(),
+            });
+        }
+    }
+    for p in &facts.pollers {
+        for (service, report) in &p.answers {
+            out.push(WorkloadPath {
+                who: format!("the MSK event source of function `{}`", p.function),
+                service,
+                report,
+                first: Location {
+                    file: cx.file,
+                    span: p.event_span,
+                    resource: Some(p.function.clone()),
+                    message: format!("Lambda polls `{}` from the cluster's subnets", p.cluster),
+                },
+                evidence: None,
+            });
+        }
+    }
+    for tf in &facts.tasks {
+        for (_, service, report) in &tf.answers {
+            out.push(WorkloadPath {
+                who: super::task_needs::task_name(tf),
+                service,
+                report,
+                first: Location {
+                    file: cx.file,
+                    span: tf.task.key_span,
+                    resource: Some(tf.task.id.clone()),
+                    message: format!("{} `{}` runs a Fargate task", tf.task.type_name, tf.task.id),
+                },
+                evidence: None,
+            });
+        }
+    }
+    out
+}

@@ -29,6 +29,10 @@ pub enum Runner {
     /// it reaches the internet directly
     /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html).
     Task { public_ip: bool },
+    /// Lambda's pollers of an Amazon MSK event source, in the cluster's subnets: Lambda network
+    /// interfaces, so only NAT leads out, as for a function
+    /// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html).
+    Pollers,
 }
 
 impl Runner {
@@ -37,6 +41,7 @@ impl Runner {
         match self {
             Runner::Function => "function",
             Runner::Task { .. } => "task",
+            Runner::Pollers => "MSK cluster",
         }
     }
 }
