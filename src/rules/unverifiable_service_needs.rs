@@ -37,6 +37,23 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     // import), or whose task definition is not in the template: RL501-RL504 cannot tell which
     // service it needs.
     for tf in &cx.facts.tasks {
+        if let Some(version) = &tf.task.legacy_platform {
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    cx.file,
+                    version.span,
+                    format!(
+                        "the Fargate task of `{}` runs on platform version `{}`: before 1.4.0 the image pull and secrets do not go only through the task's network interface, so rotlint does not check what it needs before it starts",
+                        tf.task.id,
+                        version.display()
+                    ),
+                )
+                .resource(&tf.task.id)
+                .label("platform version before 1.4.0")
+                .help("use platform version 1.4.0 or `LATEST`; rotlint then checks the image, secrets and log paths"),
+            );
+        }
         for (value, what) in &tf.task.unknown {
             out.push(
                 Diagnostic::new(

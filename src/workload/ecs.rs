@@ -34,6 +34,10 @@ pub struct Task {
     /// Inputs that decide what the task needs but cannot be classified (an image URI or a
     /// secret reference from a parameter): the value and what it is.
     pub unknown: Vec<(Value, &'static str)>,
+    /// An explicit `PlatformVersion` before 1.4.0: such a task pulls images and fetches secrets
+    /// through Fargate's own network, not only its interface in the VPC, so what it needs there
+    /// is not checked (a note says so).
+    pub legacy_platform: Option<Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,7 +94,7 @@ pub fn tasks(ev: &Evaluator<'_>, net: &Network) -> Vec<TaskFacts> {
     discover(ev)
         .into_iter()
         .map(|(task, placement)| {
-            let needs = needs(&task);
+            let needs = if task.legacy_platform.is_some() { Vec::new() } else { needs(&task) };
             let workload = Workload {
                 id: task.id.clone(),
                 type_name: task.type_name.clone(),
@@ -159,7 +163,10 @@ fn discover(ev: &Evaluator<'_>) -> Vec<(Task, Placement)> {
                     continue;
                 }
                 let task_definition = ev.property(res, "TaskDefinition");
-                out.extend(task(ev, res, &config, task_definition.as_ref()));
+                out.extend(
+                    task(ev, res, &config, task_definition.as_ref())
+                        .map(|t| with_platform(t, ev.property(res, "PlatformVersion"))),
+                );
             }
             "AWS::Events::Rule" => {
                 let Some(targets) = ev.property(res, "Targets") else { continue };
@@ -185,7 +192,18 @@ fn launcher_target(ev: &Evaluator<'_>, res: &Resource, ecs: &Value, block: &str)
     if launch != Launch::Fargate {
         return None;
     }
-    task(ev, res, config, ecs.get("TaskDefinitionArn"))
+    task(ev, res, config, ecs.get("TaskDefinitionArn")).map(|t| with_platform(t, ecs.get("PlatformVersion").cloned()))
+}
+
+/// Marks a task whose `PlatformVersion` is written as 1.0.0 to 1.3.0. Since 1.4.0 "all network
+/// traffic flows through" the task's own interface in the VPC, which is why it then needs
+/// `ecr.api`, `ecr.dkr`, S3 and the secrets endpoints
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-version-migration.html);
+/// `LATEST` or no version is 1.4.0 or later.
+fn with_platform((mut task, placement): (Task, Placement), version: Option<Value>) -> (Task, Placement) {
+    let legacy = |v: &str| ["1.0.", "1.1.", "1.2.", "1.3."].iter().any(|p| v.trim().starts_with(p));
+    task.legacy_platform = version.filter(|v| v.as_str().is_some_and(legacy));
+    (task, placement)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,6 +307,7 @@ fn task(
         task_definition: definition,
         containers,
         unknown,
+        legacy_platform: None,
     };
     // No security groups: the task gets the VPC's default group, which the network layer
     // resolves from `<Vpc>.DefaultSecurityGroup`; the subnets' VPC is looked up there.
@@ -394,6 +413,11 @@ fn store_of(ev: &Evaluator<'_>, value: &Value) -> Option<Store> {
             "AWS::SSM::Parameter" => Some(Store::ParameterStore),
             _ => None,
         },
+        // `${Secret}:password::`, the JSON-key form (`<secret-arn>:<json-key>:<stage>:<id>`,
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html).
+        ValueKind::Concat(parts) if matches!(parts.first().map(|p| &p.kind), Some(ValueKind::Ref(_))) => {
+            store_of(ev, &parts[0])
+        }
         ValueKind::Concat(parts) => parts.iter().find_map(|p| match &p.kind {
             ValueKind::Str(text) if text.contains(":secretsmanager:") => Some(Store::SecretsManager),
             ValueKind::Str(text) if text.contains(":ssm:") || text.contains(":parameter/") => {
