@@ -9,12 +9,12 @@ use crate::network::Blocker;
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    secrets_manager_blockers(
+    super::fixes::endpoint_ingress(cx, secrets_manager_blockers(
         cx,
         &META,
         |b| matches!(b, Blocker::EndpointSgBlocks { .. }),
         "allow tcp/443 ingress on the endpoint's security group from the function's security group (or the function subnets' CIDRs)",
-    )
+    ))
 }
 
 #[cfg(test)]

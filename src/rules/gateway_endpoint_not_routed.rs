@@ -48,7 +48,8 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .help(match route_table {
                     Some(t) => format!("add `!Ref {t}` to the endpoint's RouteTableIds"),
                     None => "associate the subnet with a route table and list that table in the endpoint's RouteTableIds".to_owned(),
-                }),
+                })
+                .fix(super::fixes::gateway_route(cx, blocker)),
             );
             }
         }

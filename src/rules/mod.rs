@@ -25,6 +25,7 @@ mod function_egress_blocks_target;
 mod function_in_public_subnet;
 mod function_outside_template;
 mod function_target_vpc_mismatch;
+mod fixes;
 mod gateway_endpoint_not_routed;
 mod hosted_rotation_missing_transform;
 mod hosted_vpc_ids_not_string;

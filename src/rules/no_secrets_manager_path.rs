@@ -32,7 +32,8 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
             .resource(&f.id)
             .label("no subnet here has a Secrets Manager path")
             .related_all(function_path(cx.file, f, hops))
-            .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet"),
+            .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet")
+            .fix(super::fixes::secrets_manager_endpoint(cx, f)),
         );
     }
     out

@@ -9,13 +9,13 @@ use crate::network::Blocker;
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    target_blockers(
+    super::fixes::target_ingress(cx, target_blockers(
         cx,
         &META,
         |b| matches!(b, Blocker::TargetSgBlocks { .. }),
         false,
         "add an ingress rule on the database's security group for its port with SourceSecurityGroupId set to the function's security group",
-    )
+    ))
 }
 
 #[cfg(test)]
