@@ -479,7 +479,14 @@ fn reads_as(tree: &rotlint::source::tree::Tree, id: rotlint::source::tree::NodeI
         }
         Value::Bool(b) => tree.scalar(id).is_some_and(|t| t.eq_ignore_ascii_case(&b.to_string())),
         Value::Number(n) | Value::String(n) => tree.scalar(id) == Some(n.as_str()),
+        Value::Ref(name) => intrinsic(tree, id, "Ref", name),
+        Value::Sub(text) => intrinsic(tree, id, "Fn::Sub", text),
     }
+}
+
+/// The tree at `id` is the function `key` of the scalar `arg` (short form or not).
+fn intrinsic(tree: &rotlint::source::tree::Tree, id: rotlint::source::tree::NodeId, key: &str, arg: &str) -> bool {
+    tree.single_entry(id).is_some_and(|(k, v, _)| k == key && tree.scalar(v) == Some(arg))
 }
 
 /// Paths to every node down to `depth`, in source order.

@@ -6,15 +6,16 @@ use crate::catalog::ENDPOINT_SG_BLOCKS_HTTPS as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule =
+    Rule { meta: &META, check: Check::Template(|cx| super::fixes::endpoint_ingress(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    super::fixes::endpoint_ingress(cx, secrets_manager_blockers(
+    secrets_manager_blockers(
         cx,
         &META,
         |b| matches!(b, Blocker::EndpointSgBlocks { .. }),
         "allow tcp/443 ingress on the endpoint's security group from the function's security group (or the function subnets' CIDRs)",
-    ))
+    )
 }
 
 #[cfg(test)]

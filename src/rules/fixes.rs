@@ -168,7 +168,8 @@ fn ingress(
     let title = format!("add an ingress rule to `{group}` admitting {what}");
     fixer.fix(title, Applicability::Unsafe, |doc| match inline {
         Some(_) => {
-            let path = [Step::Key("Resources"), Step::Key(group), Step::Key("Properties"), Step::Key("SecurityGroupIngress")];
+            let path =
+                [Step::Key("Resources"), Step::Key(group), Step::Key("Properties"), Step::Key("SecurityGroupIngress")];
             doc.add_item(&path, &rule(None))
         }
         None => set_property(template, doc, group, "SecurityGroupIngress", &Value::Seq(vec![rule(None)])),
@@ -189,10 +190,13 @@ pub(crate) fn gateway_route(cx: &TemplateContext<'_>, blocker: &Blocker) -> Opti
     let listed = template.resource(endpoint)?.properties.and_then(|p| template.tree.get(p, "RouteTableIds"));
     fixer.fix(title, Applicability::Unsafe, |doc| match listed {
         Some(_) => {
-            let path = [Step::Key("Resources"), Step::Key(endpoint), Step::Key("Properties"), Step::Key("RouteTableIds")];
+            let path =
+                [Step::Key("Resources"), Step::Key(endpoint), Step::Key("Properties"), Step::Key("RouteTableIds")];
             doc.add_item(&path, &Value::reference(table.as_str()))
         }
-        None => set_property(template, doc, endpoint, "RouteTableIds", &Value::Seq(vec![Value::reference(table.as_str())])),
+        None => {
+            set_property(template, doc, endpoint, "RouteTableIds", &Value::Seq(vec![Value::reference(table.as_str())]))
+        }
     })
 }
 
@@ -225,6 +229,16 @@ pub(crate) fn secrets_manager_endpoint(cx: &TemplateContext<'_>, f: &RotationFun
     if net.endpoints.values().filter(in_vpc).any(|e| e.is_secretsmanager() != Some(false)) {
         return None;
     }
+    // One written but left out of this scenario (its condition is false here) is the author's
+    // to turn on, not a reason for a second.
+    let tree = &cx.template.tree;
+    let written = cx.template.resources_of_type("AWS::EC2::VPCEndpoint").filter(|r| r.condition.is_some()).any(|r| {
+        let service = r.properties.and_then(|p| tree.get(p, "ServiceName"));
+        service.is_none_or(|s| tree.slice(tree.span(s)).to_ascii_lowercase().contains("secretsmanager"))
+    });
+    if written {
+        return None;
+    }
     let json = cx.template.tree.source.trim_start().starts_with('{');
     let mut properties = vec![
         ("ServiceName", Value::Sub("com.amazonaws.${AWS::Region}.secretsmanager".into())),
@@ -246,7 +260,13 @@ pub(crate) fn secrets_manager_endpoint(cx: &TemplateContext<'_>, f: &RotationFun
             // In YAML the security groups are a comment under the other properties.
             let edit = added.first_mut()?;
             let nl = doc.newline();
-            let indent: String = edit.text.lines().find(|l| l.trim_start().starts_with("VpcId:"))?.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+            let indent: String = edit
+                .text
+                .lines()
+                .find(|l| l.trim_start().starts_with("VpcId:"))?
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
             let note = format!("{indent}# SecurityGroupIds: [{SECURITY_GROUPS_NOTE}]");
             match edit.text.strip_suffix(nl) {
                 Some(_) => edit.text.push_str(&format!("{note}{nl}")),

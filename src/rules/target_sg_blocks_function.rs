@@ -6,16 +6,16 @@ use crate::catalog::TARGET_SG_BLOCKS_FUNCTION as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(|cx| super::fixes::target_ingress(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
-    super::fixes::target_ingress(cx, target_blockers(
+    target_blockers(
         cx,
         &META,
         |b| matches!(b, Blocker::TargetSgBlocks { .. }),
         false,
         "add an ingress rule on the database's security group for its port with SourceSecurityGroupId set to the function's security group",
-    ))
+    )
 }
 
 #[cfg(test)]
