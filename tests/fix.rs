@@ -593,3 +593,94 @@ fn corpus_edits_at_every_place_of_a_sample() {
     let shown: Vec<&String> = failures.iter().take(8).collect();
     assert!(failures.is_empty(), "{} failures, first ones:\n{shown:#?}", failures.len());
 }
+
+// ---- the fixes rules give, on whole templates ----------------------------------------------------
+
+/// The fixes `rule` gives on `testdata/fix/<name>`, made together by hand: the result is the
+/// `.fixed` file, loads without a parse finding, changes no byte outside the edits and keeps CRLF.
+/// An applicable fix is also what `--fix --unsafe-fixes` writes: the rule is gone, no finding is
+/// new, and a second run changes nothing. A display-only one is never applied.
+fn check_rule(name: &str, rule: &str) {
+    use rotlint::diagnostic::Applicability;
+    use rotlint::fix::session;
+    use rotlint::lint::{Options, lint_paths};
+
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fix").join(name);
+    let text = std::fs::read_to_string(&input).expect("fixture");
+    let options = Options { threads: Some(1), ..Options::default() };
+    let before = lint_paths(std::slice::from_ref(&input), &options).expect("lint");
+    let ours: Vec<_> = before.diagnostics.iter().filter(|d| d.rule == rule).collect();
+    assert!(!ours.is_empty(), "{name}: {rule} does not fire");
+    let fixes: Vec<_> = ours.iter().map(|d| d.fix.as_ref().unwrap_or_else(|| panic!("{name}: no fix"))).collect();
+    let reps: Vec<Replacement> =
+        fixes.iter().flat_map(|f| f.edits.iter().map(|e| Replacement::new(e.span, e.text.clone()))).collect();
+    let by_hand = apply(&text, &reps).unwrap_or_else(|| panic!("{name}: the edits do not apply"));
+    assert!(unchanged_outside(&text, &by_hand, &reps), "{name}: bytes outside the edits changed");
+    let loaded = load(&input, &by_hand);
+    assert_eq!(parse_errors(&loaded), Vec::<String>::new(), "{name}: the result does not load:\n{by_hand}");
+    if text.contains("\r\n") {
+        assert_eq!(by_hand.matches('\n').count(), by_hand.matches("\r\n").count(), "{name}: a bare LF");
+    }
+
+    let outcome = session::run(std::slice::from_ref(&input), &options, true, None).expect("fix");
+    if fixes.iter().all(|f| f.applicability == Applicability::DisplayOnly) {
+        assert!(outcome.changed.is_empty(), "{name}: a display-only suggestion was applied");
+    } else {
+        assert!(outcome.restored.is_empty(), "{name}: restored {:?}", outcome.restored);
+        assert_eq!(outcome.changed.len(), 1, "{name}");
+        assert_eq!(&*outcome.changed[0].fixed, by_hand.as_str(), "{name}: --fix wrote something else");
+        let after = &outcome.result;
+        assert!(!after.diagnostics.iter().any(|d| d.rule == rule), "{name}: {rule} still fires");
+        for d in &after.diagnostics {
+            let was = before.diagnostics.iter().filter(|b| b.rule == d.rule).count();
+            let now = after.diagnostics.iter().filter(|a| a.rule == d.rule).count();
+            assert!(now <= was, "{name}: new {} finding", d.rule);
+        }
+        let dir = std::env::temp_dir().join(format!("rotlint-fix-rule-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let again = dir.join(name);
+        std::fs::write(&again, &by_hand).expect("write");
+        let second = session::run(std::slice::from_ref(&again), &options, true, None).expect("fix again");
+        assert!(second.changed.is_empty(), "{name}: a second --fix changes the file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    let fixed = fixed_path(&input);
+    if std::env::var_os("ROTLINT_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+        std::fs::write(&fixed, &by_hand).expect("write .fixed");
+        return;
+    }
+    let expected = std::fs::read_to_string(&fixed).unwrap_or_default();
+    if by_hand != expected {
+        let shown = diff::unified(&fixed.display().to_string(), &expected, &by_hand);
+        panic!("{name}: result differs from {} (ROTLINT_UPDATE_SNAPSHOTS=1 to accept)\n{shown}", fixed.display());
+    }
+}
+
+#[test]
+fn rl107_ingress_rule_in_every_style() {
+    for name in ["rl107-block.yaml", "rl107-flow.yaml", "rl107-crlf.yaml", "rl107-standalone.yaml", "rl107.json"] {
+        check_rule(name, "RL107");
+    }
+}
+
+#[test]
+fn rl203_ingress_rule_in_every_style() {
+    for name in ["rl203-block.yaml", "rl203-crlf.yaml", "rl203-shared.yaml", "rl203.json"] {
+        check_rule(name, "RL203");
+    }
+}
+
+#[test]
+fn rl403_route_table_in_every_style() {
+    for name in ["rl403-block.yaml", "rl403-flow.yaml", "rl403-crlf.yaml", "rl403.json"] {
+        check_rule(name, "RL403");
+    }
+}
+
+#[test]
+fn rl101_endpoint_suggestion_in_every_style() {
+    for name in ["rl101.yaml", "rl101-crlf.yaml", "rl101.json"] {
+        check_rule(name, "RL101");
+    }
+}
