@@ -52,7 +52,7 @@ fn attach<'f>(
     for d in found.iter_mut().filter(|d| d.fix.is_none()) {
         let at = (d.primary.resource.clone().unwrap_or_default(), d.primary.span);
         let hit = candidates.iter().find_map(|(f, list)| {
-            if !d.message.starts_with(&format!("rotation function `{}` ", f.id)) {
+            if !d.message.contains(&format!("`{}`", f.id)) {
                 return None;
             }
             list.iter().find(|b| b.primary(net).as_ref() == Some(&at)).map(|b| (*f, *b))
@@ -176,27 +176,53 @@ fn ingress(
     })
 }
 
-/// RL403, unsafe: list the subnet's route table in the gateway endpoint's `RouteTableIds`.
-pub(crate) fn gateway_route(cx: &TemplateContext<'_>, blocker: &Blocker) -> Option<Fix> {
-    let Blocker::GatewayNotRouted { endpoint, route_table: Some(table), .. } = blocker else { return None };
-    let template = cx.template;
+/// RL403, unsafe: each finding on a gateway endpoint gets the subnet's route table added to its
+/// `RouteTableIds` (the finding names the table; one endpoint can miss several).
+pub(crate) fn gateway_routes(cx: &TemplateContext<'_>, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let fixer = Fixer::new(cx.template, cx.file);
+    let net = &cx.facts.network;
+    let mut blockers: Vec<&Blocker> = Vec::new();
+    for f in &cx.facts.calls {
+        for (_, answer) in super::service_reach::answers(f) {
+            for (_, outcome) in &answer.report.per_subnet {
+                if let Some(b @ Blocker::GatewayNotRouted { route_table: Some(_), .. }) = outcome.blocker()
+                    && !blockers.contains(&b)
+                {
+                    blockers.push(b);
+                }
+            }
+        }
+    }
+    for d in found.iter_mut().filter(|d| d.fix.is_none()) {
+        let at = (d.primary.resource.clone().unwrap_or_default(), d.primary.span);
+        let hit = blockers.iter().find(|b| match b {
+            Blocker::GatewayNotRouted { route_table: Some(table), .. } => {
+                d.message.contains(&format!("`{table}`")) && b.primary(net).as_ref() == Some(&at)
+            }
+            _ => false,
+        });
+        if let Some(Blocker::GatewayNotRouted { endpoint, route_table: Some(table), .. }) = hit {
+            d.fix = gateway_route(cx.template, &fixer, endpoint, table);
+        }
+    }
+    found
+}
+
+fn gateway_route(template: &Template, fixer: &Fixer<'_>, endpoint: &str, table: &str) -> Option<Fix> {
     if !plain_resource(template, endpoint, "AWS::EC2::VPCEndpoint")
         || !plain_resource(template, table, "AWS::EC2::RouteTable")
     {
         return None;
     }
-    let fixer = Fixer::new(template, cx.file);
     let title = format!("add `!Ref {table}` to the RouteTableIds of `{endpoint}`");
     let listed = template.resource(endpoint)?.properties.and_then(|p| template.tree.get(p, "RouteTableIds"));
     fixer.fix(title, Applicability::Unsafe, |doc| match listed {
         Some(_) => {
             let path =
                 [Step::Key("Resources"), Step::Key(endpoint), Step::Key("Properties"), Step::Key("RouteTableIds")];
-            doc.add_item(&path, &Value::reference(table.as_str()))
+            doc.add_item(&path, &Value::reference(table))
         }
-        None => {
-            set_property(template, doc, endpoint, "RouteTableIds", &Value::Seq(vec![Value::reference(table.as_str())]))
-        }
+        None => set_property(template, doc, endpoint, "RouteTableIds", &Value::Seq(vec![Value::reference(table)])),
     })
 }
 
@@ -207,7 +233,27 @@ const SECURITY_GROUPS_NOTE: &str = "a security group admitting tcp/443 from the 
 /// RL101, display only: the interface endpoint for Secrets Manager to paste into `Resources`,
 /// when the function's VPC has no endpoint that is (or may be) for Secrets Manager. Its subnets
 /// are the function's, which must all be template subnets of one VPC.
-pub(crate) fn secrets_manager_endpoint(cx: &TemplateContext<'_>, f: &RotationFunction) -> Option<Fix> {
+pub(crate) fn endpoint_suggestions(cx: &TemplateContext<'_>, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let fixer = Fixer::new(cx.template, cx.file);
+    // Per VPC: whether it may have a Secrets Manager endpoint already, worked out once.
+    let mut served: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    for d in found.iter_mut().filter(|d| d.fix.is_none()) {
+        let Some(f) =
+            cx.facts.rotations.functions.iter().find(|f| d.primary.resource.as_deref() == Some(f.id.as_str()))
+        else {
+            continue;
+        };
+        d.fix = secrets_manager_endpoint(cx, &fixer, &mut served, f);
+    }
+    found
+}
+
+fn secrets_manager_endpoint(
+    cx: &TemplateContext<'_>,
+    fixer: &Fixer<'_>,
+    served: &mut std::collections::HashMap<String, bool>,
+    f: &RotationFunction,
+) -> Option<Fix> {
     let VpcAttachment::InVpc { subnets, .. } = &f.vpc else { return None };
     if f.vpc_condition.is_some() {
         return None;
@@ -225,18 +271,19 @@ pub(crate) fn secrets_manager_endpoint(cx: &TemplateContext<'_>, f: &RotationFun
     if vpcs.iter().any(|v| *v != vpc) || !plain_resource(cx.template, vpc, "AWS::EC2::VPC") {
         return None;
     }
-    let in_vpc = |e: &&crate::network::Endpoint| e.vpc.known().is_none_or(|v| v == vpc);
-    if net.endpoints.values().filter(in_vpc).any(|e| e.is_secretsmanager() != Some(false)) {
-        return None;
-    }
-    // One written but left out of this scenario (its condition is false here) is the author's
-    // to turn on, not a reason for a second.
-    let tree = &cx.template.tree;
-    let written = cx.template.resources_of_type("AWS::EC2::VPCEndpoint").filter(|r| r.condition.is_some()).any(|r| {
-        let service = r.properties.and_then(|p| tree.get(p, "ServiceName"));
-        service.is_none_or(|s| tree.slice(tree.span(s)).to_ascii_lowercase().contains("secretsmanager"))
+    let has_endpoint = *served.entry(vpc.clone()).or_insert_with(|| {
+        let in_vpc = |e: &&crate::network::Endpoint| e.vpc.known().is_none_or(|v| v == vpc);
+        // One written but left out of this scenario (its condition is false here) is the
+        // author's to turn on, not a reason for a second.
+        let tree = &cx.template.tree;
+        let conditional = cx.template.resources_of_type("AWS::EC2::VPCEndpoint").filter(|r| r.condition.is_some());
+        net.endpoints.values().filter(in_vpc).any(|e| e.is_secretsmanager() != Some(false))
+            || conditional.into_iter().any(|r| {
+                let service = r.properties.and_then(|p| tree.get(p, "ServiceName"));
+                service.is_none_or(|s| tree.slice(tree.span(s)).to_ascii_lowercase().contains("secretsmanager"))
+            })
     });
-    if written {
+    if has_endpoint {
         return None;
     }
     let json = cx.template.tree.source.trim_start().starts_with('{');
@@ -251,7 +298,6 @@ pub(crate) fn secrets_manager_endpoint(cx: &TemplateContext<'_>, f: &RotationFun
         properties.push(("SecurityGroupIds", Value::Seq(vec![Value::str(format!("<{SECURITY_GROUPS_NOTE}>"))])));
     }
     let body = Value::map([("Type", Value::str("AWS::EC2::VPCEndpoint")), ("Properties", Value::map(properties))]);
-    let fixer = Fixer::new(cx.template, cx.file);
     let mut id = String::new();
     let mut fix = fixer.fix(String::new(), Applicability::DisplayOnly, |doc| {
         id = doc.fresh_logical_id("SecretsManagerEndpoint");

@@ -8,7 +8,7 @@ use crate::catalog::GATEWAY_ENDPOINT_NOT_ROUTED as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, Outcome};
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(|cx| super::fixes::gateway_routes(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -48,8 +48,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .help(match route_table {
                     Some(t) => format!("add `!Ref {t}` to the endpoint's RouteTableIds"),
                     None => "associate the subnet with a route table and list that table in the endpoint's RouteTableIds".to_owned(),
-                })
-                .fix(super::fixes::gateway_route(cx, blocker)),
+                }),
             );
             }
         }

@@ -6,7 +6,8 @@ use crate::catalog::{self, NO_SECRETS_MANAGER_PATH as META, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, Overall};
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule =
+    Rule { meta: &META, check: Check::Template(|cx| super::fixes::endpoint_suggestions(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -32,8 +33,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
             .resource(&f.id)
             .label("no subnet here has a Secrets Manager path")
             .related_all(function_path(cx.file, f, hops))
-            .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet")
-            .fix(super::fixes::secrets_manager_endpoint(cx, f)),
+            .help("add an interface VPC endpoint for secretsmanager (VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds) in this VPC, or route 0.0.0.0/0 through a NAT gateway in a public subnet"),
         );
     }
     out
