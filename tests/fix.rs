@@ -684,3 +684,61 @@ fn rl101_endpoint_suggestion_in_every_style() {
         check_rule(name, "RL101");
     }
 }
+
+/// The finding still fires, without a fix, when a place the fix would name comes from a
+/// condition, an `Fn::If` or a parameter.
+#[test]
+fn no_ingress_or_route_fix_through_conditions_or_parameters() {
+    use rotlint::lint::{Options, lint_paths};
+    let dir = std::env::temp_dir().join(format!("rotlint-fix-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let read = |name: &str| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fix").join(name)).expect("read")
+    };
+    let always = "Conditions:\n  Always: !Equals [a, a]\nResources:\n";
+    let rl107 = read("rl107-block.yaml");
+    let rl403 = read("rl403-block.yaml");
+    let function_groups = "        SecurityGroupIds:\n          - !GetAtt RotationFunctionSecurityGroup.GroupId\n";
+    let cases = [
+        (
+            "function groups in Fn::If",
+            "RL107",
+            rl107.replacen("Resources:\n", always, 1).replacen(
+                function_groups,
+                "        SecurityGroupIds: !If [Always, [!Ref RotationFunctionSecurityGroup], [!Ref RotationFunctionSecurityGroup]]\n",
+                1,
+            ),
+        ),
+        (
+            "function groups from a parameter",
+            "RL107",
+            rl107
+                .replacen("Parameters:\n", "Parameters:\n  FunctionGroup:\n    Type: String\n    Default: sg-0123456789abcdef0\n", 1)
+                .replacen(function_groups, "        SecurityGroupIds:\n          - !Ref FunctionGroup\n", 1),
+        ),
+        (
+            "endpoint group under a condition",
+            "RL107",
+            rl107.replacen("Resources:\n", always, 1).replacen(
+                "  SecretsManagerEndpointSecurityGroup:\n",
+                "  SecretsManagerEndpointSecurityGroup:\n    Condition: Always\n",
+                1,
+            ),
+        ),
+        (
+            "route table under a condition",
+            "RL403",
+            rl403.replacen("Resources:\n", always, 1).replacen("  RoutesB:\n", "  RoutesB:\n    Condition: Always\n", 1),
+        ),
+    ];
+    for (n, (what, rule, text)) in cases.iter().enumerate() {
+        assert!(*text != rl107 && *text != rl403, "{what}: the case changes nothing");
+        let file = dir.join(format!("case{n}.yaml"));
+        std::fs::write(&file, text).expect("write");
+        let result = lint_paths(std::slice::from_ref(&file), &Options::default()).expect("lint");
+        let ours: Vec<_> = result.diagnostics.iter().filter(|d| d.rule == *rule).collect();
+        assert!(!ours.is_empty(), "{what}: {rule} does not fire");
+        assert!(ours.iter().all(|d| d.fix.is_none()), "{what}: a fix is offered");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
