@@ -150,7 +150,7 @@ catalog! {
             "The template uses YAML anchors, aliases or merge keys, which CloudFormation rejects unless packaged";
     }
     SecretsManager {
-        NO_SECRETS_MANAGER_PATH = RL101 "no-secrets-manager-path" Error High:
+        NO_SECRETS_MANAGER_PATH = RL101 "no-secrets-manager-path" Error High fix:
             "A rotation function in a VPC has no usable Secrets Manager path from any subnet";
         FUNCTION_IN_PUBLIC_SUBNET = RL102 "function-in-public-subnet" Error High:
             "A function subnet sends 0.0.0.0/0 to an internet gateway and no usable endpoint exists";
@@ -162,7 +162,7 @@ catalog! {
             "A workload relies on an interface endpoint whose private DNS is off";
         VPC_DNS_DISABLED = RL106 "vpc-dns-disabled" Error High fix:
             "An endpoint has private DNS on while its VPC lacks EnableDnsHostnames or EnableDnsSupport";
-        ENDPOINT_SG_BLOCKS_HTTPS = RL107 "endpoint-sg-blocks-https" Error High:
+        ENDPOINT_SG_BLOCKS_HTTPS = RL107 "endpoint-sg-blocks-https" Error High fix:
             "The endpoint's security groups admit no tcp/443 from the function";
         FUNCTION_EGRESS_BLOCKS_HTTPS = RL108 "function-egress-blocks-https" Error High:
             "The function's explicit egress rules allow no tcp/443 towards Secrets Manager";
@@ -186,7 +186,7 @@ catalog! {
             "The target is VPC-only and the function is not in a VPC";
         FUNCTION_TARGET_VPC_MISMATCH = RL202 "function-target-vpc-mismatch" Error High:
             "Function and target are in different VPCs with no peering or transit route between them";
-        TARGET_SG_BLOCKS_FUNCTION = RL203 "target-sg-blocks-function" Error High:
+        TARGET_SG_BLOCKS_FUNCTION = RL203 "target-sg-blocks-function" Error High fix:
             "The target's security groups admit its port neither from the function's groups nor its subnets";
         FUNCTION_EGRESS_BLOCKS_TARGET = RL204 "function-egress-blocks-target" Error High:
             "The function's explicit egress rules exclude the target's port or address";
@@ -222,7 +222,7 @@ catalog! {
             "Strong evidence a function in a VPC calls an AWS service, and no subnet of it reaches the service";
         SERVICE_MAYBE_UNREACHABLE = RL402 "service-maybe-unreachable" Warning High:
             "Weak evidence a function in a VPC calls an AWS service, and no subnet of it reaches the service";
-        GATEWAY_ENDPOINT_NOT_ROUTED = RL403 "gateway-endpoint-not-routed" Error High:
+        GATEWAY_ENDPOINT_NOT_ROUTED = RL403 "gateway-endpoint-not-routed" Error High fix:
             "An S3 or DynamoDB gateway endpoint is not on the route table of the function's subnets, and nothing else reaches the service";
         SERVICE_PARTIAL_SUBNET_PATH = RL404 "service-partial-subnet-path" Warning High:
             "Only some of the function's subnets reach an AWS service it calls";

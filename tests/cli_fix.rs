@@ -207,3 +207,63 @@ fn unsafe_fixes_are_applied_only_with_unsafe_fixes() {
     assert!(fixed.starts_with(&original), "the resource is added at the end");
     assert!(fixed.contains("Principal: secretsmanager.amazonaws.com"), "{fixed}");
 }
+
+/// The RL107, RL203 and RL403 fixes are unsafe: `--fix` leaves them, `--diff --unsafe-fixes` shows
+/// them, `--fix --unsafe-fixes` applies them and the finding is gone; SARIF carries them as fixes.
+#[test]
+fn ingress_and_route_table_fixes_are_unsafe() {
+    let cases = [
+        (
+            "testdata/fix/rl107-block.yaml",
+            "RL107",
+            "+          SourceSecurityGroupId: !Ref RotationFunctionSecurityGroup\n",
+        ),
+        ("testdata/fix/rl203-block.yaml", "RL203", "+          FromPort: 5432\n"),
+        ("testdata/fix/rl403-block.yaml", "RL403", "+        - !Ref RoutesB\n"),
+    ];
+    for (n, (path, rule, added)) in cases.into_iter().enumerate() {
+        let dir = temp_dir(&format!("ingress-{n}"));
+        let file = dir.join("t.yaml");
+        let original = fixture(path);
+        std::fs::write(&file, &original).expect("write");
+        let (_, sarif, _) = rotlint(&["--format", "sarif", s(&file)]);
+        let doc: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+        let results = doc["runs"][0]["results"].as_array().expect("results");
+        let ours = results.iter().find(|r| r["ruleId"] == rule).expect("result");
+        assert!(ours["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"].is_string());
+        rotlint(&["--fix", s(&file)]);
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), original, "{rule}: not a safe fix");
+        let (code, diff, _) = rotlint(&["--diff", "--unsafe-fixes", s(&file)]);
+        assert_eq!(code, 1);
+        assert!(diff.contains(added), "{rule}: {diff}");
+        let (_, stdout, _) = rotlint(&["--fix", "--unsafe-fixes", "--format", "json", s(&file)]);
+        assert!(!rules(&stdout).contains(&rule.to_owned()), "{rule}: {stdout}");
+        assert_ne!(std::fs::read_to_string(&file).expect("read"), original);
+    }
+}
+
+/// RL101's endpoint is shown (text prints the resource, JSON has a display-only fix), never
+/// written, not even with --unsafe-fixes, and SARIF leaves it out of `fixes`.
+#[test]
+fn the_endpoint_suggestion_is_shown_and_never_applied() {
+    let dir = temp_dir("display");
+    let file = dir.join("t.yaml");
+    let original = fixture("testdata/fix/rl101.yaml");
+    std::fs::write(&file, &original).expect("write");
+    let (_, text, _) = rotlint(&["--color", "never", s(&file)]);
+    assert!(text.contains("suggested change: add `SecretsManagerEndpoint`"), "{text}");
+    assert!(text.contains("    |     Type: AWS::EC2::VPCEndpoint\n"), "{text}");
+    assert!(text.contains("    |       # SecurityGroupIds: ["), "{text}");
+    let (_, json, _) = rotlint(&["--format", "json", s(&file)]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let finding = doc["findings"].as_array().expect("findings").iter().find(|f| f["rule"] == "RL101").expect("RL101");
+    assert_eq!(finding["fix"]["applicability"], "display-only");
+    let (_, sarif, _) = rotlint(&["--format", "sarif", s(&file)]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().filter(|r| r["ruleId"] == "RL101").all(|r| r.get("fixes").is_none()), "{sarif}");
+    let (code, diff, _) = rotlint(&["--diff", "--unsafe-fixes", s(&file)]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+    rotlint(&["--fix", "--unsafe-fixes", s(&file)]);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+}

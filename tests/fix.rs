@@ -479,7 +479,14 @@ fn reads_as(tree: &rotlint::source::tree::Tree, id: rotlint::source::tree::NodeI
         }
         Value::Bool(b) => tree.scalar(id).is_some_and(|t| t.eq_ignore_ascii_case(&b.to_string())),
         Value::Number(n) | Value::String(n) => tree.scalar(id) == Some(n.as_str()),
+        Value::Ref(name) => intrinsic(tree, id, "Ref", name),
+        Value::Sub(text) => intrinsic(tree, id, "Fn::Sub", text),
     }
+}
+
+/// The tree at `id` is the function `key` of the scalar `arg` (short form or not).
+fn intrinsic(tree: &rotlint::source::tree::Tree, id: rotlint::source::tree::NodeId, key: &str, arg: &str) -> bool {
+    tree.single_entry(id).is_some_and(|(k, v, _)| k == key && tree.scalar(v) == Some(arg))
 }
 
 /// Paths to every node down to `depth`, in source order.
@@ -585,4 +592,153 @@ fn corpus_edits_at_every_place_of_a_sample() {
     assert!(tally.edited > 1000, "too few edits to mean anything: {tally:?}");
     let shown: Vec<&String> = failures.iter().take(8).collect();
     assert!(failures.is_empty(), "{} failures, first ones:\n{shown:#?}", failures.len());
+}
+
+// ---- the fixes rules give, on whole templates ----------------------------------------------------
+
+/// The fixes `rule` gives on `testdata/fix/<name>`, made together by hand: the result is the
+/// `.fixed` file, loads without a parse finding, changes no byte outside the edits and keeps CRLF.
+/// An applicable fix is also what `--fix --unsafe-fixes` writes: the rule is gone, no finding is
+/// new, and a second run changes nothing. A display-only one is never applied.
+fn check_rule(name: &str, rule: &str) {
+    use rotlint::diagnostic::Applicability;
+    use rotlint::fix::session;
+    use rotlint::lint::{Options, lint_paths};
+
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fix").join(name);
+    let text = std::fs::read_to_string(&input).expect("fixture");
+    let options = Options { threads: Some(1), ..Options::default() };
+    let before = lint_paths(std::slice::from_ref(&input), &options).expect("lint");
+    let ours: Vec<_> = before.diagnostics.iter().filter(|d| d.rule == rule).collect();
+    assert!(!ours.is_empty(), "{name}: {rule} does not fire");
+    let fixes: Vec<_> = ours.iter().map(|d| d.fix.as_ref().unwrap_or_else(|| panic!("{name}: no fix"))).collect();
+    let reps: Vec<Replacement> =
+        fixes.iter().flat_map(|f| f.edits.iter().map(|e| Replacement::new(e.span, e.text.clone()))).collect();
+    let by_hand = apply(&text, &reps).unwrap_or_else(|| panic!("{name}: the edits do not apply"));
+    assert!(unchanged_outside(&text, &by_hand, &reps), "{name}: bytes outside the edits changed");
+    let loaded = load(&input, &by_hand);
+    assert_eq!(parse_errors(&loaded), Vec::<String>::new(), "{name}: the result does not load:\n{by_hand}");
+    if text.contains("\r\n") {
+        assert_eq!(by_hand.matches('\n').count(), by_hand.matches("\r\n").count(), "{name}: a bare LF");
+    }
+
+    let outcome = session::run(std::slice::from_ref(&input), &options, true, None).expect("fix");
+    if fixes.iter().all(|f| f.applicability == Applicability::DisplayOnly) {
+        assert!(outcome.changed.is_empty(), "{name}: a display-only suggestion was applied");
+    } else {
+        assert!(outcome.restored.is_empty(), "{name}: restored {:?}", outcome.restored);
+        assert_eq!(outcome.changed.len(), 1, "{name}");
+        assert_eq!(&*outcome.changed[0].fixed, by_hand.as_str(), "{name}: --fix wrote something else");
+        let after = &outcome.result;
+        assert!(!after.diagnostics.iter().any(|d| d.rule == rule), "{name}: {rule} still fires");
+        for d in &after.diagnostics {
+            let was = before.diagnostics.iter().filter(|b| b.rule == d.rule).count();
+            let now = after.diagnostics.iter().filter(|a| a.rule == d.rule).count();
+            assert!(now <= was, "{name}: new {} finding", d.rule);
+        }
+        let dir = std::env::temp_dir().join(format!("rotlint-fix-rule-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let again = dir.join(name);
+        std::fs::write(&again, &by_hand).expect("write");
+        let second = session::run(std::slice::from_ref(&again), &options, true, None).expect("fix again");
+        assert!(second.changed.is_empty(), "{name}: a second --fix changes the file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    let fixed = fixed_path(&input);
+    if std::env::var_os("ROTLINT_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+        std::fs::write(&fixed, &by_hand).expect("write .fixed");
+        return;
+    }
+    let expected = std::fs::read_to_string(&fixed).unwrap_or_default();
+    if by_hand != expected {
+        let shown = diff::unified(&fixed.display().to_string(), &expected, &by_hand);
+        panic!("{name}: result differs from {} (ROTLINT_UPDATE_SNAPSHOTS=1 to accept)\n{shown}", fixed.display());
+    }
+}
+
+#[test]
+fn rl107_ingress_rule_in_every_style() {
+    for name in ["rl107-block.yaml", "rl107-flow.yaml", "rl107-crlf.yaml", "rl107-standalone.yaml", "rl107.json"] {
+        check_rule(name, "RL107");
+    }
+}
+
+#[test]
+fn rl203_ingress_rule_in_every_style() {
+    for name in ["rl203-block.yaml", "rl203-crlf.yaml", "rl203-shared.yaml", "rl203.json"] {
+        check_rule(name, "RL203");
+    }
+}
+
+#[test]
+fn rl403_route_table_in_every_style() {
+    for name in ["rl403-block.yaml", "rl403-flow.yaml", "rl403-crlf.yaml", "rl403.json"] {
+        check_rule(name, "RL403");
+    }
+}
+
+#[test]
+fn rl101_endpoint_suggestion_in_every_style() {
+    for name in ["rl101.yaml", "rl101-crlf.yaml", "rl101.json"] {
+        check_rule(name, "RL101");
+    }
+}
+
+/// The finding still fires, without a fix, when a place the fix would name comes from a
+/// condition, an `Fn::If` or a parameter.
+#[test]
+fn no_ingress_or_route_fix_through_conditions_or_parameters() {
+    use rotlint::lint::{Options, lint_paths};
+    let dir = std::env::temp_dir().join(format!("rotlint-fix-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let read = |name: &str| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fix").join(name)).expect("read")
+    };
+    let always = "Conditions:\n  Always: !Equals [a, a]\nResources:\n";
+    let rl107 = read("rl107-block.yaml");
+    let rl403 = read("rl403-block.yaml");
+    let function_groups = "        SecurityGroupIds:\n          - !GetAtt RotationFunctionSecurityGroup.GroupId\n";
+    let cases = [
+        (
+            "function groups in Fn::If",
+            "RL107",
+            rl107.replacen("Resources:\n", always, 1).replacen(
+                function_groups,
+                "        SecurityGroupIds: !If [Always, [!Ref RotationFunctionSecurityGroup], [!Ref RotationFunctionSecurityGroup]]\n",
+                1,
+            ),
+        ),
+        (
+            "function groups from a parameter",
+            "RL107",
+            rl107
+                .replacen("Parameters:\n", "Parameters:\n  FunctionGroup:\n    Type: String\n    Default: sg-0123456789abcdef0\n", 1)
+                .replacen(function_groups, "        SecurityGroupIds:\n          - !Ref FunctionGroup\n", 1),
+        ),
+        (
+            "endpoint group under a condition",
+            "RL107",
+            rl107.replacen("Resources:\n", always, 1).replacen(
+                "  SecretsManagerEndpointSecurityGroup:\n",
+                "  SecretsManagerEndpointSecurityGroup:\n    Condition: Always\n",
+                1,
+            ),
+        ),
+        (
+            "route table under a condition",
+            "RL403",
+            rl403.replacen("Resources:\n", always, 1).replacen("  RoutesB:\n", "  RoutesB:\n    Condition: Always\n", 1),
+        ),
+    ];
+    for (n, (what, rule, text)) in cases.iter().enumerate() {
+        assert!(*text != rl107 && *text != rl403, "{what}: the case changes nothing");
+        let file = dir.join(format!("case{n}.yaml"));
+        std::fs::write(&file, text).expect("write");
+        let result = lint_paths(std::slice::from_ref(&file), &Options::default()).expect("lint");
+        let ours: Vec<_> = result.diagnostics.iter().filter(|d| d.rule == *rule).collect();
+        assert!(!ours.is_empty(), "{what}: {rule} does not fire");
+        assert!(ours.iter().all(|d| d.fix.is_none()), "{what}: a fix is offered");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -47,6 +47,7 @@ fn fixing_every_fail_fixture_of_a_rule_with_fixes_is_sound() {
     let fixtures = fixtures();
     assert!(fixtures.len() >= 10, "fixtures of fixable rules: {}", fixtures.len());
     let mut exercised = BTreeMap::<&str, usize>::new();
+    let mut shown = BTreeMap::<&str, usize>::new();
     for (n, (meta, fixture)) in fixtures.iter().enumerate() {
         let sub = dir.join(n.to_string());
         std::fs::create_dir_all(&sub).expect("temp dir");
@@ -56,7 +57,26 @@ fn fixing_every_fail_fixture_of_a_rule_with_fixes_is_sound() {
         let before = lint::lint_paths(&paths, &options()).expect("lint");
         let original = before.files[0].text.clone();
         let ours: Vec<_> = before.diagnostics.iter().filter(|d| d.is(meta)).collect();
-        let all_fixable = !ours.is_empty() && ours.iter().all(|d| d.fix.is_some());
+        let applicable = |d: &&rotlint::diagnostic::Diagnostic| {
+            d.fix.as_ref().is_some_and(|f| f.applicability != Applicability::DisplayOnly)
+        };
+        let all_fixable = !ours.is_empty() && ours.iter().all(applicable);
+
+        // A suggestion that is only shown, made by hand, still gives a template that loads.
+        for fix in ours.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability == Applicability::DisplayOnly)
+        {
+            let reps: Vec<Replacement> = fix.edits.iter().map(|e| Replacement::new(e.span, e.text.clone())).collect();
+            let made = rotlint::fix::apply(&original, &reps).expect("a suggestion applies to its text");
+            let loaded = rotlint::source::load_bytes(
+                rotlint::diagnostic::FileId(0),
+                &file,
+                made.as_bytes(),
+                &rotlint::source::Limits::default(),
+            );
+            let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.rule == "RL001" || d.rule == "RL002").collect();
+            assert!(errors.is_empty(), "{}: the suggestion does not load: {errors:?}\n{made}", fixture.display());
+            *shown.entry(meta.id).or_default() += 1;
+        }
 
         // The first pass, by hand: only the edit spans change.
         let fixes: Vec<Vec<Replacement>> = before
@@ -92,9 +112,15 @@ fn fixing_every_fail_fixture_of_a_rule_with_fixes_is_sound() {
             assert!(again.changed.is_empty(), "{shown}: a second --fix changes the file");
         }
     }
-    // Every rule that offers fixes has a fail fixture whose fix is applied and works.
+    // Every rule that offers fixes has a fail fixture whose fix is applied and works, or (a rule
+    // whose fixes are only shown) whose suggestion loads.
     for meta in catalog::ALL.iter().filter(|m| m.has_fix) {
-        assert!(exercised.contains_key(meta.id), "{}: no fail fixture exercises the fix", meta.id);
+        let ok = exercised.contains_key(meta.id) || shown.contains_key(meta.id);
+        assert!(ok, "{}: no fail fixture exercises the fix", meta.id);
     }
+    for rule in ["RL107", "RL203", "RL403"] {
+        assert!(exercised.contains_key(rule), "{rule}: no fail fixture applies its fix");
+    }
+    assert!(shown.contains_key("RL101"), "RL101: no fail fixture shows its suggestion");
     let _ = std::fs::remove_dir_all(&dir);
 }

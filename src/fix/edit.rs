@@ -27,6 +27,11 @@ pub enum Value {
     String(String),
     Map(Vec<(String, Value)>),
     Seq(Vec<Value>),
+    /// A `Ref` to a logical id: `!Ref Name` in YAML, `{"Ref": "Name"}` in JSON (and in YAML
+    /// flow collections written with JSON quoting).
+    Ref(String),
+    /// An `Fn::Sub` of a string: `!Sub text` in YAML, `{"Fn::Sub": "text"}` in JSON.
+    Sub(String),
 }
 
 impl Value {
@@ -38,8 +43,17 @@ impl Value {
         Value::Number(n.to_string())
     }
 
+    pub fn reference(name: impl Into<String>) -> Value {
+        Value::Ref(name.into())
+    }
+
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A scalar or a `Ref`: what a short JSON collection may hold and stay on one line.
+    fn one_line(&self) -> bool {
+        self.scalar_text().is_some() || matches!(self, Value::Ref(_) | Value::Sub(_))
     }
 
     fn scalar_text(&self) -> Option<&str> {
@@ -48,7 +62,7 @@ impl Value {
             Value::Bool(false) => Some("false"),
             Value::Number(n) => Some(n),
             Value::String(s) => Some(s),
-            Value::Map(_) | Value::Seq(_) => None,
+            Value::Map(_) | Value::Seq(_) | Value::Ref(_) | Value::Sub(_) => None,
         }
     }
 }
@@ -390,6 +404,12 @@ impl<'t> Doc<'t> {
                     && nodes.len() == items.len()
                     && nodes.iter().zip(items).all(|(&n, v)| self.equals(n, v))
             }
+            Value::Ref(name) => tree
+                .single_entry(id)
+                .is_some_and(|(key, target, _)| key == "Ref" && tree.scalar(target) == Some(name.as_str())),
+            Value::Sub(text) => tree
+                .single_entry(id)
+                .is_some_and(|(key, target, _)| key == "Fn::Sub" && tree.scalar(target) == Some(text.as_str())),
             _ => self.same(id, value),
         }
     }
@@ -566,6 +586,8 @@ impl<'t> Doc<'t> {
                 let parts: Vec<String> = items.iter().map(|v| self.inline(v, json_like)).collect();
                 format!("[{}]", parts.join(", "))
             }
+            Value::Ref(name) if json_like => format!("{{\"Ref\": {}}}", json_string(name)),
+            Value::Sub(text) if json_like => format!("{{\"Fn::Sub\": {}}}", json_string(text)),
             Value::String(s) if json_like => json_string(s),
             _ if json_like => value.scalar_text().unwrap_or_default().to_owned(),
             _ => yaml_scalar(value),
@@ -576,8 +598,8 @@ impl<'t> Doc<'t> {
     /// a short collection of scalars (`{"Ref": "Subnet"}`), which stays on one line.
     fn json_value(&self, value: &Value, indent: &str) -> String {
         let children_scalar = match value {
-            Value::Map(entries) => entries.iter().all(|(_, v)| v.scalar_text().is_some()),
-            Value::Seq(items) => items.iter().all(|v| v.scalar_text().is_some()),
+            Value::Map(entries) => entries.iter().all(|(_, v)| v.one_line()),
+            Value::Seq(items) => items.iter().all(Value::one_line),
             _ => true,
         };
         let inline = self.inline(value, true);
@@ -644,6 +666,8 @@ fn yaml_scalar(value: &Value) -> String {
         Value::Bool(_) | Value::Number(_) => value.scalar_text().unwrap_or_default().to_owned(),
         Value::String(s) if plain_safe(s) => s.clone(),
         Value::String(s) => json_string(s),
+        Value::Ref(name) => format!("!Ref {}", yaml_scalar(&Value::str(name.as_str()))),
+        Value::Sub(text) => format!("!Sub {}", yaml_scalar(&Value::str(text.as_str()))),
         Value::Map(_) | Value::Seq(_) => String::new(),
     }
 }

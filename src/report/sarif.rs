@@ -428,9 +428,14 @@ impl Cx<'_> {
     }
 
     /// The finding's fix, when its rule gave one: one artifact change per file it edits, in the
-    /// order of its edits.
+    /// order of its edits. A display-only suggestion is left out: a SARIF `fix` is a proposed
+    /// change a viewer may apply as it is (SARIF 2.1.0, 3.55), with no way to say "show only",
+    /// and a suggestion can hold a placeholder to fill in first.
     fn fix(&self, d: &Diagnostic) -> Option<s::Fix> {
-        let fix = d.fix.as_ref().filter(|f| !f.edits.is_empty())?;
+        let fix = d
+            .fix
+            .as_ref()
+            .filter(|f| !f.edits.is_empty() && f.applicability != crate::diagnostic::Applicability::DisplayOnly)?;
         let mut files: Vec<FileId> = Vec::new();
         for edit in &fix.edits {
             if !files.contains(&edit.file) {

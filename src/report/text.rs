@@ -159,6 +159,14 @@ fn render_one(
             crate::diagnostic::Applicability::DisplayOnly => "suggested change",
         };
         let _ = writeln!(out, "  {kind}: {}", human(&fix.title));
+        // A change that is never applied is shown whole, to copy by hand.
+        if fix.applicability == crate::diagnostic::Applicability::DisplayOnly {
+            for edit in &fix.edits {
+                for line in edit.text.trim_matches(['\r', '\n', ',']).lines() {
+                    let _ = writeln!(out, "    | {}", human(line.trim_end_matches('\r')));
+                }
+            }
+        }
     }
     if let Some(url) = super::docs_url(d) {
         let _ = writeln!(out, "  docs: {url}");

@@ -6,7 +6,8 @@ use crate::catalog::ENDPOINT_SG_BLOCKS_HTTPS as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule =
+    Rule { meta: &META, check: Check::Template(|cx| super::fixes::endpoint_ingress(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     endpoint_blockers(

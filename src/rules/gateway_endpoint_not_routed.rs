@@ -12,7 +12,7 @@ use crate::catalog::GATEWAY_ENDPOINT_NOT_ROUTED as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, Outcome, Overall};
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(|cx| super::fixes::gateway_routes(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -20,6 +20,7 @@ mod endpoint_private_dns_off;
 mod endpoint_sg_blocks_https;
 mod endpoint_without_subnets;
 mod extra_api_unreachable;
+mod fixes;
 mod function_egress_blocks_https;
 mod function_egress_blocks_target;
 mod function_in_public_subnet;

@@ -6,7 +6,8 @@ use crate::catalog::{self, NO_SECRETS_MANAGER_PATH as META, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::network::{Blocker, Overall};
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule =
+    Rule { meta: &META, check: Check::Template(|cx| super::fixes::endpoint_suggestions(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();

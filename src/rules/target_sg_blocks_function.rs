@@ -6,7 +6,7 @@ use crate::catalog::TARGET_SG_BLOCKS_FUNCTION as META;
 use crate::diagnostic::Diagnostic;
 use crate::network::Blocker;
 
-pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
+pub static RULE: Rule = Rule { meta: &META, check: Check::Template(|cx| super::fixes::target_ingress(cx, check(cx))) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     target_blockers(
