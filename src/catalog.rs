@@ -163,9 +163,9 @@ catalog! {
         VPC_DNS_DISABLED = RL106 "vpc-dns-disabled" Error High fix:
             "An endpoint has private DNS on while its VPC lacks EnableDnsHostnames or EnableDnsSupport";
         ENDPOINT_SG_BLOCKS_HTTPS = RL107 "endpoint-sg-blocks-https" Error High fix:
-            "The endpoint's security groups admit no tcp/443 from the function";
+            "The endpoint's security groups admit no tcp/443 from the workload that relies on it";
         FUNCTION_EGRESS_BLOCKS_HTTPS = RL108 "function-egress-blocks-https" Error High:
-            "The function's explicit egress rules allow no tcp/443 towards Secrets Manager";
+            "The workload's explicit egress rules allow no tcp/443 towards an endpoint (or NAT) it relies on";
         PARTIAL_SUBNET_PATH = RL109 "partial-subnet-path" Warning High:
             "Only some of the function's subnets have a Secrets Manager path";
         NAT_EXPOSURE = RL110 "nat-exposure" Warning High:
@@ -224,7 +224,7 @@ catalog! {
             "Weak evidence a function in a VPC calls an AWS service, and no subnet of it reaches the service";
         GATEWAY_ENDPOINT_NOT_ROUTED = RL403 "gateway-endpoint-not-routed" Error High fix:
             "An S3 or DynamoDB gateway endpoint is not on the route table of the function's subnets, and nothing else reaches the service";
-        SERVICE_PARTIAL_SUBNET_PATH = RL404 "service-partial-subnet-path" Warning High:
+        SERVICE_PARTIAL_SUBNET_PATH = RL404 "service-partial-subnet-path" Warning High fix:
             "Only some of the function's subnets reach an AWS service it calls";
         SERVICE_NAT_EXPOSURE = RL405 "service-nat-exposure" Note High:
             "The function reaches an AWS service with VPC endpoints only through NAT";

@@ -676,6 +676,9 @@ fn rl403_route_table_in_every_style() {
     for name in ["rl403-block.yaml", "rl403-flow.yaml", "rl403-crlf.yaml", "rl403.json"] {
         check_rule(name, "RL403");
     }
+    // The same edit for a gateway endpoint missing one of the function's two route tables: a
+    // partial path (RL404).
+    check_rule("rl404-block.yaml", "RL404");
 }
 
 #[test]

@@ -118,7 +118,7 @@ fn fixing_every_fail_fixture_of_a_rule_with_fixes_is_sound() {
         let ok = exercised.contains_key(meta.id) || shown.contains_key(meta.id);
         assert!(ok, "{}: no fail fixture exercises the fix", meta.id);
     }
-    for rule in ["RL107", "RL203", "RL403"] {
+    for rule in ["RL107", "RL203", "RL403", "RL404"] {
         assert!(exercised.contains_key(rule), "{rule}: no fail fixture applies its fix");
     }
     assert!(shown.contains_key("RL101"), "RL101: no fail fixture shows its suggestion");

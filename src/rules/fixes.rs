@@ -208,7 +208,7 @@ pub(crate) fn gateway_routes(cx: &TemplateContext<'_>, mut found: Vec<Diagnostic
     found
 }
 
-fn gateway_route(template: &Template, fixer: &Fixer<'_>, endpoint: &str, table: &str) -> Option<Fix> {
+pub(crate) fn gateway_route(template: &Template, fixer: &Fixer<'_>, endpoint: &str, table: &str) -> Option<Fix> {
     if !plain_resource(template, endpoint, "AWS::EC2::VPCEndpoint")
         || !plain_resource(template, table, "AWS::EC2::RouteTable")
     {

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let fixer = super::value_fix::Fixer::new(cx.template, cx.file);
     for f in &cx.facts.calls {
         for (need, answer) in answers(f) {
             if answer.report.overall != Overall::Some {
@@ -34,6 +35,13 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .resource(&f.id)
                 .label("some subnets here have no path")
                 .related_all(path(cx, f, need, hops))
+                // A gateway endpoint missing this subnet's route table: the RL403 fix (unsafe).
+                .fix(match blocker {
+                    Blocker::GatewayNotRouted { endpoint, route_table: Some(t), .. } => {
+                        super::fixes::gateway_route(cx.template, &fixer, endpoint, t)
+                    }
+                    _ => None,
+                })
                 .help(match blocker {
                     Blocker::GatewayNotRouted { endpoint, route_table: Some(t), .. } => {
                         format!("add `!Ref {t}` to the RouteTableIds of gateway endpoint `{endpoint}`")

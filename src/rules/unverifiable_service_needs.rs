@@ -32,6 +32,23 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .label("what this allows cannot be read"),
             );
         }
+        // An allowed action of a service rotlint's table does not list: whether it has a
+        // PrivateLink endpoint, and so which path the function needs, is not known.
+        for (prefix, span) in &f.needs.unlisted {
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    cx.file,
+                    *span,
+                    format!(
+                        "cannot tell every AWS API function `{}` calls: its role allows `{prefix}:` actions, a service rotlint does not know; rotlint checks its paths only to the services it knows",
+                        f.id
+                    ),
+                )
+                .resource(&f.id)
+                .label(format!("`{prefix}` is not in rotlint's service table")),
+            );
+        }
     }
     // A Fargate task whose image URI or secret reference cannot be classified (a parameter, an
     // import), or whose task definition is not in the template: RL501-RL504 cannot tell which
