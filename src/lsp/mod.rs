@@ -44,8 +44,10 @@ pub fn serve_with(connection: &Connection, options: Options, config: ConfigSourc
     let (mut server, result) = Server::with_config(&params, options, config);
     server.set_refresh_support(refresh);
     let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
+    // This waits for the client's `initialized`, which the server itself never sees.
     connection.initialize_finish(id, result).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
+    server.initialized(&mut out);
     while let Ok(first) = connection.receiver.recv() {
         let mut flow = server.handle(first, &mut out);
         while flow == Flow::Continue

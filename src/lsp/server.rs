@@ -218,7 +218,7 @@ impl Server {
     /// Malformed notifications are dropped: the protocol has no way to answer them.
     fn notification(&mut self, n: Notification, out: &mut Vec<Message>) {
         match n.method.as_str() {
-            Initialized::METHOD if self.watch => self.register_watcher(out),
+            Initialized::METHOD => self.initialized(out),
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let doc = p.text_document;
@@ -279,8 +279,13 @@ impl Server {
         }
     }
 
-    /// Ask the client to watch `.rotlint.toml` files (dynamic registration, after `initialized`).
-    fn register_watcher(&mut self, out: &mut Vec<Message>) {
+    /// After the client's `initialized`: ask it to watch `.rotlint.toml` files, if it registers
+    /// watchers dynamically (once).
+    pub fn initialized(&mut self, out: &mut Vec<Message>) {
+        if !self.watch {
+            return;
+        }
+        self.watch = false;
         let watchers = vec![FileSystemWatcher { glob_pattern: GlobPattern::String(CONFIG_GLOB.into()), kind: None }];
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
