@@ -557,12 +557,15 @@ mod tests {
             "textDocument/didSave",
             "textDocument/codeAction",
             "textDocument/hover",
+            "textDocument/diagnostic",
+            "workspace/didChangeWatchedFiles",
             "$/cancelRequest",
             "workspace/didChangeConfiguration",
             "initialized",
             "",
         ];
-        let uris = ["file:///a.yaml", "file:///b.json", "untitled:1", "file:///c%ZZ.yaml"];
+        let uris =
+            ["file:///a.yaml", "file:///b.json", "untitled:1", "file:///c%ZZ.yaml", "file:///nowhere/.rotlint.toml"];
         let texts = [
             "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties: {Name: !Ref Nope}\n",
             "Resources: [unclosed\n",
@@ -570,6 +573,7 @@ mod tests {
             "",
             "\u{feff}Resources:\n  😀: {Type: X}\r\n",
             "a: *alias\nb: &x [1]\n",
+            "Resources:\n  A:  # rotlint-ignore RL003, nat-exposure: why\n    Type: AWS::SQS::Queue\n    Properties: {X: !ImportValue net-X}\n",
         ];
         let (mut server, _) =
             Server::new(&InitializeParams::default(), Options { threads: Some(1), ..Options::default() });
@@ -584,6 +588,7 @@ mod tests {
                 [json!({"text": texts[next(texts.len())]}), json!({"range": {"start": pos, "end": pos}, "text": "x"})];
             let changes = &all_changes[..next(3)];
             let only = [json!(["quickfix"]), json!(["source"]), json!([])][next(3)].clone();
+            let previous = [Value::Null, json!("1"), json!("7")][next(3)].clone();
             let params: Value = match next(8) {
                 0 => Value::Null,
                 1 => json!([1, "x"]),
@@ -593,6 +598,9 @@ mod tests {
                     "contentChanges": changes,
                     "text": texts[next(texts.len())],
                     "range": {"start": pos, "end": pos},
+                    "position": pos,
+                    "previousResultId": previous,
+                    "changes": [{"uri": uri, "type": 2}],
                     "context": {"diagnostics": [], "only": only},
                 }),
             };
