@@ -33,7 +33,7 @@ struct Links {
 pub struct Workspace {
     /// The workspace folder; without one nothing beyond the open documents is read.
     root: Option<PathBuf>,
-    /// The walk's templates (capped), once an import needed it.
+    /// The walk's templates (the first [`MAX_FILES`]), once an import needed it.
     walked: Option<Vec<PathBuf>>,
     /// Disk texts read so far (`None`: unreadable or over the budget).
     disk: BTreeMap<PathBuf, Option<Arc<str>>>,
@@ -116,10 +116,7 @@ impl Workspace {
     /// The walk's templates under the root, excludes applied, at most [`MAX_FILES`].
     fn walk(&mut self, root: &Path, options: &Options) -> Vec<PathBuf> {
         self.walked
-            .get_or_insert_with(|| {
-                let found = crate::discover::discover(&[root.to_path_buf()]).unwrap_or_default();
-                found.into_iter().map(|c| c.path).filter(|p| !options.config.excludes(p)).take(MAX_FILES).collect()
-            })
+            .get_or_insert_with(|| crate::discover::walk_limited(root, MAX_FILES, |p| options.config.excludes(p)))
             .clone()
     }
 
@@ -185,4 +182,35 @@ fn lexical(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk stops at its cap, in path order, after the skipped files are left out; an
+    /// ignored directory is not walked.
+    #[test]
+    fn the_walk_is_capped_and_honours_skips_and_gitignore() {
+        let dir = std::env::temp_dir().join(format!("rotlint-lsp-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("ignored")).expect("dir");
+        for name in ["a.yaml", "b.json", "c.yaml", "d.txt", "ignored/e.yaml"] {
+            std::fs::write(dir.join(name), "Resources: {}\n").expect("write");
+        }
+        std::fs::write(dir.join(".gitignore"), "ignored/\n").expect("write");
+        let names = |paths: Vec<PathBuf>| -> Vec<String> {
+            paths.iter().map(|p| p.strip_prefix(&dir).expect("inside").display().to_string()).collect()
+        };
+        assert_eq!(names(crate::discover::walk_limited(&dir, 10, |_| false)), ["a.yaml", "b.json", "c.yaml"]);
+        assert_eq!(names(crate::discover::walk_limited(&dir, 2, |_| false)), ["a.yaml", "b.json"]);
+        let skip_b = |p: &Path| p.ends_with("b.json");
+        assert_eq!(names(crate::discover::walk_limited(&dir, 2, skip_b)), ["a.yaml", "c.yaml"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn lexical_paths_drop_dot_parts() {
+        assert_eq!(lexical(Path::new("/w/a/./b/../c.yaml")), PathBuf::from("/w/a/c.yaml"));
+    }
 }
