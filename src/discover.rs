@@ -43,16 +43,34 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
     Ok(out)
 }
 
-fn walk(root: &Path, out: &mut Vec<Candidate>) {
-    let walker = ignore::WalkBuilder::new(root)
+/// The walk of a directory: `.gitignore` (and `.ignore`, git's exclude file) honoured, hidden
+/// entries skipped, symlinked directories not followed, in path order.
+fn walker(root: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
         .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
+        .build()
+}
+
+/// The templates a directory walk of [`discover`] finds under `root`, in walk order, without
+/// those `skip` rejects, at most `limit`: the walk stops there (the language server's look at a
+/// workspace, which may be large). Entries that cannot be walked are left out.
+pub fn walk_limited(root: &Path, limit: usize, skip: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    walker(root)
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) && has_template_extension(e.path()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| !skip(p))
+        .take(limit)
+        .collect()
+}
+
+fn walk(root: &Path, out: &mut Vec<Candidate>) {
+    for entry in walker(root) {
         let entry = match entry {
             Ok(entry) => entry,
             // An entry that cannot be walked (a name longer than the system allows, a directory

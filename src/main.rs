@@ -67,7 +67,7 @@ fn run_lsp(args: &cli::LspArgs) -> ExitCode {
         guard,
         ..lint::Options::default()
     };
-    match rotlint::lsp::run_stdio(options) {
+    match rotlint::lsp::run_stdio(options, args.config.clone()) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {

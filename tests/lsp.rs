@@ -12,6 +12,7 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId, Response
 use serde_json::{Value, json};
 
 use rotlint::lint::{self, Options};
+use rotlint::lsp::ConfigSource;
 
 /// Only a guard against a hung server, never a measurement.
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -26,16 +27,23 @@ struct Client {
     next_id: i32,
     /// Notifications that arrived while waiting for a response.
     pending: Vec<Notification>,
+    /// Requests the server sent (registrations, refreshes).
+    asked: Vec<Request>,
     init: Value,
 }
 
 impl Client {
     fn start(encodings: &[&str]) -> Client {
-        let (server_side, conn) = Connection::memory();
-        let server = std::thread::spawn(move || rotlint::lsp::serve(&server_side, options()));
-        let mut client = Client { conn, server, next_id: 0, pending: Vec::new(), init: Value::Null };
         let caps = json!({"general": {"positionEncodings": encodings}});
-        let init = client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": caps}));
+        Client::start_with(json!({"processId": null, "rootUri": null, "capabilities": caps}), ConfigSource::default())
+    }
+
+    /// A server for these `initialize` parameters, reading its configuration from `config`.
+    fn start_with(params: Value, config: ConfigSource) -> Client {
+        let (server_side, conn) = Connection::memory();
+        let server = std::thread::spawn(move || rotlint::lsp::serve_with(&server_side, options(), config));
+        let mut client = Client { conn, server, next_id: 0, pending: Vec::new(), asked: Vec::new(), init: Value::Null };
+        let init = client.request("initialize", params);
         client.init = init.response_result.expect("initialize result");
         client.notify("initialized", json!({}));
         client
@@ -57,6 +65,7 @@ impl Client {
             match self.conn.receiver.recv_timeout(PATIENCE).expect("a response") {
                 Message::Response(r) if r.id == id => return r,
                 Message::Notification(n) => self.pending.push(n),
+                Message::Request(r) => self.asked.push(r),
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -71,6 +80,7 @@ impl Client {
             match self.conn.receiver.recv_timeout(PATIENCE).expect("a notification") {
                 Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => return n.params,
                 Message::Notification(_) => {}
+                Message::Request(r) => self.asked.push(r),
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -111,6 +121,9 @@ fn open_change_code_action_close_and_shutdown() {
     assert_eq!(caps["positionEncoding"], "utf-32");
     assert_eq!(caps["textDocumentSync"], 1);
     assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix", "source.fixAll.rotlint"]));
+    assert_eq!(caps["hoverProvider"], true);
+    // A client that cannot pull gets pushed diagnostics, and no diagnostic provider.
+    assert!(caps["diagnosticProvider"].is_null(), "{caps}");
 
     let path = testdata("fix/block-set.yaml");
     let text = std::fs::read_to_string(&path).expect("fixture");
@@ -419,5 +432,264 @@ fn an_edit_to_an_exporting_stack_republishes_its_importer() {
     let republished = client.publish();
     assert_eq!(republished["uri"], app_uri.as_str());
     assert_eq!(republished["diagnostics"], json!([]));
+    assert!(client.finish());
+}
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("rotlint-lsp-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(std::fs::canonicalize(&dir).expect("canonical"))
+    }
+
+    fn copy(&self, from: &str, name: &str) -> PathBuf {
+        let to = self.0.join(name);
+        std::fs::copy(testdata(from), &to).expect("copy");
+        to
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn item_codes(list: &Value) -> Vec<String> {
+    list.as_array().expect("list").iter().map(|d| d["code"].as_str().expect("code").to_owned()).collect()
+}
+
+/// The engine's findings for `file` when it is linted together with `paths` (a directory run).
+fn engine_in(paths: &[PathBuf], file: &Path) -> Vec<Value> {
+    let result = lint::lint_paths(paths, &options()).expect("lint");
+    let pos = |id: rotlint::diagnostic::FileId, offset: u32| {
+        let (line, col) = result.file(id).expect("file").line_col(offset);
+        json!({"line": line - 1, "character": col - 1})
+    };
+    result
+        .diagnostics
+        .iter()
+        .filter(|d| d.suppressed.is_none() && result.file(d.primary.file).is_some_and(|f| f.path == file))
+        .map(|d| {
+            let f = d.primary.file;
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .map(|r| json!([uri(&result.file(r.file).expect("file").path), pos(r.file, r.span.start)]))
+                .collect();
+            let range = json!({"start": pos(f, d.primary.span.start), "end": pos(f, d.primary.span.end)});
+            json!([d.rule, range, rotlint::report::escape::human(&d.message), related])
+        })
+        .collect()
+}
+
+/// A client that pulls (`textDocument/diagnostic`) gets full reports, `unchanged` for a result
+/// it holds, never a push; when an edit to an exporter changes an importer, it is asked to pull
+/// again (`workspace/diagnostic/refresh`) and the importer's next report is new.
+#[test]
+fn pull_clients_get_reports_and_a_refresh_when_an_importer_changes() {
+    let caps = json!({
+        "general": {"positionEncodings": ["utf-32"]},
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+    });
+    let mut client = Client::start_with(json!({"capabilities": caps}), ConfigSource::default());
+    let provider = &client.init["capabilities"]["diagnosticProvider"];
+    assert_eq!((&provider["interFileDependencies"], &provider["workspaceDiagnostics"]), (&json!(true), &json!(false)));
+    let app = testdata("cross-stack/broken/app.yaml");
+    let network = testdata("cross-stack/broken/network.yaml");
+    let (app_uri, network_uri) = (uri(&app), uri(&network));
+    client.open(&app_uri, &std::fs::read_to_string(&app).expect("fixture"));
+    client.open(&network_uri, &std::fs::read_to_string(&network).expect("fixture"));
+    let pull = |client: &mut Client, u: &str, previous: Value| {
+        let params = json!({"textDocument": {"uri": u}, "previousResultId": previous});
+        client.request("textDocument/diagnostic", params).response_result.expect("a report")
+    };
+    let first = pull(&mut client, &app_uri, Value::Null);
+    assert_eq!(first["kind"], "full");
+    assert_eq!(item_codes(&first["items"]), ["RL101"]);
+    let id = first["resultId"].clone();
+    assert_eq!(pull(&mut client, &app_uri, id.clone()), json!({"kind": "unchanged", "resultId": id}));
+    assert_eq!(item_codes(&pull(&mut client, &network_uri, Value::Null)["items"]), Vec::<String>::new());
+    assert!(client.asked.is_empty(), "{:?}", client.asked);
+
+    let good = std::fs::read_to_string(testdata("cross-stack/good/network.yaml")).expect("fixture");
+    let change = json!({"textDocument": {"uri": network_uri, "version": 2}, "contentChanges": [{"text": good}]});
+    client.notify("textDocument/didChange", change);
+    let again = pull(&mut client, &app_uri, id.clone());
+    assert_eq!(again["kind"], "full");
+    assert_ne!(again["resultId"], id);
+    assert_eq!(again["items"], json!([]));
+    let methods: Vec<&str> = client.asked.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["workspace/diagnostic/refresh"]);
+    assert!(client.pending.iter().all(|n| n.method != "textDocument/publishDiagnostics"), "{:?}", client.pending);
+    assert!(client.finish());
+}
+
+/// Hover on a rotation function (its key or its body), or on a resource its verdict goes
+/// through that has findings, shows `rotlint paths` for it; on a rule of a suppression comment,
+/// the rule's catalog entry; elsewhere nothing.
+#[test]
+fn hover_shows_paths_on_resources_and_rule_summaries_on_suppressions() {
+    let path = testdata("RL108/fail/egress-only-postgres.yaml");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let u = uri(&path);
+    let mut client = Client::start(&["utf-32"]);
+    client.open(&u, &text);
+    let published = client.publish();
+    assert!(codes(&published).contains(&"RL108".to_owned()), "{published}");
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l == needle).expect(needle) as u64;
+    let hover = |client: &mut Client, line: u64, character: u64| {
+        let params = json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}});
+        client.request("textDocument/hover", params).response_result.expect("a hover or null")
+    };
+    let outcome =
+        lint::lint_paths(std::slice::from_ref(&path), &Options { collect_paths: true, ..options() }).expect("lint");
+    let paths = rotlint::report::paths::render(&outcome, rotlint::report::paths::Format::Text);
+    assert!(paths.contains("rotation function `RotationFunction`"), "{paths}");
+    let function = line_of(&text, "  RotationFunction:");
+    let on_key = hover(&mut client, function, 5);
+    assert_eq!(on_key["contents"]["kind"], "markdown");
+    assert_eq!(on_key["contents"]["value"], format!("**rotlint paths** for `RotationFunction`\n\n```text\n{paths}```"));
+    assert_eq!(
+        on_key["range"],
+        json!({"start": {"line": function, "character": 2}, "end": {"line": function, "character": 18}})
+    );
+    let in_body = hover(&mut client, function + 2, 8);
+    assert_eq!(in_body["contents"], on_key["contents"]);
+    // The function's security group (where RL108 is) is a hop of the same verdicts.
+    let group = line_of(&text, "  RotationFunctionSecurityGroup:");
+    let on_group = hover(&mut client, group + 4, 8);
+    assert_eq!(
+        on_group["contents"]["value"],
+        format!("**rotlint paths** for `RotationFunctionSecurityGroup`\n\n```text\n{paths}```")
+    );
+    // The template's first resource has no finding; a line outside `Resources` is no resource.
+    assert_eq!(hover(&mut client, line_of(&text, "  Vpc:"), 3), Value::Null);
+    assert_eq!(hover(&mut client, 0, 0), Value::Null);
+
+    // A suppression comment: each rule of its list, by id or name, shows its catalog entry.
+    let rl108 = rotlint::catalog::by_id("RL108").expect("RL108");
+    let comment = format!("  # rotlint-ignore RL904, {}: audited egress", rl108.name);
+    let edited =
+        text.replace("  RotationFunctionSecurityGroup:\n", &format!("{comment}\n  RotationFunctionSecurityGroup:\n"));
+    let change = json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": edited}]});
+    client.notify("textDocument/didChange", change);
+    let at = comment.find(rl108.name).expect("name") as u64;
+    let on_name = hover(&mut client, group, at + 3);
+    let value = on_name["contents"]["value"].as_str().expect("markdown");
+    assert!(value.starts_with(&format!("**RL108** `{}` (", rl108.name)), "{value}");
+    assert!(value.contains(rl108.summary), "{value}");
+    assert!(value.contains("(https://github.com/rotlint/rotlint/blob/main/rules/RL108.md)"), "{value}");
+    let end = at + rl108.name.len() as u64;
+    assert_eq!(
+        on_name["range"],
+        json!({"start": {"line": group, "character": at}, "end": {"line": group, "character": end}})
+    );
+    let on_id = hover(&mut client, group, comment.find("RL904").expect("id") as u64);
+    assert!(
+        on_id["contents"]["value"].as_str().expect("markdown").starts_with("**RL904** `unused-suppression` (warning)")
+    );
+    // The reason is not a rule.
+    assert_eq!(hover(&mut client, group, comment.find("audited").expect("reason") as u64 + 2), Value::Null);
+    assert!(client.finish());
+}
+
+/// `.rotlint.toml` is watched (dynamic registration); a change, a save or a deletion reads it
+/// again and re-lints the open documents; a file that does not parse keeps the previous one.
+#[test]
+fn a_changed_rotlint_toml_is_read_again() {
+    let dir = Scratch::new("config");
+    let template = dir.copy("RL108/fail/egress-only-postgres.yaml", "t.yaml");
+    let config = dir.0.join(".rotlint.toml");
+    std::fs::write(&config, "").expect("write");
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let source = ConfigSource { explicit: None, start: dir.0.clone() };
+    let mut client = Client::start_with(json!({"capabilities": caps}), source);
+    client.open(&uri(&template), &std::fs::read_to_string(&template).expect("copy"));
+    let before = codes(&client.publish());
+    assert!(before.contains(&"RL108".to_owned()), "{before:?}");
+    let registration = client.asked.iter().find(|r| r.method == "client/registerCapability").expect("registered");
+    let r = &registration.params["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(r["registerOptions"]["watchers"][0]["globPattern"], "**/.rotlint.toml");
+
+    std::fs::write(&config, "[rules]\nRL108 = \"off\"\n").expect("write");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
+    let off = codes(&client.publish());
+    let without: Vec<String> = before.iter().filter(|c| *c != "RL108").cloned().collect();
+    assert_eq!(off, without);
+
+    // Broken: the previous configuration stays, and the client is told.
+    std::fs::write(&config, "[rules\n").expect("write");
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri(&config)}}));
+    let params = json!({"textDocument": {"uri": uri(&template)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}});
+    client.request("textDocument/codeAction", params);
+    assert!(client.pending.iter().any(|n| n.method == "window/logMessage"), "{:?}", client.pending);
+    assert!(client.pending.iter().all(|n| n.method != "textDocument/publishDiagnostics"), "{:?}", client.pending);
+
+    // Deleted: the defaults (no other `.rotlint.toml` above the temporary directory).
+    std::fs::remove_file(&config).expect("remove");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 3}]}));
+    assert_eq!(codes(&client.publish()), before);
+    assert!(client.finish());
+}
+
+/// With a workspace folder, an open importer whose exporter is not open resolves against the
+/// exporter on disk, as a directory run does; an open buffer of the exporter replaces its disk
+/// text, so an edit to it re-publishes the importer in the same cycle, and closing it goes back to
+/// the disk text. A nested stack's local template is read the same way.
+#[test]
+fn closed_workspace_stacks_resolve_and_open_ones_override_them() {
+    let dir = Scratch::new("world");
+    let app = dir.copy("cross-stack/broken/app.yaml", "app.yaml");
+    let network = dir.copy("cross-stack/broken/network.yaml", "network.yaml");
+    let nested = Scratch::new("nested");
+    let parent = nested.copy("nested-stack/broken/app.yaml", "app.yaml");
+    nested.copy("nested-stack/broken/network.yaml", "network.yaml");
+    let start = |root: &Path| {
+        let params = json!({"rootUri": uri(root), "capabilities": {"general": {"positionEncodings": ["utf-32"]}}});
+        Client::start_with(params, ConfigSource { explicit: None, start: root.to_path_buf() })
+    };
+    let mut client = start(&dir.0);
+    let (app_uri, network_uri) = (uri(&app), uri(&network));
+    client.open(&app_uri, &std::fs::read_to_string(&app).expect("copy"));
+    let first = client.publish();
+    let want = engine_in(std::slice::from_ref(&dir.0), &app);
+    assert_eq!(first["diagnostics"].as_array().expect("list").iter().map(summary).collect::<Vec<_>>(), want);
+    assert_eq!(codes(&first), ["RL101"]);
+    let related = first["diagnostics"][0]["relatedInformation"].as_array().expect("a path");
+    assert!(related.iter().any(|r| r["location"]["uri"] == network_uri.as_str()), "{related:?}");
+
+    // The exporter opens as on disk (nothing changes for the importer), then is edited.
+    client.open(&network_uri, &std::fs::read_to_string(&network).expect("copy"));
+    let opened = client.publish();
+    assert_eq!((&opened["uri"], &opened["diagnostics"]), (&json!(network_uri), &json!([])));
+    let good = std::fs::read_to_string(testdata("cross-stack/good/network.yaml")).expect("fixture");
+    let change = json!({"textDocument": {"uri": network_uri, "version": 2}, "contentChanges": [{"text": good}]});
+    client.notify("textDocument/didChange", change);
+    let republished = client.publish();
+    assert_eq!((&republished["uri"], &republished["diagnostics"]), (&json!(app_uri), &json!([])));
+    // Closed unsaved: the disk text is the exporter again.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": network_uri}}));
+    let mut after = BTreeMap::new();
+    for _ in 0..2 {
+        let p = client.publish();
+        after.insert(p["uri"].as_str().expect("uri").to_owned(), p);
+    }
+    assert_eq!(codes(&after[&app_uri]), ["RL101"]);
+    assert_eq!(after[&network_uri]["diagnostics"], json!([]));
+    assert!(client.finish());
+
+    let mut client = start(&nested.0);
+    client.open(&uri(&parent), &std::fs::read_to_string(&parent).expect("copy"));
+    let p = client.publish();
+    let got: Vec<Value> = p["diagnostics"].as_array().expect("list").iter().map(summary).collect();
+    assert_eq!(got, engine_in(std::slice::from_ref(&nested.0), &parent));
+    assert!(!got.is_empty());
     assert!(client.finish());
 }

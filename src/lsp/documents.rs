@@ -1,5 +1,5 @@
 //! The open documents: what the editor holds, unsaved edits included. Linting reads these texts,
-//! never the disk copy of an open file; nothing else of the workspace is read.
+//! never the disk copy of an open file (templates that are not open come from `workspace`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -62,6 +62,26 @@ pub fn line_start(text: &str, line: u32) -> usize {
     text.match_indices('\n').nth(line as usize - 1).map_or(text.len(), |(i, _)| i + 1)
 }
 
+/// The byte offset of `pos` in `text`, the inverse of [`position`]: a column past the line's end
+/// is the line's end (before its line break), a line past the end is the end of the text.
+pub fn offset(text: &str, pos: Position, encoding: Encoding) -> usize {
+    let start = line_start(text, pos.line);
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut units = 0u32;
+    for (i, c) in line.char_indices() {
+        if units >= pos.character {
+            return start + i;
+        }
+        units += match encoding {
+            Encoding::Utf32 => 1,
+            Encoding::Utf16 => c.len_utf16() as u32,
+        };
+    }
+    start + line.len()
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -96,6 +116,17 @@ mod tests {
         assert_eq!(Encoding::negotiate(Some(&[PositionEncodingKind::UTF8])), Encoding::Utf16);
         let both = [PositionEncodingKind::UTF16, PositionEncodingKind::UTF32];
         assert_eq!(Encoding::negotiate(Some(&both)), Encoding::Utf32);
+    }
+
+    #[test]
+    fn offsets_invert_positions() {
+        let f = file("a: 1\nb: \"é😀x\"\r\n");
+        let x = f.text.find('x').expect("x");
+        for e in [Encoding::Utf16, Encoding::Utf32] {
+            assert_eq!(offset(&f.text, position(&f, x as u32, e), e), x);
+        }
+        assert_eq!(offset(&f.text, Position { line: 1, character: 99 }, Encoding::Utf16), f.text.len() - 2);
+        assert_eq!(offset(&f.text, Position { line: 9, character: 0 }, Encoding::Utf16), f.text.len());
     }
 
     #[test]

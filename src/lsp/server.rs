@@ -1,25 +1,41 @@
 //! The dispatcher: LSP messages in, LSP messages out, the engine in between. No I/O here, so a
 //! test can drive it message by message; [`super::serve`] connects it to a transport.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, LogMessage,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Initialized, LogMessage, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, Request as _, Shutdown};
+use lsp_types::request::{
+    CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, RegisterCapability, Request as _, Shutdown,
+    WorkspaceDiagnosticRefresh,
+};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
-    InitializeParams, InitializeResult, LogMessageParams, MessageType, PublishDiagnosticsParams, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, WorkspaceEdit,
+    DiagnosticOptions, DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher,
+    GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult, LogMessageParams, MessageType,
+    PublishDiagnosticsParams, Registration, RegistrationParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, WorkspaceEdit,
 };
 
 use super::convert::{self, Shown};
 use super::documents::{self, Documents};
 use super::position::Encoding;
+use super::workspace::Workspace;
+use crate::config::Config;
 use crate::diagnostic::Applicability;
-use crate::lint::{self, Options};
+use crate::lint::{self, LintResult, Options};
+
+/// Where `.rotlint.toml` comes from, to read it again when it changes: the `--config` file, else
+/// the nearest one from `start` up (as at start-up).
+#[derive(Clone, Debug, Default)]
+pub struct ConfigSource {
+    pub explicit: Option<PathBuf>,
+    pub start: PathBuf,
+}
 
 /// Whether the loop goes on after a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,14 +56,48 @@ pub struct Server {
     /// An open document changed since the last lint.
     dirty: bool,
     shut_down: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): nothing is pushed.
+    pull: bool,
+    /// The client accepts `workspace/diagnostic/refresh` (pull clients only).
+    refresh: bool,
+    /// The client registers file watchers dynamically: `.rotlint.toml` is watched.
+    watch: bool,
+    /// Result id of every open document's last pulled-or-published list, bumped when it changes.
+    result_ids: BTreeMap<String, u64>,
+    generation: u64,
+    /// Documents opened or edited since the last lint: their own lists are expected to change.
+    edited: BTreeSet<String>,
+    /// The last lint, for hovers.
+    last: Option<LintResult>,
+    config: ConfigSource,
+    workspace: Workspace,
+    /// Ids of the requests the server sends.
+    sent: i32,
 }
 
 impl Server {
     /// The server for a client's `initialize` parameters, and the answer to send it. `options`
     /// are the engine's (configuration, filters).
     pub fn new(params: &InitializeParams, options: Options) -> (Server, InitializeResult) {
-        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+        Server::with_config(params, options, ConfigSource::default())
+    }
+
+    /// [`Server::new`], reading `.rotlint.toml` again from `config` when it changes.
+    pub fn with_config(
+        params: &InitializeParams,
+        mut options: Options,
+        config: ConfigSource,
+    ) -> (Server, InitializeResult) {
+        let caps = &params.capabilities;
+        let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_deref());
         let encoding = Encoding::negotiate(offered);
+        let pull = caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        let watch = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            == Some(true);
         let capabilities = ServerCapabilities {
             position_encoding: Some(encoding.kind()),
             text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
@@ -55,8 +105,20 @@ impl Server {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, fix_all_kind()]),
                 ..CodeActionOptions::default()
             })),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            diagnostic_provider: pull.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("rotlint".into()),
+                    // An edit to an exporting stack changes its importers' findings.
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    ..DiagnosticOptions::default()
+                })
+            }),
             ..ServerCapabilities::default()
         };
+        // Hovers show a workload's paths.
+        options.collect_paths = true;
         let result = InitializeResult {
             capabilities,
             server_info: Some(ServerInfo { name: "rotlint".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -68,8 +130,24 @@ impl Server {
             shown: BTreeMap::new(),
             dirty: false,
             shut_down: false,
+            pull,
+            refresh: false,
+            watch,
+            result_ids: BTreeMap::new(),
+            generation: 0,
+            edited: BTreeSet::new(),
+            last: None,
+            config,
+            workspace: Workspace::new(workspace_root(params)),
+            sent: 0,
         };
         (server, result)
+    }
+
+    /// The client's `workspace.diagnostics.refreshSupport` (lsp-types does not read it): a pull
+    /// client is then asked to pull again when a document it did not edit has new findings.
+    pub fn set_refresh_support(&mut self, supported: bool) {
+        self.refresh = self.pull && supported;
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -87,7 +165,7 @@ impl Server {
             }
             Message::Notification(n) if n.method == "exit" => Flow::Exit { clean: self.shut_down },
             Message::Notification(n) => {
-                self.notification(n);
+                self.notification(n, out);
                 Flow::Continue
             }
             Message::Response(_) => Flow::Continue,
@@ -111,16 +189,40 @@ impl Server {
                 }
                 Err(e) => out.push(error(req, ErrorCode::InvalidParams, &e.to_string())),
             },
+            DocumentDiagnosticRequest::METHOD => {
+                match serde_json::from_value::<lsp_types::DocumentDiagnosticParams>(req.params.clone()) {
+                    Ok(params) => {
+                        self.flush(out);
+                        out.push(Response::new_ok(req.id, self.pulled(&params)).into());
+                    }
+                    Err(e) => out.push(error(req, ErrorCode::InvalidParams, &e.to_string())),
+                }
+            }
+            HoverRequest::METHOD => match serde_json::from_value::<lsp_types::HoverParams>(req.params.clone()) {
+                Ok(params) => {
+                    self.flush(out);
+                    let hover = super::hover::hover(
+                        self.last.as_ref(),
+                        &self.docs,
+                        &params.text_document_position_params,
+                        self.encoding,
+                    );
+                    out.push(Response::new_ok(req.id, hover).into());
+                }
+                Err(e) => out.push(error(req, ErrorCode::InvalidParams, &e.to_string())),
+            },
             _ => out.push(error(req, ErrorCode::MethodNotFound, "rotlint does not handle this request")),
         }
     }
 
     /// Malformed notifications are dropped: the protocol has no way to answer them.
-    fn notification(&mut self, n: Notification) {
+    fn notification(&mut self, n: Notification, out: &mut Vec<Message>) {
         match n.method.as_str() {
+            Initialized::METHOD => self.initialized(out),
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let doc = p.text_document;
+                    self.edited.insert(doc.uri.as_str().to_owned());
                     self.docs.open(doc.uri, doc.text, doc.version);
                     self.dirty = true;
                 }
@@ -129,27 +231,117 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
                     // Full synchronisation: the last change without a range is the whole text.
                     let full = p.content_changes.into_iter().rev().find(|c| c.range.is_none());
-                    if let Some(change) = full {
-                        self.dirty |= self.docs.change(&p.text_document.uri, change.text, p.text_document.version);
+                    let uri = p.text_document.uri;
+                    if let Some(change) = full
+                        && self.docs.change(&uri, change.text, p.text_document.version)
+                    {
+                        self.edited.insert(uri.as_str().to_owned());
+                        self.dirty = true;
                     }
                 }
             }
             DidCloseTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) {
-                    self.dirty |= self.docs.close(&p.text_document.uri).is_some();
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                    && let Some(doc) = self.docs.close(&p.text_document.uri)
+                {
+                    // The disk copy may differ from the buffer it held: read it again if needed.
+                    self.workspace.forget(&doc.path);
+                    self.dirty = true;
                 }
             }
-            // The buffer already holds what was saved; a save with text is a change.
+            // The buffer already holds what was saved; a save with text is a change. Saving
+            // `.rotlint.toml` reads the configuration again.
             DidSaveTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
-                    && let Some(text) = p.text
-                {
-                    let version = self.docs.get(&p.text_document.uri).map_or(0, |d| d.version);
-                    self.dirty |= self.docs.change(&p.text_document.uri, text, version);
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params) {
+                    let uri = p.text_document.uri;
+                    if is_config(&uri) {
+                        self.reload_config(out);
+                    } else if let Some(text) = p.text {
+                        let version = self.docs.get(&uri).map_or(0, |d| d.version);
+                        if self.docs.change(&uri, text, version) {
+                            self.edited.insert(uri.as_str().to_owned());
+                            self.dirty = true;
+                        }
+                    }
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params) {
+                    for change in &p.changes {
+                        self.workspace.forget(&documents::path_of(&change.uri));
+                    }
+                    if p.changes.iter().any(|c| is_config(&c.uri)) {
+                        self.reload_config(out);
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// After the client's `initialized`: ask it to watch `.rotlint.toml` files, if it registers
+    /// watchers dynamically (once).
+    pub fn initialized(&mut self, out: &mut Vec<Message>) {
+        if !self.watch {
+            return;
+        }
+        self.watch = false;
+        let watchers = vec![FileSystemWatcher { glob_pattern: GlobPattern::String(CONFIG_GLOB.into()), kind: None }];
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "rotlint-config-watcher".into(),
+            method: DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        let params = RegistrationParams { registrations: vec![registration] };
+        self.send_request(RegisterCapability::METHOD, params, out);
+    }
+
+    fn send_request(&mut self, method: &str, params: impl serde::Serialize, out: &mut Vec<Message>) {
+        self.sent += 1;
+        let id = lsp_server::RequestId::from(format!("rotlint-{}", self.sent));
+        out.push(Request::new(id, method.into(), params).into());
+    }
+
+    /// Read the configuration again (a new, changed or deleted `.rotlint.toml`) and lint every open
+    /// document with it. A file that does not parse keeps the previous configuration, and the
+    /// client is told why.
+    fn reload_config(&mut self, out: &mut Vec<Message>) {
+        let source = &self.config;
+        let start = if source.start.as_os_str().is_empty() {
+            std::env::current_dir().unwrap_or_default()
+        } else {
+            source.start.clone()
+        };
+        match Config::discover(source.explicit.as_deref(), &start) {
+            Ok(config) => {
+                self.options.config = config;
+                // Excludes may have changed: the workspace is walked again when needed.
+                self.workspace.reset();
+                self.dirty = true;
+            }
+            Err(e) => {
+                let message = format!("rotlint: keeping the previous configuration: {e}");
+                let params = LogMessageParams { typ: MessageType::ERROR, message };
+                out.push(Notification::new(LogMessage::METHOD.into(), params).into());
+            }
+        }
+    }
+
+    /// A pulled report: the document's list, or `unchanged` when the client holds this result.
+    fn pulled(&mut self, params: &lsp_types::DocumentDiagnosticParams) -> serde_json::Value {
+        let key = params.text_document.uri.as_str();
+        let id = *self.result_ids.entry(key.to_owned()).or_insert_with(|| {
+            self.generation += 1;
+            self.generation
+        });
+        let result_id = id.to_string();
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            return serde_json::json!({"kind": "unchanged", "resultId": result_id});
+        }
+        let shown = self.shown.get(key).map(Vec::as_slice).unwrap_or_default();
+        let items: Vec<&lsp_types::Diagnostic> = shown.iter().map(|s| &s.diagnostic).collect();
+        serde_json::json!({"kind": "full", "resultId": result_id, "items": items})
     }
 
     /// Lint the open documents if any changed, and publish every document whose diagnostics
@@ -159,11 +351,20 @@ impl Server {
             return;
         }
         self.dirty = false;
+        let edited = std::mem::take(&mut self.edited);
         let mut now = if self.docs.is_empty() {
+            self.last = None;
             BTreeMap::new()
         } else {
-            match lint::lint_sources(&self.docs.sources(), &self.options) {
-                Ok(result) => convert::by_document(&result, &self.docs, self.encoding),
+            let mut sources = self.docs.sources();
+            // Templates from disk that an open one imports from or nests (buffers win).
+            sources.extend(self.workspace.peers(&sources, &self.options));
+            match lint::lint_sources(&sources, &self.options) {
+                Ok(result) => {
+                    let shown = convert::by_document(&result, &self.docs, self.encoding);
+                    self.last = Some(result);
+                    shown
+                }
                 Err(e) => {
                     let message = format!("rotlint: cannot lint: {e}");
                     let params = LogMessageParams { typ: MessageType::ERROR, message };
@@ -175,18 +376,31 @@ impl Server {
         // Only open documents are published: a related location may name another file, but
         // its own findings belong to whoever opens it.
         now.retain(|uri, _| self.docs.iter().any(|d| d.uri.as_str() == uri));
+        // Pull clients ask; when a document they did not edit changed (an importer of an edited
+        // exporter, a new configuration), they are told to ask again.
+        let mut others_changed = false;
         for doc in self.docs.iter() {
             let key = doc.uri.as_str();
             let fresh = now.get(key).map(Vec::as_slice).unwrap_or_default();
             let before = self.shown.get(key).map(Vec::as_slice);
             if before != Some(fresh) {
-                out.push(publish(doc.uri.clone(), fresh, Some(doc.version)));
+                self.generation += 1;
+                self.result_ids.insert(key.to_owned(), self.generation);
+                others_changed |= !edited.contains(key);
+                if !self.pull {
+                    out.push(publish(doc.uri.clone(), fresh, Some(doc.version)));
+                }
             }
         }
-        for (uri, _) in self.shown.iter().filter(|(uri, _)| !self.docs.iter().any(|d| d.uri.as_str() == *uri)) {
-            if let Ok(uri) = uri.parse() {
-                out.push(publish(uri, &[], None));
+        self.result_ids.retain(|uri, _| self.docs.iter().any(|d| d.uri.as_str() == uri));
+        if !self.pull {
+            for (uri, _) in self.shown.iter().filter(|(uri, _)| !self.docs.iter().any(|d| d.uri.as_str() == *uri)) {
+                if let Ok(uri) = uri.parse() {
+                    out.push(publish(uri, &[], None));
+                }
             }
+        } else if others_changed && self.refresh {
+            self.send_request(WorkspaceDiagnosticRefresh::METHOD, (), out);
         }
         for doc in self.docs.iter() {
             now.entry(doc.uri.as_str().to_owned()).or_default();
@@ -252,6 +466,19 @@ impl Server {
     pub fn path_of(uri: &lsp_types::Uri) -> std::path::PathBuf {
         documents::path_of(uri)
     }
+}
+
+const CONFIG_GLOB: &str = "**/.rotlint.toml";
+
+fn is_config(uri: &lsp_types::Uri) -> bool {
+    documents::path_of(uri).file_name().is_some_and(|n| n == ".rotlint.toml")
+}
+
+/// The workspace folder: the first of `workspaceFolders`, else `rootUri`, if a local path.
+#[allow(deprecated)] // `root_uri`: older clients send only it.
+fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
+    let uri = params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| &f.uri).or(params.root_uri.as_ref())?;
+    uri.as_str().starts_with("file:").then(|| documents::path_of(uri)).filter(|p| p.is_absolute() && p.is_dir())
 }
 
 fn fix_all_kind() -> CodeActionKind {
@@ -330,12 +557,15 @@ mod tests {
             "textDocument/didSave",
             "textDocument/codeAction",
             "textDocument/hover",
+            "textDocument/diagnostic",
+            "workspace/didChangeWatchedFiles",
             "$/cancelRequest",
             "workspace/didChangeConfiguration",
             "initialized",
             "",
         ];
-        let uris = ["file:///a.yaml", "file:///b.json", "untitled:1", "file:///c%ZZ.yaml"];
+        let uris =
+            ["file:///a.yaml", "file:///b.json", "untitled:1", "file:///c%ZZ.yaml", "file:///nowhere/.rotlint.toml"];
         let texts = [
             "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties: {Name: !Ref Nope}\n",
             "Resources: [unclosed\n",
@@ -343,6 +573,7 @@ mod tests {
             "",
             "\u{feff}Resources:\n  😀: {Type: X}\r\n",
             "a: *alias\nb: &x [1]\n",
+            "Resources:\n  A:  # rotlint-ignore RL003, nat-exposure: why\n    Type: AWS::SQS::Queue\n    Properties: {X: !ImportValue net-X}\n",
         ];
         let (mut server, _) =
             Server::new(&InitializeParams::default(), Options { threads: Some(1), ..Options::default() });
@@ -357,6 +588,7 @@ mod tests {
                 [json!({"text": texts[next(texts.len())]}), json!({"range": {"start": pos, "end": pos}, "text": "x"})];
             let changes = &all_changes[..next(3)];
             let only = [json!(["quickfix"]), json!(["source"]), json!([])][next(3)].clone();
+            let previous = [Value::Null, json!("1"), json!("7")][next(3)].clone();
             let params: Value = match next(8) {
                 0 => Value::Null,
                 1 => json!([1, "x"]),
@@ -366,6 +598,9 @@ mod tests {
                     "contentChanges": changes,
                     "text": texts[next(texts.len())],
                     "range": {"start": pos, "end": pos},
+                    "position": pos,
+                    "previousResultId": previous,
+                    "changes": [{"uri": uri, "type": 2}],
                     "context": {"diagnostics": [], "only": only},
                 }),
             };

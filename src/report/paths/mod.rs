@@ -42,3 +42,16 @@ pub fn render(outcome: &LintResult, format: Format) -> String {
         Format::Dot => dot::render(&graph::build(&report)),
     }
 }
+
+/// `rotlint paths --format text` for the functions `keep` selects, without the parse-error
+/// lines; `None` when it selects none (the language server's hover on a resource).
+pub fn text_for(outcome: &LintResult, keep: impl Fn(&model::Function) -> bool) -> Option<String> {
+    let mut report = model::build(outcome);
+    report.functions.retain(|f| keep(f));
+    if report.functions.is_empty() {
+        return None;
+    }
+    report.errors.clear();
+    report.escape_for_humans();
+    Some(text::render(&report))
+}
