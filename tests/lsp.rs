@@ -534,6 +534,25 @@ fn pull_clients_get_reports_and_a_refresh_when_an_importer_changes() {
 /// through that has findings, shows `rotlint paths` for it; on a rule of a suppression comment,
 /// the rule's catalog entry; elsewhere nothing.
 #[test]
+fn hover_on_a_vpc_function_shows_the_services_it_calls() {
+    let path = testdata("RL401/fail/sqs-no-endpoint-no-nat.yaml");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let u = uri(&path);
+    let mut client = Client::start(&["utf-32"]);
+    client.open(&u, &text);
+    let published = client.publish();
+    assert!(codes(&published).contains(&"RL401".to_owned()), "{published}");
+    let outcome =
+        lint::lint_paths(std::slice::from_ref(&path), &Options { collect_paths: true, ..options() }).expect("lint");
+    let paths = rotlint::report::paths::render(&outcome, rotlint::report::paths::Format::Text);
+    assert!(paths.contains("function `Worker`") && paths.contains("SQS"), "{paths}");
+    let line = text.lines().position(|l| l == "  Worker:").expect("Worker") as u64;
+    let params = json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 4}});
+    let hover = client.request("textDocument/hover", params).response_result.expect("a hover");
+    assert_eq!(hover["contents"]["value"], format!("**rotlint paths** for `Worker`\n\n```text\n{paths}```"));
+}
+
+#[test]
 fn hover_shows_paths_on_resources_and_rule_summaries_on_suppressions() {
     let path = testdata("RL108/fail/egress-only-postgres.yaml");
     let text = std::fs::read_to_string(&path).expect("fixture");

@@ -1,6 +1,6 @@
 //! Hovers: on a rule id of a `# rotlint-ignore` comment, the rule's catalog entry; on a resource
 //! with findings (its logical id or anywhere in its body), the `rotlint paths` text of every
-//! rotation function whose verdict involves it.
+//! rotation function, VPC function and Fargate task whose verdict involves it.
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Range, TextDocumentPositionParams};
 
@@ -8,7 +8,7 @@ use super::documents::Documents;
 use super::position::{self, Encoding};
 use crate::diagnostic::FileId;
 use crate::lint::{LintResult, SourceFile};
-use crate::report::paths::model::{Function, Verdict};
+use crate::report::paths::model::{Function, Verdict, Workload};
 use crate::source::load::load_bytes;
 use crate::source::tree::Span;
 use crate::template::Template;
@@ -132,7 +132,16 @@ fn resource_paths(
             || in_verdict(&f.secrets_manager)
             || f.target.as_ref().is_some_and(|t| in_verdict(&t.verdict))
     };
-    let text = crate::report::paths::text_for(result, involves)?;
+    // VPC Lambda functions and Fargate tasks: the workload itself, or a hop of a service path.
+    let involves_workload = |w: &Workload| {
+        (w.file == shown_path && w.workload == name)
+            || w.services
+                .iter()
+                .flat_map(|s| &s.verdict.subnets)
+                .flat_map(|s| &s.hops)
+                .any(|h| h.file == shown_path && h.resource == name)
+    };
+    let text = crate::report::paths::text_for(result, involves, involves_workload)?;
     let value = format!("**rotlint paths** for `{}`\n\n```text\n{}```", crate::report::escape::human(name), text);
     let range =
         position::range(file, Span::new(resource.key_span.start as usize, resource.key_span.end as usize), encoding);

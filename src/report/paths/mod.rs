@@ -45,10 +45,15 @@ pub fn render(outcome: &LintResult, format: Format) -> String {
 
 /// `rotlint paths --format text` for the functions `keep` selects, without the parse-error
 /// lines; `None` when it selects none (the language server's hover on a resource).
-pub fn text_for(outcome: &LintResult, keep: impl Fn(&model::Function) -> bool) -> Option<String> {
+pub fn text_for(
+    outcome: &LintResult,
+    keep: impl Fn(&model::Function) -> bool,
+    keep_workload: impl Fn(&model::Workload) -> bool,
+) -> Option<String> {
     let mut report = model::build(outcome);
     report.functions.retain(|f| keep(f));
-    if report.functions.is_empty() {
+    report.workloads.retain(|w| keep_workload(w));
+    if report.functions.is_empty() && report.workloads.is_empty() {
         return None;
     }
     report.errors.clear();
