@@ -114,6 +114,27 @@ pub enum UnknownReason {
     EveryService(&'static str),
 }
 
+impl UnknownReason {
+    /// One phrase saying what cannot be read, for messages and `rotlint paths`.
+    pub fn sentence(&self) -> String {
+        match self {
+            UnknownReason::RoleOutside => {
+                "its execution role is not defined in the linted templates (lint the stack that defines it in the same run)"
+                    .to_owned()
+            }
+            UnknownReason::NotAction => "a policy statement allows actions with `NotAction`".to_owned(),
+            UnknownReason::AnyAction => "a policy statement allows `*` or every action of a service".to_owned(),
+            UnknownReason::SymbolicPolicy => {
+                "a policy document or its actions come from a parameter or another intrinsic".to_owned()
+            }
+            UnknownReason::UnknownManagedPolicy(name) => format!("AWS managed policy `{name}` is not in rotlint's table"),
+            UnknownReason::PolicyOutside => "a managed policy is not defined in the linted templates".to_owned(),
+            UnknownReason::UnknownSamTemplate(name) => format!("SAM policy `{name}` is no policy template rotlint knows"),
+            UnknownReason::EveryService(name) => format!("managed policy `{name}` allows every service"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unknown {
     pub reason: UnknownReason,

@@ -3,7 +3,7 @@
 
 use super::TemplateContext;
 use super::wording::locations;
-use crate::aws::calls::{Basis, Evidence, Need, Reason, UnknownReason};
+use crate::aws::calls::{Basis, Evidence, Need, Reason};
 use crate::diagnostic::Location;
 use crate::network::Hop;
 use crate::workload::lambda::{EndpointAnswer, FunctionCalls};
@@ -73,24 +73,6 @@ pub fn endpoint_label(need: &Need, answer: &EndpointAnswer) -> String {
         need.service.label.to_owned()
     } else {
         format!("{} ({})", need.service.label, answer.endpoint.label)
-    }
-}
-
-pub fn unknown_text(reason: &UnknownReason) -> String {
-    match reason {
-        UnknownReason::RoleOutside => {
-            "its execution role is not defined in the linted templates (lint the stack that defines it in the same run)"
-                .to_owned()
-        }
-        UnknownReason::NotAction => "a policy statement allows actions with `NotAction`".to_owned(),
-        UnknownReason::AnyAction => "a policy statement allows `*` or every action of a service".to_owned(),
-        UnknownReason::SymbolicPolicy => {
-            "a policy document or its actions come from a parameter or another intrinsic".to_owned()
-        }
-        UnknownReason::UnknownManagedPolicy(name) => format!("AWS managed policy `{name}` is not in rotlint's table"),
-        UnknownReason::PolicyOutside => "a managed policy is not defined in the linted templates".to_owned(),
-        UnknownReason::UnknownSamTemplate(name) => format!("SAM policy `{name}` is no policy template rotlint knows"),
-        UnknownReason::EveryService(name) => format!("managed policy `{name}` allows every service"),
     }
 }
 

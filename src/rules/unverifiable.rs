@@ -135,24 +135,11 @@ fn function_notes(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for f in &cx.facts.calls {
-        // (span, reason, hops, services) in the order first met.
-        let mut seen: Vec<(Span, &Unverifiable, &[Hop], Vec<&str>)> = Vec::new();
-        for answer in &f.answers {
-            let label = f.needs.services[answer.need].service.label;
-            for (_, outcome) in &answer.report.per_subnet {
-                let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
-                if !wanted(reason) {
-                    continue;
-                }
-                let span = if span.is_empty() { f.subnets_span } else { *span };
-                match seen.iter_mut().find(|(s, ..)| *s == span) {
-                    Some((_, _, _, services)) if !services.contains(&label) => services.push(label),
-                    Some(_) => {}
-                    None => seen.push((span, reason, hops, vec![label])),
-                }
-            }
-        }
-        for (span, reason, hops, services) in seen {
+        let outcomes = f.answers.iter().flat_map(|a| {
+            let label = f.needs.services[a.need].service.label;
+            a.report.per_subnet.iter().map(move |(_, o)| (label, o))
+        });
+        for (span, reason, hops, services) in unseen_inputs(outcomes, f.subnets_span, wanted) {
             out.push(
                 Diagnostic::new(
                     meta,
@@ -180,23 +167,11 @@ fn function_notes(
 fn task_notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unverifiable) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for tf in &cx.facts.tasks {
-        // (span, reason, hops, services) in the order first met.
-        let mut seen: Vec<(Span, &Unverifiable, &[Hop], Vec<&str>)> = Vec::new();
-        for (_, service, report) in &tf.answers {
-            for (_, outcome) in &report.per_subnet {
-                let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
-                if !wanted(reason) {
-                    continue;
-                }
-                let span = if span.is_empty() { tf.task.subnets_span } else { *span };
-                match seen.iter_mut().find(|(s, ..)| *s == span) {
-                    Some((_, _, _, services)) if !services.contains(&service.label) => services.push(service.label),
-                    Some(_) => {}
-                    None => seen.push((span, reason, hops, vec![service.label])),
-                }
-            }
-        }
-        for (span, reason, hops, services) in seen {
+        let outcomes = tf
+            .answers
+            .iter()
+            .flat_map(|(_, service, report)| report.per_subnet.iter().map(|(_, o)| (service.label, o)));
+        for (span, reason, hops, services) in unseen_inputs(outcomes, tf.task.subnets_span, wanted) {
             out.push(
                 Diagnostic::new(
                     meta,
@@ -216,6 +191,30 @@ fn task_notes(cx: &TemplateContext<'_>, meta: &'static RuleMeta, wanted: fn(&Unv
         }
     }
     out
+}
+
+/// The unseen inputs of a workload's paths, each once with every service it leaves undecided:
+/// (span, reason, hops, service labels) in the order first met. An input without a place of its
+/// own points at `subnets_span`.
+fn unseen_inputs<'a>(
+    outcomes: impl Iterator<Item = (&'static str, &'a Outcome)>,
+    subnets_span: Span,
+    wanted: fn(&Unverifiable) -> bool,
+) -> Vec<(Span, &'a Unverifiable, &'a [Hop], Vec<&'static str>)> {
+    let mut seen: Vec<(Span, &Unverifiable, &[Hop], Vec<&str>)> = Vec::new();
+    for (label, outcome) in outcomes {
+        let Outcome::Unverifiable { reason, span, hops } = outcome else { continue };
+        if !wanted(reason) {
+            continue;
+        }
+        let span = if span.is_empty() { subnets_span } else { *span };
+        match seen.iter_mut().find(|(s, ..)| *s == span) {
+            Some((_, _, _, services)) if !services.contains(&label) => services.push(label),
+            Some(_) => {}
+            None => seen.push((span, reason, hops, vec![label])),
+        }
+    }
+    seen
 }
 
 #[cfg(test)]

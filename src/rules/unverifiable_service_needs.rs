@@ -1,7 +1,6 @@
 //! RL905 `unverifiable-service-needs`: which AWS APIs a function in a VPC calls cannot all be
 //! told, so RL401–RL405 may miss a service; the note names the input.
 
-use super::service_reach::unknown_text;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::UNVERIFIABLE_SERVICE_NEEDS as META;
 use crate::diagnostic::Diagnostic;
@@ -25,7 +24,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     format!(
                         "cannot tell every AWS API function `{}` calls: {}; rotlint checks its paths only to the services it can see",
                         f.id,
-                        unknown_text(&unknown.reason)
+                        unknown.reason.sentence()
                     ),
                 )
                 .resource(&f.id)

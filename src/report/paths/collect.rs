@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::aws::calls::{Basis, Evidence, Reason, UnknownReason};
+use crate::aws::calls::{Basis, Evidence, Reason};
 use crate::diagnostic::FileId;
 use crate::facts::Facts;
 use crate::network::{ApiReport, EndpointKind, Outcome, Service, Via};
@@ -260,29 +260,11 @@ fn reason_text(r: &Reason) -> String {
 
 /// Why what a function calls cannot all be told.
 fn function_unknown(f: &FunctionCalls) -> Vec<(String, Span)> {
-    let mut out: Vec<(String, Span)> = f.needs.unknown.iter().map(|u| (unknown_text(&u.reason), u.span)).collect();
+    let mut out: Vec<(String, Span)> = f.needs.unknown.iter().map(|u| (u.reason.sentence(), u.span)).collect();
     out.extend(
         f.needs.unlisted.iter().map(|(prefix, span)| {
             (format!("it may call `{prefix}`, a service rotlint's catalog does not list"), *span)
         }),
     );
     out
-}
-
-fn unknown_text(reason: &UnknownReason) -> String {
-    match reason {
-        UnknownReason::RoleOutside => {
-            "its execution role is not defined in the linted templates (lint the stack that defines it in the same run)"
-                .to_owned()
-        }
-        UnknownReason::NotAction => "a policy statement allows actions with `NotAction`".to_owned(),
-        UnknownReason::AnyAction => "a policy statement allows `*` or every action of a service".to_owned(),
-        UnknownReason::SymbolicPolicy => {
-            "a policy document or its actions come from a parameter or another intrinsic".to_owned()
-        }
-        UnknownReason::UnknownManagedPolicy(name) => format!("AWS managed policy `{name}` is not in rotlint's table"),
-        UnknownReason::PolicyOutside => "a managed policy is not defined in the linted templates".to_owned(),
-        UnknownReason::UnknownSamTemplate(name) => format!("SAM policy `{name}` is no policy template rotlint knows"),
-        UnknownReason::EveryService(name) => format!("managed policy `{name}` allows every service"),
-    }
 }
