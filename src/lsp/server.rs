@@ -533,8 +533,7 @@ impl Server {
 }
 
 /// One group of linked documents as last linted: its sources (path and text, in the order given
-/// to the engine)
-/// and the lint that covered it (shared with the other groups linted with it).
+/// to the engine) and the lint that covered it (shared with the other groups linted with it).
 struct Group {
     sources: Vec<(PathBuf, Arc<str>)>,
     result: Arc<LintResult>,
