@@ -712,3 +712,76 @@ fn closed_workspace_stacks_resolve_and_open_ones_override_them() {
     assert!(!got.is_empty());
     assert!(client.finish());
 }
+
+/// The server driven directly: a notification, then the lint a loop iteration ends with; the
+/// `publishDiagnostics` sent, by URI.
+fn step(server: &mut rotlint::lsp::Server, method: &str, params: Value) -> BTreeMap<String, Value> {
+    let mut out = Vec::new();
+    server.handle(Notification::new(method.into(), params).into(), &mut out);
+    server.flush(&mut out);
+    out.into_iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                Some((n.params["uri"].as_str().expect("uri").to_owned(), n.params))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// An edit lints the edited document's linked group only: of two unrelated open templates, an
+/// edit to one neither lints nor re-publishes the other; an edit to an exporter lints and
+/// re-publishes its importer.
+#[test]
+fn an_edit_lints_only_the_documents_linked_to_it() {
+    let caps = json!({"general": {"positionEncodings": ["utf-32"]}});
+    let params: lsp_types::InitializeParams = serde_json::from_value(json!({"capabilities": caps})).expect("params");
+    let (mut server, _) = rotlint::lsp::Server::new(&params, options());
+    let files =
+        ["RL401/fail/dynamodb-no-gateway.yaml", "cross-stack/broken/app.yaml", "cross-stack/broken/network.yaml"];
+    let mut published = BTreeMap::new();
+    for name in files {
+        let path = testdata(name);
+        let doc = json!({"uri": uri(&path), "languageId": "yaml", "version": 1, "text": std::fs::read_to_string(&path).expect("fixture")});
+        let mut out = Vec::new();
+        server.handle(Notification::new("textDocument/didOpen".into(), json!({"textDocument": doc})).into(), &mut out);
+        assert!(out.is_empty());
+    }
+    let mut out = Vec::new();
+    server.flush(&mut out);
+    for m in out {
+        if let Message::Notification(n) = m {
+            published.insert(n.params["uri"].as_str().expect("uri").to_owned(), n.params);
+        }
+    }
+    assert_eq!(published.len(), 3);
+    assert_eq!(server.last_linted().len(), 3);
+    let (unrelated, app, network) = (testdata(files[0]), testdata(files[1]), testdata(files[2]));
+    assert_eq!(codes(&published[&uri(&unrelated)]), ["RL401"]);
+    assert_eq!(codes(&published[&uri(&app)]), ["RL101"]);
+
+    // The unrelated template gets a second finding: only it is linted and published.
+    let text = std::fs::read_to_string(&unrelated).expect("fixture").replace(
+        "Resources:\n",
+        "Resources:\n  Extra:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Ref NoSuchParameter}\n",
+    );
+    let change = json!({"textDocument": {"uri": uri(&unrelated), "version": 2}, "contentChanges": [{"text": text}]});
+    let sent = step(&mut server, "textDocument/didChange", change);
+    assert_eq!(server.last_linted(), std::slice::from_ref(&unrelated));
+    assert_eq!(sent.keys().collect::<Vec<_>>(), [&uri(&unrelated)]);
+    assert_eq!(codes(&sent[&uri(&unrelated)]).len(), 2, "{sent:?}");
+
+    // The exporter gets its endpoint: both stacks are linted, the importer's RL101 goes away.
+    let good = std::fs::read_to_string(testdata("cross-stack/good/network.yaml")).expect("fixture");
+    let change = json!({"textDocument": {"uri": uri(&network), "version": 2}, "contentChanges": [{"text": good}]});
+    let sent = step(&mut server, "textDocument/didChange", change);
+    assert_eq!(server.last_linted(), [app.clone(), network.clone()]);
+    assert_eq!(sent.keys().collect::<Vec<_>>(), [&uri(&app)]);
+    assert_eq!(sent[&uri(&app)]["diagnostics"], json!([]));
+    let mut out = Vec::new();
+    server.handle(Request::new(RequestId::from(1), "shutdown".into(), Value::Null).into(), &mut out);
+    assert!(matches!(
+        server.handle(Notification::new("exit".into(), Value::Null).into(), &mut out),
+        rotlint::lsp::Flow::Exit { clean: true }
+    ));
+}

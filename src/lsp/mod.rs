@@ -2,9 +2,10 @@
 //!
 //! Synchronous, on `lsp-server`'s channels: one thread reads messages, this one lints. After a
 //! message, every message already queued is handled before linting, so a burst of keystrokes
-//! costs one lint of its last state. The open documents are linted as one world, with the
-//! workspace templates they import from or nest (read from disk only when an open one needs
-//! them).
+//! costs one lint of its last state. The open documents form one world, with the workspace
+//! templates they import from or nest (read from disk only when an open one needs them); an
+//! edit lints only the group of documents linked to the edited one (imports and exports, nested
+//! stacks, literal ARNs), and the other groups keep their findings.
 //!
 //! - `server`: the dispatcher (messages in, messages out);
 //! - `documents`: the open buffers, which replace their files' disk content;

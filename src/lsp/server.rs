@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
@@ -67,8 +68,11 @@ pub struct Server {
     generation: u64,
     /// Documents opened or edited since the last lint: their own lists are expected to change.
     edited: BTreeSet<String>,
-    /// The last lint, for hovers.
-    last: Option<LintResult>,
+    /// The last lint of every linked group of open documents (and the workspace templates they
+    /// need), for hovers and to lint only the groups an edit touches.
+    groups: Vec<Group>,
+    /// The paths the last lint covered (empty when every group was unchanged).
+    linted: Vec<PathBuf>,
     config: ConfigSource,
     workspace: Workspace,
     /// Ids of the requests the server sends.
@@ -136,7 +140,8 @@ impl Server {
             result_ids: BTreeMap::new(),
             generation: 0,
             edited: BTreeSet::new(),
-            last: None,
+            groups: Vec::new(),
+            linted: Vec::new(),
             config,
             workspace: Workspace::new(workspace_root(params)),
             sent: 0,
@@ -201,12 +206,10 @@ impl Server {
             HoverRequest::METHOD => match serde_json::from_value::<lsp_types::HoverParams>(req.params.clone()) {
                 Ok(params) => {
                     self.flush(out);
-                    let hover = super::hover::hover(
-                        self.last.as_ref(),
-                        &self.docs,
-                        &params.text_document_position_params,
-                        self.encoding,
-                    );
+                    let doc = self.docs.get(&params.text_document_position_params.text_document.uri);
+                    let result = doc.and_then(|d| self.result_for(&d.path));
+                    let hover =
+                        super::hover::hover(result, &self.docs, &params.text_document_position_params, self.encoding);
                     out.push(Response::new_ok(req.id, hover).into());
                 }
                 Err(e) => out.push(error(req, ErrorCode::InvalidParams, &e.to_string())),
@@ -318,6 +321,8 @@ impl Server {
                 self.options.config = config;
                 // Excludes may have changed: the workspace is walked again when needed.
                 self.workspace.reset();
+                // Every finding may change: lint every group again.
+                self.groups.clear();
                 self.dirty = true;
             }
             Err(e) => {
@@ -344,42 +349,97 @@ impl Server {
         serde_json::json!({"kind": "full", "resultId": result_id, "items": items})
     }
 
-    /// Lint the open documents if any changed, and publish every document whose diagnostics
-    /// differ from what was last published (closed documents get an empty list).
+    /// The paths the last lint covered, in path order: the groups of linked documents that an
+    /// edit, open or close changed (every group after a configuration change). Empty when the
+    /// last flush had nothing to lint.
+    pub fn last_linted(&self) -> &[PathBuf] {
+        &self.linted
+    }
+
+    /// The lint holding the open document at `path`.
+    fn result_for(&self, path: &std::path::Path) -> Option<&LintResult> {
+        self.groups.iter().find(|g| g.sources.iter().any(|(p, _)| p == path)).map(|g| &*g.result)
+    }
+
+    /// Lint the groups of linked documents that changed, and publish every document whose
+    /// diagnostics differ from what was last published (closed documents get an empty list).
+    /// A group is linked documents (imports and exports, nested stacks, literal ARNs, and the
+    /// workspace templates they need): a group whose texts are all as last linted keeps its
+    /// findings, so an edit costs a lint of its own group only.
     pub fn flush(&mut self, out: &mut Vec<Message>) {
         if !self.dirty {
             return;
         }
         self.dirty = false;
+        self.linted.clear();
         let edited = std::mem::take(&mut self.edited);
-        let mut now = if self.docs.is_empty() {
-            self.last = None;
-            BTreeMap::new()
+        // Open documents of groups linted as they are: what they show stays.
+        let mut unchanged: BTreeSet<String> = BTreeSet::new();
+        let mut now: BTreeMap<String, Vec<Shown>> = BTreeMap::new();
+        if self.docs.is_empty() {
+            self.groups.clear();
         } else {
-            let mut sources = self.docs.sources();
+            let open = self.docs.sources();
+            let mut sources = open.clone();
             // Templates from disk that an open one imports from or nests (buffers win).
-            sources.extend(self.workspace.peers(&sources, &self.options));
-            match lint::lint_sources(&sources, &self.options) {
-                Ok(result) => {
-                    let shown = convert::by_document(&result, &self.docs, self.encoding);
-                    self.last = Some(result);
-                    shown
+            sources.extend(self.workspace.peers(&open, &self.options));
+            let groups = self.workspace.groups(&sources, &self.options);
+            let keys: Vec<Vec<(PathBuf, Arc<str>)>> =
+                groups.iter().map(|g| g.iter().map(|&i| sources[i].clone()).collect()).collect();
+            // Each group as last linted, if its texts are all the same.
+            let kept: Vec<Option<usize>> =
+                keys.iter().map(|key| self.groups.iter().position(|g| same_sources(&g.sources, key))).collect();
+            let stale: Vec<usize> = {
+                let mut at: Vec<usize> =
+                    (0..groups.len()).filter(|&g| kept[g].is_none()).flat_map(|g| groups[g].clone()).collect();
+                at.sort_unstable();
+                at
+            };
+            let fresh = if stale.is_empty() {
+                None
+            } else {
+                let batch: Vec<(PathBuf, Arc<str>)> = stale.iter().map(|&i| sources[i].clone()).collect();
+                match lint::lint_sources(&batch, &self.options) {
+                    Ok(result) => {
+                        now = convert::by_document(&result, &self.docs, self.encoding);
+                        let mut paths: Vec<PathBuf> = batch.into_iter().map(|(p, _)| p).collect();
+                        paths.sort();
+                        paths.dedup();
+                        self.linted = paths;
+                        Some(Arc::new(result))
+                    }
+                    Err(e) => {
+                        let message = format!("rotlint: cannot lint: {e}");
+                        let params = LogMessageParams { typ: MessageType::ERROR, message };
+                        out.push(Notification::new(LogMessage::METHOD.into(), params).into());
+                        return;
+                    }
                 }
-                Err(e) => {
-                    let message = format!("rotlint: cannot lint: {e}");
-                    let params = LogMessageParams { typ: MessageType::ERROR, message };
-                    out.push(Notification::new(LogMessage::METHOD.into(), params).into());
-                    return;
+            };
+            let group_of: BTreeMap<usize, usize> =
+                groups.iter().enumerate().flat_map(|(g, members)| members.iter().map(move |&i| (i, g))).collect();
+            for (k, doc) in self.docs.iter().enumerate() {
+                if group_of.get(&k).is_some_and(|&g| kept[g].is_some()) {
+                    now.remove(doc.uri.as_str());
+                    unchanged.insert(doc.uri.as_str().to_owned());
                 }
             }
-        };
+            let mut old: Vec<Option<Group>> = std::mem::take(&mut self.groups).into_iter().map(Some).collect();
+            for (g, key) in keys.into_iter().enumerate() {
+                let group = match kept[g] {
+                    Some(o) => old[o].take(),
+                    None => fresh.as_ref().map(|result| Group { sources: key, result: Arc::clone(result) }),
+                };
+                self.groups.extend(group);
+            }
+        }
         // Only open documents are published: a related location may name another file, but
         // its own findings belong to whoever opens it.
         now.retain(|uri, _| self.docs.iter().any(|d| d.uri.as_str() == uri));
         // Pull clients ask; when a document they did not edit changed (an importer of an edited
         // exporter, a new configuration), they are told to ask again.
         let mut others_changed = false;
-        for doc in self.docs.iter() {
+        for doc in self.docs.iter().filter(|d| !unchanged.contains(d.uri.as_str())) {
             let key = doc.uri.as_str();
             let fresh = now.get(key).map(Vec::as_slice).unwrap_or_default();
             let before = self.shown.get(key).map(Vec::as_slice);
@@ -401,6 +461,10 @@ impl Server {
             }
         } else if others_changed && self.refresh {
             self.send_request(WorkspaceDiagnosticRefresh::METHOD, (), out);
+        }
+        for uri in unchanged {
+            let list = self.shown.remove(&uri).unwrap_or_default();
+            now.insert(uri, list);
         }
         for doc in self.docs.iter() {
             now.entry(doc.uri.as_str().to_owned()).or_default();
@@ -466,6 +530,18 @@ impl Server {
     pub fn path_of(uri: &lsp_types::Uri) -> std::path::PathBuf {
         documents::path_of(uri)
     }
+}
+
+/// One group of linked documents as last linted: its sources (path and text, in the order given
+/// to the engine) and the lint that covered it (shared with the other groups linted with it).
+struct Group {
+    sources: Vec<(PathBuf, Arc<str>)>,
+    result: Arc<LintResult>,
+}
+
+/// The same paths with the same texts (the same allocations: an edit always makes a new one).
+fn same_sources(a: &[(PathBuf, Arc<str>)], b: &[(PathBuf, Arc<str>)]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|((pa, ta), (pb, tb))| pa == pb && Arc::ptr_eq(ta, tb))
 }
 
 const CONFIG_GLOB: &str = "**/.rotlint.toml";
@@ -635,6 +711,142 @@ mod tests {
         assert_eq!(out.len(), 2);
         let exit = Notification::new("exit".into(), Value::Null).into();
         assert_eq!(server.handle(exit, &mut out), Flow::Exit { clean: true });
+    }
+
+    fn notify(server: &mut Server, method: &str, params: Value) {
+        let mut out = Vec::new();
+        server.handle(Notification::new(method.into(), params).into(), &mut out);
+        server.flush(&mut out);
+    }
+
+    /// What linting every open document as one world gives: the lists to show, by URI, and the
+    /// hovers on every third line of every open document.
+    fn whole_world(server: &Server) -> (BTreeMap<String, Vec<Shown>>, Vec<Option<lsp_types::Hover>>) {
+        let whole = lint::lint_sources(&server.docs.sources(), &server.options).expect("lint");
+        let mut shown = convert::by_document(&whole, &server.docs, server.encoding);
+        shown.retain(|uri, _| server.docs.iter().any(|d| d.uri.as_str() == uri));
+        for doc in server.docs.iter() {
+            shown.entry(doc.uri.as_str().to_owned()).or_default();
+        }
+        (shown, hovers(server, |_| Some(&whole)))
+    }
+
+    fn hovers<'a>(
+        server: &'a Server,
+        result: impl Fn(&std::path::Path) -> Option<&'a LintResult>,
+    ) -> Vec<Option<lsp_types::Hover>> {
+        let mut out = Vec::new();
+        for doc in server.docs.iter() {
+            for line in (0..doc.text.lines().count() as u32).step_by(3) {
+                let at = lsp_types::TextDocumentPositionParams {
+                    text_document: lsp_types::TextDocumentIdentifier { uri: doc.uri.clone() },
+                    position: lsp_types::Position { line, character: 4 },
+                };
+                out.push(crate::lsp::hover::hover(result(&doc.path), &server.docs, &at, server.encoding));
+            }
+        }
+        out
+    }
+
+    /// Linting only the groups an edit touches gives every open document the lists and hovers
+    /// that linting all of them together gives, through opens, edits (an exporter, a nested
+    /// child, a function named by literal ARN, an unrelated template) and closes; and an edit
+    /// lints its group only.
+    #[test]
+    fn linting_only_changed_groups_gives_what_the_whole_world_gives() {
+        let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata"));
+        let names = [
+            "cross-stack/broken/app.yaml",
+            "cross-stack/broken/network.yaml",
+            "cross-stack/good/app.yaml",
+            "nested-stack/broken/app.yaml",
+            "nested-stack/broken/network.yaml",
+            "literal-arn/schedule.yaml",
+            "literal-arn/function.yaml",
+            "RL401/fail/dynamodb-no-gateway.yaml",
+            "RL901/fail/subnets-from-import.yaml",
+            "RL101/fail/literal-arn-function-no-path.yaml",
+        ];
+        let (mut server, _) =
+            Server::new(&InitializeParams::default(), Options { threads: Some(1), ..Options::default() });
+        let uri = |name: &str| documents::file_uri(&root.join(name)).expect("uri");
+        let text = |name: &str| std::fs::read_to_string(root.join(name)).expect("fixture");
+        let check = |server: &Server, step: &str| {
+            let (shown, hovers_whole) = whole_world(server);
+            assert_eq!(server.shown, shown, "{step}");
+            assert_eq!(hovers(server, |p| server.result_for(p)), hovers_whole, "{step}");
+        };
+        let linted = |server: &Server| -> Vec<String> {
+            server
+                .last_linted()
+                .iter()
+                .map(|p| p.strip_prefix(&root).expect("testdata").display().to_string())
+                .collect()
+        };
+        for name in names {
+            let doc = json!({"uri": uri(name), "languageId": "yaml", "version": 1, "text": text(name)});
+            let mut out = Vec::new();
+            server.handle(
+                Notification::new("textDocument/didOpen".into(), json!({"textDocument": doc})).into(),
+                &mut out,
+            );
+        }
+        server.flush(&mut Vec::new());
+        assert_eq!(linted(&server).len(), names.len());
+        check(&server, "opened");
+        let edit = |server: &mut Server, name: &str, body: String, version: i32| {
+            let params =
+                json!({"textDocument": {"uri": uri(name), "version": version}, "contentChanges": [{"text": body}]});
+            notify(server, "textDocument/didChange", params);
+        };
+        // The exporter: the importers of its names are linted with it (the good app imports the
+        // same names, so both apps and the RL901 template that imports one of them).
+        edit(&mut server, "cross-stack/broken/network.yaml", text("cross-stack/good/network.yaml"), 2);
+        let group = linted(&server);
+        assert!(group.contains(&"cross-stack/broken/app.yaml".to_owned()), "{group:?}");
+        assert!(group.contains(&"cross-stack/broken/network.yaml".to_owned()), "{group:?}");
+        assert!(!group.iter().any(|p| p.starts_with("RL401") || p.starts_with("literal-arn")), "{group:?}");
+        check(&server, "exporter edited");
+        // An unrelated template: linted alone.
+        let unrelated = "RL401/fail/dynamodb-no-gateway.yaml";
+        edit(
+            &mut server,
+            unrelated,
+            format!(
+                "{}
+",
+                text(unrelated)
+            ),
+            2,
+        );
+        assert_eq!(linted(&server), [unrelated]);
+        check(&server, "unrelated edited");
+        // The nested child: its parent too.
+        edit(&mut server, "nested-stack/broken/network.yaml", text("nested-stack/good/network.yaml"), 2);
+        assert_eq!(linted(&server), ["nested-stack/broken/app.yaml", "nested-stack/broken/network.yaml"]);
+        check(&server, "nested child edited");
+        // The function a schedule names by literal ARN: the schedule too.
+        let renamed = text("literal-arn/function.yaml").replace("orders-rotator", "other-rotator");
+        edit(&mut server, "literal-arn/function.yaml", renamed, 2);
+        let group = linted(&server);
+        assert!(group.contains(&"literal-arn/schedule.yaml".to_owned()), "{group:?}");
+        check(&server, "function renamed");
+        edit(&mut server, "literal-arn/function.yaml", text("literal-arn/function.yaml"), 3);
+        check(&server, "function named again");
+        // Closing the exporter changes its importers' group; reopening it too.
+        notify(
+            &mut server,
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri("cross-stack/broken/network.yaml")}}),
+        );
+        check(&server, "exporter closed");
+        let doc = json!({"uri": uri("cross-stack/broken/network.yaml"), "languageId": "yaml", "version": 1, "text": text("cross-stack/broken/network.yaml")});
+        notify(&mut server, "textDocument/didOpen", json!({"textDocument": doc}));
+        check(&server, "exporter reopened");
+        // Nothing changed: nothing is linted.
+        server.dirty = true;
+        server.flush(&mut Vec::new());
+        assert!(linted(&server).is_empty());
     }
 
     /// Fix all keeps the safe fixes that do not touch what an earlier one changes.

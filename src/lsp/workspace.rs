@@ -27,6 +27,8 @@ struct Links {
     imports: Vec<String>,
     exports: Vec<String>,
     nested: Vec<PathBuf>,
+    /// Functions its rotation schedules name by literal ARN and it does not define.
+    arn_names: Vec<String>,
 }
 
 #[derive(Default)]
@@ -113,6 +115,93 @@ impl Workspace {
         added.into_iter().filter_map(|p| world.remove_entry(&p)).collect()
     }
 
+    /// The linked groups of `world` (the open documents and their peers, as linted): indices
+    /// into it, each group sorted, groups in order of their first index. Two sources are in one
+    /// group when one's verdicts may depend on the other's text, as the engine links a run's
+    /// files: an import matching an export (every matching export, so an ambiguous import
+    /// stays with all its candidates), a nested stack's template path naming the other (by
+    /// path as written, or the same file on disk), a schedule naming a function by literal ARN
+    /// and a template whose text names that function, or one path given twice. Linting a
+    /// group alone gives each of its files the findings the whole world gives it. Parameter
+    /// values given to the engine are checked across the run: then everything is one group.
+    pub fn groups(&mut self, world: &[(PathBuf, Arc<str>)], options: &Options) -> Vec<Vec<usize>> {
+        let n = world.len();
+        if !options.parameters.is_empty() {
+            return if n == 0 { Vec::new() } else { vec![(0..n).collect()] };
+        }
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        // The smaller index is the root: a group's root is its first source.
+        fn union(parent: &mut [usize], a: usize, b: usize) {
+            let (ra, rb) = (find(parent, a), find(parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        let links: Vec<Links> = world.iter().map(|(p, t)| self.links_of(p, t, options)).collect();
+        // Paths as written (lexically normalised) and as on disk.
+        let mut by_path: BTreeMap<PathBuf, usize> = BTreeMap::new();
+        for (i, (path, _)) in world.iter().enumerate() {
+            let mut keys = vec![lexical(path)];
+            keys.extend(std::fs::canonicalize(path).ok());
+            for key in keys {
+                match by_path.get(&key) {
+                    Some(&j) => union(&mut parent, i, j),
+                    None => {
+                        by_path.insert(key, i);
+                    }
+                }
+            }
+        }
+        for (i, l) in links.iter().enumerate() {
+            for child in &l.nested {
+                let mut keys = vec![lexical(child)];
+                keys.extend(std::fs::canonicalize(child).ok());
+                for key in keys {
+                    if let Some(&j) = by_path.get(&key) {
+                        union(&mut parent, i, j);
+                    }
+                }
+            }
+        }
+        let exports = crate::world::NameIndex::new(
+            links.iter().enumerate().flat_map(|(i, l)| l.exports.iter().map(move |e| (i, e.clone()))).collect(),
+        );
+        let exporters: Vec<usize> =
+            links.iter().enumerate().flat_map(|(i, l)| l.exports.iter().map(move |_| i)).collect();
+        for (i, l) in links.iter().enumerate() {
+            for import in &l.imports {
+                let hits: Vec<usize> = exports.matching(i, import).collect();
+                for hit in hits {
+                    union(&mut parent, i, exporters[hit]);
+                }
+            }
+        }
+        for (i, l) in links.iter().enumerate() {
+            for name in &l.arn_names {
+                for (j, (_, text)) in world.iter().enumerate() {
+                    let bytes = text.as_bytes();
+                    let found = |word: &[u8]| memchr::memmem::find(bytes, word).is_some();
+                    if j != i && found(b"unctionName") && found(name.as_bytes()) {
+                        union(&mut parent, i, j);
+                    }
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            let root = find(&mut parent, i);
+            groups.entry(root).or_default().push(i);
+        }
+        groups.into_values().collect()
+    }
+
     /// The walk's templates under the root, excludes applied, at most [`MAX_FILES`].
     fn walk(&mut self, root: &Path, options: &Options) -> Vec<PathBuf> {
         self.walked
@@ -155,15 +244,24 @@ impl Workspace {
 fn links(path: &Path, text: &str, options: &Options) -> Links {
     let bytes = text.as_bytes();
     let has = |word: &[u8]| memchr::memmem::find(bytes, word).is_some();
-    if !has(b"ImportValue") && !has(b"Export") && !has(b"TemplateURL") && !has(b"Location") {
+    // As the engine's first pass marks a file that may name its rotation function by ARN.
+    let literal_arn = has(b"RotationLambdaARN") && has(b":function:");
+    if !has(b"ImportValue") && !has(b"Export") && !has(b"TemplateURL") && !has(b"Location") && !literal_arn {
         return Links::default();
     }
     let loaded = load_bytes(FileId(0), path, bytes, &options.limits);
     let template = Template::from_tree(FileId(0), loaded.tree);
+    let arn_names = if literal_arn {
+        let ev = crate::template::Evaluator::new(&template);
+        crate::rotation::literal_external_names(&crate::rotation::discover(&ev))
+    } else {
+        Vec::new()
+    };
     Links {
         imports: crate::world::import_patterns(&template),
         exports: crate::world::exports_of(0, &template).into_iter().map(|e| e.pattern).collect(),
         nested: crate::world::nested_stacks(&template, path).into_iter().map(|n| lexical(&n.path)).collect(),
+        arn_names,
     }
 }
 
