@@ -14,6 +14,7 @@
 mod core;
 mod read;
 mod schedule;
+pub(crate) use schedule::lexical_path;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -424,8 +424,9 @@ impl PathIndex {
     }
 }
 
-/// `path` with `.` dropped and `..` applied lexically (a leading `..` stays).
-fn lexical_path(path: &Path) -> PathBuf {
+/// `path` with `.` dropped and `..` applied lexically (a leading `..` stays), without touching
+/// the disk.
+pub(crate) fn lexical_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {

@@ -148,7 +148,7 @@ impl Workspace {
         // Paths as written (lexically normalised) and as on disk.
         let mut by_path: BTreeMap<PathBuf, usize> = BTreeMap::new();
         for (i, (path, _)) in world.iter().enumerate() {
-            let mut keys = vec![lexical(path)];
+            let mut keys = vec![crate::lint::lexical_path(path)];
             keys.extend(std::fs::canonicalize(path).ok());
             for key in keys {
                 match by_path.get(&key) {
@@ -161,7 +161,7 @@ impl Workspace {
         }
         for (i, l) in links.iter().enumerate() {
             for child in &l.nested {
-                let mut keys = vec![lexical(child)];
+                let mut keys = vec![crate::lint::lexical_path(child)];
                 keys.extend(std::fs::canonicalize(child).ok());
                 for key in keys {
                     if let Some(&j) = by_path.get(&key) {
@@ -260,26 +260,12 @@ fn links(path: &Path, text: &str, options: &Options) -> Links {
     Links {
         imports: crate::world::import_patterns(&template),
         exports: crate::world::exports_of(0, &template).into_iter().map(|e| e.pattern).collect(),
-        nested: crate::world::nested_stacks(&template, path).into_iter().map(|n| lexical(&n.path)).collect(),
+        nested: crate::world::nested_stacks(&template, path)
+            .into_iter()
+            .map(|n| crate::lint::lexical_path(&n.path))
+            .collect(),
         arn_names,
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the disk (the engine compares canonical paths; the
-/// walk's paths have no such parts).
-fn lexical(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -309,6 +295,6 @@ mod tests {
 
     #[test]
     fn lexical_paths_drop_dot_parts() {
-        assert_eq!(lexical(Path::new("/w/a/./b/../c.yaml")), PathBuf::from("/w/a/c.yaml"));
+        assert_eq!(crate::lint::lexical_path(Path::new("/w/a/./b/../c.yaml")), PathBuf::from("/w/a/c.yaml"));
     }
 }
