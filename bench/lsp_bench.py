@@ -9,8 +9,8 @@ and measures:
    `!Ref` (so every version has different findings and is published); the time from writing the
    change to reading the publishDiagnostics of that version, p50 / p95 / max;
 2. peak RSS (VmHWM) of a fresh server with --docs documents open (the testdata templates, in path
-   order, cycled if fewer), then the latency of one edit with all of them open (every open
-   document is linted together on each change).
+   order, cycled if fewer), then the latency of one edit with all of them open (an edit lints
+   the edited document's linked group: the documents it imports from, exports to or nests).
 
 Sequential: each edit waits for its publish, so batching never merges two edits. No workspace
 folder is sent (nothing is read from disk beyond the opened texts). Writes nothing into the
