@@ -71,6 +71,33 @@ pub struct Reason {
     pub span: Span,
 }
 
+impl Reason {
+    /// "a policy statement allows `s3:GetObject` on `Bucket`": the evidence in words, for findings
+    /// and `rotlint paths`.
+    pub fn text(&self) -> String {
+        let r = self;
+        let actions = if r.actions.is_empty() {
+            String::new()
+        } else {
+            let shown: Vec<String> = r.actions.iter().take(3).map(|a| format!("`{a}`")).collect();
+            let more = if r.actions.len() > 3 { format!(" and {} more", r.actions.len() - 3) } else { String::new() };
+            format!(" {}{more}", shown.join(", "))
+        };
+        let on = r.resource.as_ref().map(|res| format!(" on `{res}`")).unwrap_or_default();
+        match &r.basis {
+            Basis::Statement => format!("a policy statement allows{actions}{on}"),
+            Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
+            Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
+            Basis::Environment(name) => {
+                let what = r.resource.as_ref().map(|res| format!(" a reference to `{res}`")).unwrap_or_default();
+                format!("environment variable `{name}` carries{what}")
+            }
+            Basis::Connector => format!("a SAM connector{on}"),
+            Basis::KafkaEventSource => "a Kafka event source".to_owned(),
+        }
+    }
+}
+
 /// One service the function calls.
 #[derive(Debug)]
 pub struct Need {

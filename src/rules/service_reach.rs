@@ -3,7 +3,7 @@
 
 use super::TemplateContext;
 use super::wording::locations;
-use crate::aws::calls::{Basis, Evidence, Need, Reason};
+use crate::aws::calls::{Evidence, Need};
 use crate::diagnostic::Location;
 use crate::network::Hop;
 use crate::workload::lambda::{EndpointAnswer, FunctionCalls};
@@ -20,30 +20,8 @@ pub fn evidence_text(need: &Need) -> String {
         Evidence::Weak => "weak evidence: ",
     };
     match need.reasons.first() {
-        Some(reason) => format!("{strength}{}", reason_text(reason)),
+        Some(reason) => format!("{strength}{}", reason.text()),
         None => strength.trim_end_matches(": ").to_owned(),
-    }
-}
-
-fn reason_text(r: &Reason) -> String {
-    let actions = if r.actions.is_empty() {
-        String::new()
-    } else {
-        let shown: Vec<String> = r.actions.iter().take(3).map(|a| format!("`{a}`")).collect();
-        let more = if r.actions.len() > 3 { format!(" and {} more", r.actions.len() - 3) } else { String::new() };
-        format!(" {}{more}", shown.join(", "))
-    };
-    let on = r.resource.as_ref().map(|res| format!(" on `{res}`")).unwrap_or_default();
-    match &r.basis {
-        Basis::Statement => format!("a policy statement allows{actions}{on}"),
-        Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
-        Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
-        Basis::Environment(name) => {
-            let what = r.resource.as_ref().map(|res| format!(" a reference to `{res}`")).unwrap_or_default();
-            format!("environment variable `{name}` carries{what}")
-        }
-        Basis::Connector => format!("a SAM connector{on}"),
-        Basis::KafkaEventSource => "a Kafka event source".to_owned(),
     }
 }
 
@@ -60,7 +38,7 @@ pub fn path(cx: &TemplateContext<'_>, f: &FunctionCalls, need: &Need, hops: &[Ho
             file: cx.file,
             span: reason.span,
             resource: Some(f.id.clone()),
-            message: format!("it calls {}: {}", need.service.label, reason_text(reason)),
+            message: format!("it calls {}: {}", need.service.label, reason.text()),
         });
     }
     out.extend(locations(cx.file, hops));

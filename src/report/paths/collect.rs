@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::aws::calls::{Basis, Evidence, Reason};
+use crate::aws::calls::{Evidence, Reason};
 use crate::diagnostic::FileId;
 use crate::facts::Facts;
 use crate::network::{ApiReport, EndpointKind, Outcome, Service, Via};
@@ -234,27 +234,11 @@ fn gateways(facts: &Facts<'_>, report: &ApiReport) -> Vec<String> {
     out
 }
 
-/// "a policy statement allows `s3:GetObject` on `Bucket`", as the RL4xx findings word it.
+/// The evidence as the RL4xx findings word it, marked when weak.
 fn reason_text(r: &Reason) -> String {
-    let actions = if r.actions.is_empty() {
-        String::new()
-    } else {
-        let shown: Vec<String> = r.actions.iter().take(3).map(|a| format!("`{a}`")).collect();
-        let more = if r.actions.len() > 3 { format!(" and {} more", r.actions.len() - 3) } else { String::new() };
-        format!(" {}{more}", shown.join(", "))
-    };
-    let on = r.resource.as_ref().map(|res| format!(" on `{res}`")).unwrap_or_default();
-    let text = match &r.basis {
-        Basis::Statement => format!("a policy statement allows{actions}{on}"),
-        Basis::SamTemplate(name) => format!("SAM policy template `{name}`{on}"),
-        Basis::ManagedPolicy(name) => format!("managed policy `{name}`"),
-        Basis::Environment(name) => format!("environment variable `{name}` carries{on}"),
-        Basis::Connector => format!("a SAM connector{on}"),
-        Basis::KafkaEventSource => "a Kafka event source".to_owned(),
-    };
     match r.evidence {
-        Evidence::Strong => text,
-        Evidence::Weak => format!("{text} (weak evidence)"),
+        Evidence::Strong => r.text(),
+        Evidence::Weak => format!("{} (weak evidence)", r.text()),
     }
 }
 
