@@ -52,7 +52,16 @@ pub(super) fn lint_unmodelled(
         options.rule_filter.apply(&mut found);
         found
     };
-    FileResult { file: source_file, diagnostics, paths: Vec::new(), workloads: Vec::new(), declared: None }
+    let mut result = FileResult {
+        file: source_file,
+        diagnostics,
+        paths: Vec::new(),
+        workloads: Vec::new(),
+        declared: None,
+        grafted_texts: Vec::new(),
+    };
+    result.release_unreported_text(options);
+    result
 }
 
 /// Lint one template (its file's own, or with other stacks grafted in: `template.grafts`).
@@ -105,6 +114,26 @@ fn locate_grafted(template: &Template, found: &mut Vec<Diagnostic>) {
         d.related.iter_mut().for_each(|r| locate(&mut r.file, &mut r.span));
         d.fix.iter_mut().flat_map(|f| &mut f.edits).for_each(|e| locate(&mut e.file, &mut e.span));
     }
+}
+
+/// The text of each stack grafted into `template` that `found` points into (after
+/// [`locate_grafted`]): a slice of the combined text, which holds each graft's text as is.
+pub(super) fn grafted_texts(template: &Template, found: &[Diagnostic]) -> Vec<(FileId, Arc<str>)> {
+    if template.grafts.is_empty() {
+        return Vec::new();
+    }
+    let pointed: std::collections::BTreeSet<FileId> = found
+        .iter()
+        .flat_map(|d| d.related.iter().map(|r| r.file).chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.file))))
+        .filter(|&f| f != template.file)
+        .collect();
+    let source = &template.tree.source;
+    template
+        .grafts
+        .iter()
+        .filter(|g| pointed.contains(&g.file))
+        .filter_map(|g| Some((g.file, Arc::from(source.get(g.offset as usize..(g.offset + g.len) as usize)?))))
+        .collect()
 }
 
 /// Every rotation function's paths, and every VPC function's and Fargate task's.

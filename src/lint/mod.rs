@@ -38,6 +38,8 @@ pub use read::Overlays;
 pub struct SourceFile {
     /// The path as the user gave it (relative stays relative).
     pub path: PathBuf,
+    /// The file's text; empty when no finding of the run is located in the file and paths were
+    /// not collected (see `FileResult::release_unreported_text`): the report never reads it.
     pub text: Arc<str>,
     /// Built on the first position lookup: most files of a run have no finding to place.
     line_index: OnceLock<LineIndex>,
@@ -254,11 +256,18 @@ fn lint_inputs(
     let mut diagnostics = Vec::new();
     let mut paths = Vec::new();
     let mut workloads = Vec::new();
+    let mut grafted_texts = Vec::new();
     for result in results {
         paths.extend(result.paths);
         workloads.extend(result.workloads);
         diagnostics.extend(result.diagnostics);
+        grafted_texts.extend(result.grafted_texts);
         files.push(result.file);
+    }
+    for (id, text) in grafted_texts {
+        if let Some(file) = files.get_mut(id.0 as usize).filter(|f| f.text.is_empty()) {
+            *file = SourceFile::new(std::mem::take(&mut file.path), text, file.not_analysed);
+        }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let diagnostics = crate::diagnostic::bounds::apply(diagnostics);
@@ -327,6 +336,22 @@ struct FileResult {
     /// The template's parameters, when values were given on the command line (`None`: the file
     /// is not a template rotlint could read).
     declared: Option<Vec<crate::parameters::Declared>>,
+    /// The text of each stack grafted into this template that one of its findings points into
+    /// (a related location or a fix edit): that stack's own result may have released it.
+    grafted_texts: Vec<(FileId, Arc<str>)>,
+}
+
+impl FileResult {
+    /// Release the file's text unless the report can read it: a run over a large repository
+    /// then holds the text of the files with findings, not of every file it linted. The report
+    /// reads a file's text only at a finding's locations (all of them in this file or, through
+    /// `grafted_texts`, in another file's result) or, with [`Options::collect_paths`] (`rotlint
+    /// paths`, the language server), at any path hop.
+    fn release_unreported_text(&mut self, options: &Options) {
+        if self.diagnostics.is_empty() && !options.collect_paths && !self.file.text.is_empty() {
+            self.file = SourceFile::new(std::mem::take(&mut self.file.path), Arc::from(""), self.file.not_analysed);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +481,41 @@ mod tests {
         assert!(edited.iter().any(|l| l.contains("RL001")), "the buffer does not parse: {edited:#?}");
         assert_ne!(saved, edited);
         assert_eq!(edited, in_memory);
+    }
+
+    /// A run keeps the text of a file only where its report reads it: at the locations of
+    /// findings, its own or another file's pointing into it through a graft. The network stacks
+    /// have no finding of their own, yet the apps' paths lead into them; the clean template is
+    /// read by nothing.
+    #[test]
+    fn a_run_keeps_the_text_of_files_its_findings_point_into() {
+        let mut fixtures = world_fixtures();
+        let clean = "Resources:\n  Queue: {Type: AWS::SQS::Queue}\n";
+        fixtures.push(("clean.yaml".to_owned(), clean.to_owned()));
+        let dir = scratch_dir("texts", &fixtures);
+        let outcome = lint_paths(std::slice::from_ref(&dir), &Options::default()).expect("lint");
+        let with_paths = lint_paths(std::slice::from_ref(&dir), &Options { collect_paths: true, ..Options::default() })
+            .expect("lint");
+        std::fs::remove_dir_all(&dir).ok();
+        let text_of = |o: &LintResult, name: &str| {
+            let file = o.files.iter().find(|f| f.path.ends_with(name)).expect("linted");
+            file.text.to_string()
+        };
+        let on_disk = |name: &str| fixtures.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()).expect("fixture");
+        for name in ["cross-stack/broken/network.yaml", "nested-stack/broken/network.yaml"] {
+            let id = outcome.files.iter().position(|f| f.path.ends_with(name)).expect("linted");
+            let file = FileId(u32::try_from(id).expect("few files"));
+            assert!(!outcome.diagnostics.iter().any(|d| d.primary.file == file), "{name} has no finding of its own");
+            assert!(outcome.diagnostics.iter().any(|d| d.related.iter().any(|r| r.file == file)), "{name}");
+            assert_eq!(text_of(&outcome, name), on_disk(name), "{name}: findings of another file point into it");
+        }
+        for name in ["cross-stack/broken/app.yaml", "nested-stack/broken/app.yaml"] {
+            assert_eq!(text_of(&outcome, name), on_disk(name), "{name} has findings");
+        }
+        assert_eq!(text_of(&outcome, "clean.yaml"), "", "nothing reads the clean template's text");
+        // `rotlint paths` and the language server read any file at a path hop: every text is kept.
+        assert_eq!(text_of(&with_paths, "clean.yaml"), clean);
+        assert_eq!(outcome.diagnostics, with_paths.diagnostics);
     }
 
     #[test]

@@ -181,5 +181,6 @@ fn file_error(input: &Input, diagnostic: Diagnostic) -> FileResult {
         paths: Vec::new(),
         workloads: Vec::new(),
         declared: None,
+        grafted_texts: Vec::new(),
     }
 }

@@ -244,8 +244,11 @@ impl Run<'_> {
         let declared = (!options.parameters.is_empty()).then(|| crate::parameters::declared(&template));
         self.graft_exporters(index, &mut template, world);
         let (diagnostics, paths, workloads) = core::lint(&source_file, &template, &load, options);
+        let grafted_texts = core::grafted_texts(&template, &diagnostics);
         let own = template.grafts.is_empty().then_some(template);
-        (FileResult { file: source_file, diagnostics, paths, workloads, declared }, own)
+        let mut result = FileResult { file: source_file, diagnostics, paths, workloads, declared, grafted_texts };
+        result.release_unreported_text(options);
+        (result, own)
     }
 
     /// Graft nested stacks and every stack whose exports this template imports (each import
