@@ -286,20 +286,24 @@ impl ApiReport {
         self.per_subnet.iter().filter(|(_, o)| o.is_reachable()).map(|(s, _)| s)
     }
 
-    /// The first NAT path, when some subnet reaches the API and none does so through an endpoint
-    /// (RL110).
-    pub fn only_via_nat(&self) -> Option<(&str, &[Hop])> {
+    /// The NAT gateways the subnets use (each once, in subnet order) and the first NAT path,
+    /// when some subnet reaches the API and none does so otherwise (RL110, RL405).
+    pub fn only_via_nat(&self) -> Option<(Vec<&str>, &[Hop])> {
+        let mut nats: Vec<&str> = Vec::new();
         let mut first = None;
         for (_, outcome) in &self.per_subnet {
             match outcome {
                 Outcome::Reachable { via: Via::Nat(nat), hops } => {
-                    first.get_or_insert((nat.as_str(), hops.as_slice()));
+                    first.get_or_insert(hops.as_slice());
+                    if !nats.contains(&nat.as_str()) {
+                        nats.push(nat);
+                    }
                 }
                 Outcome::Reachable { .. } => return None,
                 _ => {}
             }
         }
-        first
+        first.map(|hops| (nats, hops))
     }
 
     pub fn first_blocker(&self) -> Option<(&Blocker, &[Hop])> {

@@ -387,7 +387,7 @@ fn nat_stack_reaches_via_nat() {
     assert_eq!(hops[2].note, "route `PrivateDefault` sends 0.0.0.0/0 to NAT gateway `Nat`");
     assert_eq!(hops[2].span, b.span_of("PrivateDefault:", "!Ref Nat"));
     assert_eq!(hops[5].note, "internet gateway `Igw` is attached to `Vpc` by `IgwAttachment`");
-    assert_eq!(report.only_via_nat().map(|(nat, _)| nat), Some("Nat"));
+    assert_eq!(report.only_via_nat().map(|(nats, _)| nats), Some(vec!["Nat"]));
 }
 
 #[test]

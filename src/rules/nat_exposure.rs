@@ -1,6 +1,6 @@
 //! RL110 `nat-exposure`: the function reaches Secrets Manager only through a NAT gateway.
 
-use super::wording::{function_path, function_span};
+use super::wording::{function_path, function_span, nat_gateways};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::NAT_EXPOSURE as META;
 use crate::diagnostic::Diagnostic;
@@ -10,13 +10,17 @@ pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (f, ff) in cx.facts.functions() {
-        let Some((nat, hops)) = ff.secrets_manager.as_ref().and_then(|r| r.only_via_nat()) else { continue };
+        let Some((nats, hops)) = ff.secrets_manager.as_ref().and_then(|r| r.only_via_nat()) else { continue };
         out.push(
             Diagnostic::new(
                 &META,
                 cx.file,
                 function_span(f),
-                format!("rotation function `{}` reaches Secrets Manager only through NAT gateway `{nat}` and the internet", f.id),
+                format!(
+                    "rotation function `{}` reaches Secrets Manager only through {} and the internet",
+                    f.id,
+                    nat_gateways(&nats)
+                ),
             )
             .resource(&f.id)
             .label("rotation traffic leaves the VPC from these subnets")

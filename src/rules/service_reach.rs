@@ -152,17 +152,24 @@ fn pollers_unreachable(
 
 /// How to give a function a path to `endpoint`.
 pub fn help(endpoint: &crate::network::Service) -> String {
+    match endpoint_help(endpoint) {
+        Some(add) if endpoint.gateway => format!("{add}, or a NAT route"),
+        Some(add) => format!("{add}, or route 0.0.0.0/0 through a NAT gateway"),
+        None => format!("{} has no VPC endpoint: route the function's subnets through a NAT gateway", endpoint.label),
+    }
+}
+
+/// How to give the function's subnets an endpoint of the service; `None` when it has none.
+pub fn endpoint_help(endpoint: &crate::network::Service) -> Option<String> {
     let name = endpoint.endpoint;
     match (endpoint.interface, endpoint.gateway) {
-        (_, true) => format!(
-            "add a gateway endpoint for com.amazonaws.<region>.{name} whose RouteTableIds lists the subnets' route table, or an interface endpoint with private DNS, or a NAT route"
-        ),
-        (true, false) => format!(
-            "add an interface endpoint for com.amazonaws.<region>.{name} (PrivateDnsEnabled: true, security groups admitting tcp/{} from the function) in this VPC, or route 0.0.0.0/0 through a NAT gateway",
+        (_, true) => Some(format!(
+            "add a gateway endpoint for com.amazonaws.<region>.{name} whose RouteTableIds lists the subnets' route table, or an interface endpoint with private DNS"
+        )),
+        (true, false) => Some(format!(
+            "add an interface endpoint for com.amazonaws.<region>.{name} (PrivateDnsEnabled: true, security groups admitting tcp/{} from the function) in this VPC",
             endpoint.port
-        ),
-        (false, false) => {
-            format!("{} has no VPC endpoint: route the function's subnets through a NAT gateway", endpoint.label)
-        }
+        )),
+        (false, false) => None,
     }
 }

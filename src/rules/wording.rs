@@ -49,6 +49,16 @@ pub fn function_span(f: &RotationFunction) -> Span {
     }
 }
 
+/// "NAT gateway `A`", "NAT gateways `A` and `B`", "NAT gateways `A`, `B` and `C`".
+pub fn nat_gateways(nats: &[&str]) -> String {
+    let quoted: Vec<String> = nats.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => "NAT".to_owned(),
+        Some((last, [])) => format!("NAT gateway {last}"),
+        Some((last, rest)) => format!("NAT gateways {} and {last}", rest.join(", ")),
+    }
+}
+
 fn groups(groups: &[SgKey]) -> String {
     groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
 }
@@ -500,4 +510,14 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nat_gateways_are_listed_in_english() {
+        assert_eq!(super::nat_gateways(&["Nat"]), "NAT gateway `Nat`");
+        assert_eq!(super::nat_gateways(&["A", "B"]), "NAT gateways `A` and `B`");
+        assert_eq!(super::nat_gateways(&["A", "B", "C"]), "NAT gateways `A`, `B` and `C`");
+    }
 }
