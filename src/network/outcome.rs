@@ -87,7 +87,11 @@ pub enum PrivateWhy {
 pub enum Blocker {
     EndpointNotInterface(String),
     EndpointNoSubnets(String),
-    PrivateDnsOff(String),
+    /// `written`: the template sets `PrivateDnsEnabled: false` (else it omits it: false too).
+    PrivateDnsOff {
+        endpoint: String,
+        written: bool,
+    },
     /// `attribute` is `EnableDnsHostnames` or `EnableDnsSupport`; `endpoint` is the endpoint that
     /// needs it (`None`: the VPC cannot resolve any name).
     VpcDnsOff {
@@ -362,12 +366,12 @@ impl Blocker {
                 let ep = net.endpoints.get(e)?;
                 Some((e.clone(), ep.subnets_value.as_ref().map_or(ep.meta.key_span, |v| v.span)))
             }
-            Blocker::PrivateDnsOff(e)
+            Blocker::PrivateDnsOff { endpoint: e, .. }
             | Blocker::EndpointWrongService { endpoint: e, .. }
             | Blocker::EndpointInOtherVpc { endpoint: e, .. } => {
                 let ep = net.endpoints.get(e)?;
                 let span = match self {
-                    Blocker::PrivateDnsOff(_) => ep.private_dns.span_or(ep.meta.key_span),
+                    Blocker::PrivateDnsOff { .. } => ep.private_dns.span_or(ep.meta.key_span),
                     _ => ep.service.as_ref().map_or(ep.meta.key_span, |v| v.span),
                 };
                 Some((e.clone(), span))

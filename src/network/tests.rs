@@ -397,7 +397,10 @@ fn nat_path_reports_unusable_endpoint() {
     let report = b.sm();
     assert!(matches!(only_outcome(&report), Outcome::Reachable { via: Via::Nat(_), .. }));
     assert_eq!(report.endpoint_issues.len(), 1);
-    assert_eq!(report.endpoint_issues[0].blocker, Blocker::PrivateDnsOff("Endpoint".into()));
+    assert_eq!(
+        report.endpoint_issues[0].blocker,
+        Blocker::PrivateDnsOff { endpoint: "Endpoint".into(), written: false }
+    );
 }
 
 #[test]
@@ -465,7 +468,7 @@ fn endpoint_without_private_dns() {
     let report = b.sm();
     assert_eq!(report.overall, Overall::None);
     let outcome = &report.per_subnet[0].1;
-    assert_eq!(blocker(outcome), &Blocker::PrivateDnsOff("Endpoint".into()));
+    assert_eq!(blocker(outcome), &Blocker::PrivateDnsOff { endpoint: "Endpoint".into(), written: false });
     assert!(outcome.hops().last().unwrap().note.contains("omits PrivateDnsEnabled (default false)"));
     let (resource, span) = blocker(outcome).primary(&b.net()).unwrap();
     assert_eq!((resource.as_str(), span), ("Endpoint", b.span_of("  Endpoint:", "Endpoint")));

@@ -23,7 +23,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
     let found = endpoint_blockers(
         cx,
         &META,
-        |b| matches!(b, Blocker::PrivateDnsOff(_)),
+        |b| matches!(b, Blocker::PrivateDnsOff { .. }),
         &EndpointHelp {
             rotation: "set `PrivateDnsEnabled: true` on the endpoint, or point SECRETS_MANAGER_ENDPOINT at the endpoint's own DNS name",
             workload: "set `PrivateDnsEnabled: true` on the endpoint: the SDK calls the service's regional host name, which resolves to the endpoint only with private DNS",

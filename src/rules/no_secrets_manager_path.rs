@@ -46,7 +46,7 @@ fn specific_rule(b: &Blocker) -> Option<&'static RuleMeta> {
         Blocker::PublicSubnet { .. } => &catalog::FUNCTION_IN_PUBLIC_SUBNET,
         Blocker::NatNoInternet { .. } => &catalog::NAT_WITHOUT_INTERNET,
         Blocker::EndpointNotInterface(_) => &catalog::ENDPOINT_NOT_INTERFACE,
-        Blocker::PrivateDnsOff(_) => &catalog::ENDPOINT_PRIVATE_DNS_OFF,
+        Blocker::PrivateDnsOff { .. } => &catalog::ENDPOINT_PRIVATE_DNS_OFF,
         Blocker::VpcDnsOff { .. } => &catalog::VPC_DNS_DISABLED,
         Blocker::EndpointSgBlocks { .. } => &catalog::ENDPOINT_SG_BLOCKS_HTTPS,
         Blocker::FunctionEgressBlocks { .. } => &catalog::FUNCTION_EGRESS_BLOCKS_HTTPS,

@@ -19,13 +19,18 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
             }
             let Some((blocker, hops)) = answer.report.first_blocker() else { continue };
             let blocked = super::wording::subnet_names(&answer.report, true);
+            let blocked = if blocked.contains(", ") {
+                format!("its subnets {blocked} do not reach it")
+            } else {
+                format!("its subnet {blocked} does not reach it")
+            };
             out.push(
                 Diagnostic::new(
                     &META,
                     cx.file,
                     f.subnets_span,
                     format!(
-                        "function `{}` calls {} ({}), but its subnets {blocked} do not reach it: {}",
+                        "function `{}` calls {} ({}), but {blocked}: {}",
                         f.id,
                         endpoint_label(need, answer),
                         evidence_text(need),

@@ -34,10 +34,13 @@ pub fn path(cx: &TemplateContext<'_>, f: &FunctionCalls, need: &Need, hops: &[Ho
         message: format!("function `{}` in a VPC", f.id),
     }];
     if let Some(reason) = need.reasons.first() {
+        // The evidence sits in the role, a policy, or the function itself (SAM `Policies`,
+        // environment variables): name the resource it is written in.
+        let holder = cx.template.resource_at(reason.span).map_or(&f.id, |r| &r.logical_id);
         out.push(Location {
             file: cx.file,
             span: reason.span,
-            resource: Some(f.id.clone()),
+            resource: Some(holder.clone()),
             message: format!("it calls {}: {}", need.service.label, reason.text()),
         });
     }

@@ -3,7 +3,7 @@
 //! list, naming every unreachable service with the first blocked path.
 
 use super::TemplateContext;
-use super::wording::{blocker_text, locations, subnet_names};
+use super::wording::{Origin, blocker_text_from, locations, subnet_names};
 use crate::catalog::RuleMeta;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::network::Overall;
@@ -29,7 +29,9 @@ pub fn findings(
         let Some((_, first_report, (_, hops))) = blocked.first() else { continue };
         let reasons: Vec<String> = blocked
             .iter()
-            .map(|(service, _, (blocker, _))| format!("{}: {}", service.label, blocker_text(blocker)))
+            .map(|(service, _, (blocker, _))| {
+                format!("{}: {}", service.label, blocker_text_from(blocker, Origin::Task))
+            })
             .collect();
         let mut related = vec![task_location(cx, tf)];
         related.extend(locations(cx.file, hops));

@@ -63,15 +63,46 @@ fn groups(groups: &[SgKey]) -> String {
     groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
 }
 
-/// One sentence saying what blocks the path.
+/// Whose network interface a path starts from: blocker texts name its security groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A Lambda function in a VPC (rotation or not).
+    Function,
+    /// A Fargate task (its task ENI).
+    Task,
+    /// The Lambda pollers of an MSK event source, which run in the cluster's subnets with its
+    /// security groups.
+    Cluster,
+}
+
+impl Origin {
+    fn owner(self) -> &'static str {
+        match self {
+            Origin::Function => "the function's",
+            Origin::Task => "the task's",
+            Origin::Cluster => "the MSK cluster's",
+        }
+    }
+}
+
+/// One sentence saying what blocks a function's path.
 pub fn blocker_text(b: &Blocker) -> String {
+    blocker_text_from(b, Origin::Function)
+}
+
+/// One sentence saying what blocks a path from `origin`.
+pub fn blocker_text_from(b: &Blocker, origin: Origin) -> String {
+    let owner = origin.owner();
     match b {
         Blocker::EndpointNotInterface(e) => {
             format!("endpoint `{e}` is not an interface endpoint (`VpcEndpointType` defaults to Gateway)")
         }
         Blocker::EndpointNoSubnets(e) => format!("endpoint `{e}` has no `SubnetIds`, so it has no network interface"),
-        Blocker::PrivateDnsOff(e) => format!(
+        Blocker::PrivateDnsOff { endpoint: e, written: false } => format!(
             "endpoint `{e}` has private DNS off (`PrivateDnsEnabled` defaults to false), so the regional host still resolves to public addresses"
+        ),
+        Blocker::PrivateDnsOff { endpoint: e, written: true } => format!(
+            "endpoint `{e}` sets `PrivateDnsEnabled: false`, so the regional host still resolves to public addresses"
         ),
         Blocker::VpcDnsOff { endpoint, vpc, attribute } => match endpoint {
             Some(e) => format!("VPC `{vpc}` lacks `{attribute}: true`, which private DNS of endpoint `{e}` needs"),
@@ -84,11 +115,11 @@ pub fn blocker_text(b: &Blocker) -> String {
             format!("the function names endpoint `{endpoint}`, which is not for {service}")
         }
         Blocker::EndpointSgBlocks { endpoint, groups: g, port } => format!(
-            "the security groups of endpoint `{endpoint}` ({}) admit no tcp/{port} from the function's security groups or subnets",
+            "the security groups of endpoint `{endpoint}` ({}) admit no tcp/{port} from {owner} security groups or subnets",
             groups(g)
         ),
         Blocker::FunctionEgressBlocks { groups: g, to, port } => {
-            format!("the function's security groups ({}) allow no tcp/{port} egress to {to}", groups(g))
+            format!("{owner} security groups ({}) allow no tcp/{port} egress to {to}", groups(g))
         }
         Blocker::NaclBlocks { nacl, subnet, egress, ports, entry } => format!(
             "network ACL `{nacl}` of subnet `{subnet}` {} {} {}",
@@ -386,7 +417,7 @@ pub fn endpoint_blockers(
                 service: path.service,
                 who: path.who.clone(),
                 others: Vec::new(),
-                text: format!("{from}: {}", blocker_text(blocker)),
+                text: format!("{from}: {}", blocker_text_from(blocker, path.origin)),
                 related,
             });
         }
@@ -426,6 +457,7 @@ struct Blocked<'a> {
 struct WorkloadPath<'a> {
     /// "function `Worker`".
     who: String,
+    origin: Origin,
     service: &'a crate::network::Service,
     report: &'a crate::network::ApiReport,
     /// The workload itself, the first hop of every path.
@@ -447,6 +479,7 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
         };
         out.push(WorkloadPath {
             who: format!("rotation function `{}`", f.id),
+            origin: Origin::Function,
             service,
             report,
             first: Location {
@@ -470,6 +503,7 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
             let Some(first) = path.next() else { continue };
             out.push(WorkloadPath {
                 who: format!("function `{}`", f.id),
+                origin: Origin::Function,
                 service: answer.endpoint,
                 report: &answer.report,
                 first,
@@ -481,6 +515,7 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
         for (service, report) in &p.answers {
             out.push(WorkloadPath {
                 who: format!("the MSK event source of function `{}`", p.function),
+                origin: Origin::Cluster,
                 service,
                 report,
                 first: Location {
@@ -497,6 +532,7 @@ fn workload_paths<'a>(cx: &super::TemplateContext<'a>) -> Vec<WorkloadPath<'a>> 
         for (_, service, report) in &tf.answers {
             out.push(WorkloadPath {
                 who: super::task_needs::task_name(tf),
+                origin: Origin::Task,
                 service,
                 report,
                 first: Location {

@@ -204,6 +204,14 @@ impl Template {
         self.resource_index.get(logical_id).and_then(|&i| self.resources.get(i))
     }
 
+    /// The resource whose entry (from its logical id to the end of its definition) holds `span`.
+    pub fn resource_at(&self, span: Span) -> Option<&Resource> {
+        self.resources.iter().find(|r| {
+            let end = self.tree.span(r.node).end.max(r.key_span.end);
+            r.key_span.start <= span.start && span.start < end
+        })
+    }
+
     pub fn resources_of_type<'a>(&'a self, type_name: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
         self.resources.iter().filter(move |r| r.type_name == type_name)
     }

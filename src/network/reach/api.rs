@@ -435,17 +435,14 @@ fn endpoint_dns(side: &FnSide, call: &ApiCall, ep: &Endpoint) -> Result<(), Fail
             ));
         }
         Some(false) => {
-            let written = if ep.private_dns.written.is_some() {
-                "sets PrivateDnsEnabled: false"
-            } else {
-                "omits PrivateDnsEnabled (default false)"
-            };
+            let set = ep.private_dns.written.is_some();
+            let written = if set { "sets PrivateDnsEnabled: false" } else { "omits PrivateDnsEnabled (default false)" };
             let note = format!(
                 "endpoint `{id}` {written}, so the regional {} name resolves to public addresses",
                 call.service.label
             );
             let hop = Hop::at(&ep.meta, ep.private_dns.span_or(ep.meta.key_span), note);
-            return Err(Fail::blocked(Blocker::PrivateDnsOff(id.clone()), hop));
+            return Err(Fail::blocked(Blocker::PrivateDnsOff { endpoint: id.clone(), written: set }, hop));
         }
     }
     let vpc = side.vpc;

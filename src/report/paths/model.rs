@@ -85,7 +85,7 @@ use crate::catalog::PARSE_ERROR;
 use crate::lint::{FunctionPaths, LintResult, ServicePaths, SourceFile, WorkloadKind, WorkloadPaths};
 use crate::network::{Hop as NetHop, Outcome, Overall, SubnetRef, Via};
 use crate::rotation::{FunctionKind, VpcAttachment};
-use crate::rules::wording::{blocker_text, unverifiable_text};
+use crate::rules::wording::{Origin, blocker_text_from, unverifiable_text};
 use crate::source::tree::Span;
 
 #[derive(Serialize, Debug)]
@@ -398,6 +398,8 @@ struct Start {
     type_name: String,
     span: Span,
     note: String,
+    /// Whose security groups a blocker names.
+    origin: Origin,
 }
 
 impl Start {
@@ -408,15 +410,16 @@ impl Start {
             type_name: f.type_name.clone(),
             span: f.key_span,
             note: format!("rotation function `{}`", f.id),
+            origin: Origin::Function,
         }
     }
 
     fn workload(w: &WorkloadPaths) -> Start {
-        let note = match w.kind {
-            WorkloadKind::Function => format!("function `{}` in a VPC", w.id),
-            WorkloadKind::Task => format!("`{}` runs a Fargate task", w.id),
+        let (note, origin) = match w.kind {
+            WorkloadKind::Function => (format!("function `{}` in a VPC", w.id), Origin::Function),
+            WorkloadKind::Task => (format!("`{}` runs a Fargate task", w.id), Origin::Task),
         };
-        Start { id: w.id.clone(), type_name: w.type_name.clone(), span: w.key_span, note }
+        Start { id: w.id.clone(), type_name: w.type_name.clone(), span: w.key_span, note, origin }
     }
 }
 
@@ -465,7 +468,7 @@ impl Resolver<'_> {
             .map(|i| EndpointIssue {
                 subnet: i.subnet.clone(),
                 endpoint: i.endpoint.clone(),
-                blocker: blocker_text(&i.blocker),
+                blocker: blocker_text_from(&i.blocker, self.start.origin),
                 hops: self.hops(&i.hops),
             })
             .collect();
@@ -534,7 +537,7 @@ impl Resolver<'_> {
             Outcome::Reachable { via, .. } => (out.verdict, out.via) = via_kind(via),
             Outcome::Blocked { blocker, .. } => {
                 out.verdict = Kind::Blocked;
-                out.blocker = Some(blocker_text(blocker));
+                out.blocker = Some(blocker_text_from(blocker, self.start.origin));
             }
             Outcome::Unverifiable { reason, span, .. } => {
                 let (line, column) = self.line_col(*span);
@@ -607,7 +610,7 @@ impl Resolver<'_> {
             .map(|i| EndpointIssue {
                 subnet: i.subnet.clone(),
                 endpoint: i.endpoint.clone(),
-                blocker: blocker_text(&i.blocker),
+                blocker: blocker_text_from(&i.blocker, self.start.origin),
                 hops: self.hops(&i.hops),
             })
             .collect();
