@@ -73,6 +73,7 @@ pub(crate) fn build(ctx: &Ctx, res: &Resource, meta: Meta) -> Endpoint {
         kind,
         kind_value,
         private_dns: ctx.setting(res, "PrivateDnsEnabled", false),
+        inbound_only: ctx.prop(res, "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint"),
         subnets,
         subnets_value,
         security_groups,

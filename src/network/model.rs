@@ -310,6 +310,9 @@ pub struct Endpoint {
     pub kind_value: Option<Value>,
     /// Default false in CloudFormation.
     pub private_dns: Setting,
+    /// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint` as written (S3: `OnlyInboundResolver`
+    /// sends the VPC's own traffic to the gateway endpoint).
+    pub inbound_only: Option<Value>,
     pub subnets: Items<Link<String>>,
     pub subnets_value: Option<Value>,
     /// `None`: omitted, so the VPC's default security group.

@@ -146,6 +146,31 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
     }
 }
 
+/// Whether an interface endpoint with private DNS answers the workload's own lookups, for a
+/// service that has gateway endpoints too (S3). `PrivateDnsOnlyForInboundResolverEndpoint:
+/// OnlyInboundResolver` "routes traffic that originates from the VPC to the gateway endpoint and
+/// traffic that originates from on-premises to the interface endpoint"
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html);
+/// `AllResolvers` answers every resolver. AWS documents no default for an omitted or
+/// `NotSpecified` value.
+enum InVpcDns {
+    Answers,
+    InboundOnly,
+    Undocumented(crate::source::tree::Span),
+}
+
+fn in_vpc_dns(call: &ApiCall, endpoint: &Endpoint) -> InVpcDns {
+    if !call.service.gateway {
+        return InVpcDns::Answers;
+    }
+    let span = |v: &Option<Value>| v.as_ref().map_or(endpoint.private_dns.span_or(endpoint.meta.key_span), |v| v.span);
+    match endpoint.inbound_only.as_ref().and_then(Value::as_str) {
+        Some(v) if v.eq_ignore_ascii_case("AllResolvers") => InVpcDns::Answers,
+        Some(v) if v.eq_ignore_ascii_case("OnlyInboundResolver") => InVpcDns::InboundOnly,
+        _ => InVpcDns::Undocumented(span(&endpoint.inbound_only)),
+    }
+}
+
 /// The regional host: a private-DNS endpoint captures it (NAT is then irrelevant); otherwise the
 /// route table decides, and an unusable endpoint explains a failure.
 /// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
@@ -168,18 +193,46 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
     let name = call.service.endpoint;
     // A gateway endpoint of a service that has both kinds is judged as a gateway above.
     let interface_kind = |e: &Endpoint| !(call.service.gateway && matches!(e.kind, EndpointKind::Gateway));
+    // An endpoint whose private DNS answers on-premises resolvers only is no path from here.
     let sure: Vec<&Endpoint> = in_vpc
         .iter()
         .copied()
         .filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips) && interface_kind(e))
+        .filter(|e| captures(e) != Some(true) || !matches!(in_vpc_dns(call, e), InVpcDns::InboundOnly))
         .collect();
-    if let Some(endpoint) = sure.iter().find(|e| captures(e) == Some(true)) {
+    let capturing = sure.iter().find(|e| captures(e) == Some(true));
+    if let Some(endpoint) = capturing
+        && let InVpcDns::Answers = in_vpc_dns(call, endpoint)
+    {
         return endpoint_path(side, call, endpoint, false);
     }
-    let route = match gateway.or_route(side, call.service.port) {
-        ControlFlow::Break(answer) => return answer,
-        ControlFlow::Continue(route) => route,
+    let (route, gateway_answered) = match gateway.or_route(side, call.service.port) {
+        ControlFlow::Break(answer) => (answer, true),
+        ControlFlow::Continue(route) => (route, false),
     };
+    if let Some(endpoint) = capturing
+        && let InVpcDns::Undocumented(span) = in_vpc_dns(call, endpoint)
+    {
+        // Either reading of the omitted setting: the same answer, or undecided.
+        let via_endpoint = endpoint_path(side, call, endpoint, false);
+        return match (&via_endpoint, &route) {
+            (Outcome::Reachable { .. }, Outcome::Reachable { .. }) | (Outcome::Blocked { .. }, Outcome::Blocked { .. }) => {
+                via_endpoint
+            }
+            _ => Fail::undecided(
+                &endpoint.meta.id,
+                span,
+                format!(
+                    "whether its private DNS answers lookups from inside the VPC depends on `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`, which it omits and whose default AWS does not document (`OnlyInboundResolver` sends the VPC's {} traffic to the gateway endpoint or the route out; set `AllResolvers` or `OnlyInboundResolver`)",
+                    call.service.label
+                ),
+            )
+            .finish(side.hops()),
+        };
+    }
+    if gateway_answered {
+        return route;
+    }
     if let Some(endpoint) = sure.iter().find(|e| captures(e).is_none()) {
         let via_endpoint = endpoint_path(side, call, endpoint, false);
         return match (&via_endpoint, &route) {
