@@ -38,10 +38,23 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 .primary
                 .resource
                 .as_deref()
+                .filter(|e| !dns_options_unsettled(cx, e))
                 .and_then(|e| FIX.at(cx.template, cx.file, e, d.primary.span).or_else(|| absent(cx, &fixer, e)));
             d.fix(fix)
         })
         .collect()
+}
+
+/// An endpoint of a service that also has gateway endpoints (S3), without
+/// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`: with private DNS on, whether it answers
+/// the VPC's own lookups depends on that setting, whose default AWS does not document. Turning
+/// private DNS on alone is then no fix rotlint can vouch for; the help still says what to set.
+fn dns_options_unsettled(cx: &TemplateContext<'_>, endpoint: &str) -> bool {
+    let Some(ep) = cx.facts.network.endpoints.get(endpoint) else { return false };
+    ep.inbound_only.is_none()
+        && crate::network::service::ALL
+            .iter()
+            .any(|s| s.gateway && s.interface && ep.service_matches(s.endpoint) == Some(true))
 }
 
 /// `PrivateDnsEnabled` not written (it defaults to false): add `PrivateDnsEnabled: true`.
