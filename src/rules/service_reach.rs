@@ -48,13 +48,10 @@ pub fn path(cx: &TemplateContext<'_>, f: &FunctionCalls, need: &Need, hops: &[Ho
     out
 }
 
-/// The endpoint as findings name it when a service has several ("DynamoDB Streams").
-pub fn endpoint_label(need: &Need, answer: &EndpointAnswer) -> String {
-    if answer.endpoint.label == need.service.label {
-        need.service.label.to_owned()
-    } else {
-        format!("{} ({})", need.service.label, answer.endpoint.label)
-    }
+/// The service as findings name it: the endpoint's own name when the service has several
+/// ("DynamoDB Streams", "ECR API"), each of which names the service too.
+pub fn endpoint_label(_need: &Need, answer: &EndpointAnswer) -> String {
+    answer.endpoint.label.to_owned()
 }
 
 /// RL401 (strong evidence) and RL402 (weak): a service no subnet of the function reaches. A
