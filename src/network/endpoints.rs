@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::iam;
+use crate::source::tree::Span;
 use crate::template::{Resource, Value};
 
 use super::graph::Ctx;
@@ -92,7 +93,35 @@ fn links<K>(value: &Value, what: &'static str, resolve: impl Fn(&Value) -> Link<
     }
 }
 
+/// Whether an interface endpoint with private DNS answers lookups from inside its VPC, for a
+/// service that has gateway endpoints too (S3). `PrivateDnsOnlyForInboundResolverEndpoint:
+/// OnlyInboundResolver` "routes traffic that originates from the VPC to the gateway endpoint and
+/// traffic that originates from on-premises to the interface endpoint"
+/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html);
+/// `AllResolvers` answers every resolver. AWS documents no default for an omitted or
+/// `NotSpecified` value: `Undocumented`, at the value or where private DNS is set.
+pub enum InVpcDns {
+    Answers,
+    InboundOnly,
+    Undocumented(Span),
+}
+
 impl Endpoint {
+    /// See [`InVpcDns`]; `service_has_gateway`: the endpoint's service also has gateway endpoints
+    /// (for the others the setting does not exist, and private DNS answers every resolver).
+    pub fn in_vpc_dns(&self, service_has_gateway: bool) -> InVpcDns {
+        if !service_has_gateway {
+            return InVpcDns::Answers;
+        }
+        match self.inbound_only.as_ref().and_then(Value::as_str) {
+            Some(v) if v.eq_ignore_ascii_case("AllResolvers") => InVpcDns::Answers,
+            Some(v) if v.eq_ignore_ascii_case("OnlyInboundResolver") => InVpcDns::InboundOnly,
+            _ => InVpcDns::Undocumented(
+                self.inbound_only.as_ref().map_or(self.private_dns.span_or(self.meta.key_span), |v| v.span),
+            ),
+        }
+    }
+
     /// Does `ServiceName` name `com.amazonaws.<region>.<service>` (or `-fips`, or the `cn.`
     /// form)? `None` when the name is not known; `Some(false)` when absent (Lattice endpoints).
     pub fn service_matches(&self, service: &str) -> Option<bool> {

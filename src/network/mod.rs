@@ -22,7 +22,7 @@ pub mod service;
 mod tests;
 
 pub use cidr::Cidr;
-pub use endpoints::{PolicyVerdict, ROTATION_ACTIONS, policy_allows, service_regex};
+pub use endpoints::{InVpcDns, PolicyVerdict, ROTATION_ACTIONS, policy_allows, service_regex};
 pub use graph::Network;
 pub use model::{
     AclChoice, Attachment, CidrSpec, Connectivity, Destination, Endpoint, EndpointKind, Items, Link, Meta, Nacl,

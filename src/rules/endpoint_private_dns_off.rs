@@ -6,7 +6,7 @@ use super::{Check, Rule, TemplateContext};
 use crate::catalog::ENDPOINT_PRIVATE_DNS_OFF as META;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::Value;
-use crate::network::Blocker;
+use crate::network::{Blocker, InVpcDns};
 
 pub static RULE: Rule = Rule { meta: &META, check: Check::Template(check) };
 
@@ -45,16 +45,15 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// An endpoint of a service that also has gateway endpoints (S3), without
-/// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`: with private DNS on, whether it answers
-/// the VPC's own lookups depends on that setting, whose default AWS does not document. Turning
-/// private DNS on alone is then no fix rotlint can vouch for; the help still says what to set.
+/// An endpoint of a service that also has gateway endpoints (S3) whose
+/// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint` is not set: with private DNS on,
+/// whether it answers the VPC's own lookups depends on that setting's undocumented default
+/// ([`InVpcDns`]). Turning private DNS on alone is then no fix rotlint can vouch for; the help
+/// still says what to set.
 fn dns_options_unsettled(cx: &TemplateContext<'_>, endpoint: &str) -> bool {
     let Some(ep) = cx.facts.network.endpoints.get(endpoint) else { return false };
-    ep.inbound_only.is_none()
-        && crate::network::service::ALL
-            .iter()
-            .any(|s| s.gateway && s.interface && ep.service_matches(s.endpoint) == Some(true))
+    let has_gateway = crate::aws::catalog::endpoint_service(ep).is_some_and(|s| s.gateway);
+    matches!(ep.in_vpc_dns(has_gateway), InVpcDns::Undocumented(_))
 }
 
 /// `PrivateDnsEnabled` not written (it defaults to false): add `PrivateDnsEnabled: true`.

@@ -5,7 +5,7 @@
 //! placed in the others time out, which is the partial-path warning RL404 (as RL109 for rotation
 //! functions), and RL404 names the missing route table.
 
-use super::service_reach::{answers, endpoint_label, evidence_text, path};
+use super::service_reach::{answers, evidence_text, path};
 use super::{Check, Rule, TemplateContext};
 use crate::aws::calls::Evidence;
 use crate::catalog::GATEWAY_ENDPOINT_NOT_ROUTED as META;
@@ -42,7 +42,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     format!(
                         "gateway endpoint `{endpoint}` does not list {table} of subnet `{subnet}`, so function `{}` cannot reach {} ({}) from there, and nothing else does",
                         f.id,
-                        endpoint_label(need, answer),
+                        answer.endpoint.label,
                         evidence_text(need)
                     ),
                 )

@@ -1,7 +1,7 @@
 //! RL405 `service-nat-exposure`: a function reaches a service that has VPC endpoints only
 //! through NAT (traffic leaves the VPC, and NAT data processing is billed).
 
-use super::service_reach::{answers, endpoint_help, endpoint_label, evidence_text, path};
+use super::service_reach::{answers, endpoint_help, evidence_text, path};
 use super::wording::nat_gateways;
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::SERVICE_NAT_EXPOSURE as META;
@@ -29,7 +29,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     format!(
                         "function `{}` reaches {} ({}) only through {}: the traffic leaves the VPC",
                         f.id,
-                        endpoint_label(need, answer),
+                        answer.endpoint.label,
                         evidence_text(need),
                         nat_gateways(&nats)
                     ),

@@ -1,7 +1,7 @@
 //! RL404 `service-partial-subnet-path`: only some of a function's subnets reach a service it
 //! calls; invocations placed in the others time out.
 
-use super::service_reach::{answers, endpoint_label, evidence_text, path};
+use super::service_reach::{answers, evidence_text, path};
 use super::{Check, Rule, TemplateContext};
 use crate::catalog::SERVICE_PARTIAL_SUBNET_PATH as META;
 use crate::diagnostic::Diagnostic;
@@ -18,11 +18,10 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                 continue;
             }
             let Some((blocker, hops)) = answer.report.first_blocker() else { continue };
-            let blocked = super::wording::subnet_names(&answer.report, true);
-            let blocked = if blocked.contains(", ") {
-                format!("its subnets {blocked} do not reach it")
-            } else {
-                format!("its subnet {blocked} does not reach it")
+            let names = super::wording::subnet_names(&answer.report, true);
+            let blocked = match answer.report.per_subnet.iter().filter(|(_, o)| o.blocker().is_some()).count() {
+                1 => format!("its subnet {names} does not reach it"),
+                _ => format!("its subnets {names} do not reach it"),
             };
             out.push(
                 Diagnostic::new(
@@ -32,7 +31,7 @@ fn check(cx: &TemplateContext<'_>) -> Vec<Diagnostic> {
                     format!(
                         "function `{}` calls {} ({}), but {blocked}: {}",
                         f.id,
-                        endpoint_label(need, answer),
+                        answer.endpoint.label,
                         evidence_text(need),
                         super::wording::blocker_text(blocker)
                     ),

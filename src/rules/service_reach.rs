@@ -48,12 +48,6 @@ pub fn path(cx: &TemplateContext<'_>, f: &FunctionCalls, need: &Need, hops: &[Ho
     out
 }
 
-/// The service as findings name it: the endpoint's own name when the service has several
-/// ("DynamoDB Streams", "ECR API"), each of which names the service too.
-pub fn endpoint_label(_need: &Need, answer: &EndpointAnswer) -> String {
-    answer.endpoint.label.to_owned()
-}
-
 /// RL401 (strong evidence) and RL402 (weak): a service no subnet of the function reaches. A
 /// strong-evidence service blocked only by a gateway endpoint missing from the route table is
 /// RL403's finding instead.
@@ -83,7 +77,7 @@ pub fn unreachable(
                     format!(
                         "function `{}` calls {} ({}), but none of its subnets ({subnets}) reaches it: {}",
                         f.id,
-                        endpoint_label(need, answer),
+                        answer.endpoint.label,
                         evidence_text(need),
                         super::wording::blocker_text(blocker)
                     ),

@@ -4,7 +4,7 @@
 use std::ops::ControlFlow;
 
 use crate::network::Network;
-use crate::network::endpoints::{PolicyVerdict, policy_allows};
+use crate::network::endpoints::{InVpcDns, PolicyVerdict, policy_allows};
 use crate::network::model::{Endpoint, EndpointKind, Items, Link, SgKey, TableChoice, Unseen};
 use crate::network::outcome::{ApiReport, Blocker, EndpointIssue, Hop, Outcome, Overall, SubnetRef, Unverifiable, Via};
 use crate::network::ranges::Range;
@@ -146,31 +146,6 @@ fn captures(endpoint: &Endpoint) -> Option<bool> {
     }
 }
 
-/// Whether an interface endpoint with private DNS answers the workload's own lookups, for a
-/// service that has gateway endpoints too (S3). `PrivateDnsOnlyForInboundResolverEndpoint:
-/// OnlyInboundResolver` "routes traffic that originates from the VPC to the gateway endpoint and
-/// traffic that originates from on-premises to the interface endpoint"
-/// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html);
-/// `AllResolvers` answers every resolver. AWS documents no default for an omitted or
-/// `NotSpecified` value.
-enum InVpcDns {
-    Answers,
-    InboundOnly,
-    Undocumented(crate::source::tree::Span),
-}
-
-fn in_vpc_dns(call: &ApiCall, endpoint: &Endpoint) -> InVpcDns {
-    if !call.service.gateway {
-        return InVpcDns::Answers;
-    }
-    let span = |v: &Option<Value>| v.as_ref().map_or(endpoint.private_dns.span_or(endpoint.meta.key_span), |v| v.span);
-    match endpoint.inbound_only.as_ref().and_then(Value::as_str) {
-        Some(v) if v.eq_ignore_ascii_case("AllResolvers") => InVpcDns::Answers,
-        Some(v) if v.eq_ignore_ascii_case("OnlyInboundResolver") => InVpcDns::InboundOnly,
-        _ => InVpcDns::Undocumented(span(&endpoint.inbound_only)),
-    }
-}
-
 /// The regional host: a private-DNS endpoint captures it (NAT is then irrelevant); otherwise the
 /// route table decides, and an unusable endpoint explains a failure.
 /// With `fips`, the same for the FIPS host and `<service>-fips` endpoints: private DNS of an
@@ -198,11 +173,11 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
         .iter()
         .copied()
         .filter(|e| e.service_matches(name) == Some(true) && e.is_fips() == Some(fips) && interface_kind(e))
-        .filter(|e| captures(e) != Some(true) || !matches!(in_vpc_dns(call, e), InVpcDns::InboundOnly))
+        .filter(|e| captures(e) != Some(true) || !matches!(e.in_vpc_dns(call.service.gateway), InVpcDns::InboundOnly))
         .collect();
     let capturing = sure.iter().find(|e| captures(e) == Some(true));
     if let Some(endpoint) = capturing
-        && let InVpcDns::Answers = in_vpc_dns(call, endpoint)
+        && let InVpcDns::Answers = endpoint.in_vpc_dns(call.service.gateway)
     {
         return endpoint_path(side, call, endpoint, false);
     }
@@ -211,7 +186,7 @@ fn regional(side: &FnSide, call: &ApiCall, issues: &mut Vec<EndpointIssue>, fips
         ControlFlow::Continue(route) => (route, false),
     };
     if let Some(endpoint) = capturing
-        && let InVpcDns::Undocumented(span) = in_vpc_dns(call, endpoint)
+        && let InVpcDns::Undocumented(span) = endpoint.in_vpc_dns(call.service.gateway)
     {
         // Either reading of the omitted setting: the same answer, or undecided.
         let via_endpoint = endpoint_path(side, call, endpoint, false);
